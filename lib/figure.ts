@@ -1,0 +1,166 @@
+/**
+ * Observable Plot figures outside a browser: Plot draws into a linkedom document, and the result is
+ * flattened into one standalone SVG (title, legends and chart stacked) that a notebook cell shows
+ * inline and that can be saved to a file.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { parseHTML } from "linkedom";
+import { writeFileAtomic } from "./files.ts";
+
+/** The part of a DOM element that flattening a figure reads (linkedom implements it). */
+interface PlotElement {
+  tagName: string;
+  children: ArrayLike<PlotElement>;
+  outerHTML: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
+/** The linkedom document every figure is drawn into. */
+// linkedom types its window as the global one, which has no `document` under Deno's types.
+export const document: Plot.PlotOptions["document"] =
+  (parseHTML("<!DOCTYPE html><html><body></body></html>") as unknown as {
+    document: Plot.PlotOptions["document"];
+  }).document;
+
+const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+
+/** A finished figure: shows itself in Jupyter, and saves itself as SVG. */
+export class Figure {
+  /**
+   * @param svg a standalone SVG document
+   * @param title the figure's title (also its plain-text form)
+   */
+  constructor(readonly svg: string, readonly title: string) {}
+
+  /** Width and height in CSS pixels, as written in the SVG. */
+  get size(): { width: number; height: number } {
+    const width = Number(/width="([\d.]+)"/.exec(this.svg)?.[1] ?? 0);
+    const height = Number(/height="([\d.]+)"/.exec(this.svg)?.[1] ?? 0);
+    return { width, height };
+  }
+
+  /** Writes the SVG to `path` atomically (creating folders) and returns the path. */
+  async save(path: string): Promise<string> {
+    await writeFileAtomic(path, this.svg);
+    return path;
+  }
+
+  /** What Deno's Jupyter kernel shows when a cell ends on this figure. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "image/svg+xml": this.svg, "text/plain": `Figure: ${this.title}` };
+  }
+}
+
+/** Plot options with a required title: every figure of this project has one. */
+export type PlotOptions = Plot.PlotOptions & { title: string };
+
+/**
+ * Draws an Observable Plot chart and returns it as a {@linkcode Figure}.
+ *
+ * @param options Plot's options; `title` is required
+ * @example
+ * ```ts
+ * const figure = plot({ title: "Squares", marks: [Plot.line([1, 4, 9])] });
+ * await figure.save("data/figures/squares.svg");
+ * ```
+ */
+export function plot(options: PlotOptions): Figure {
+  if (!options.title) throw new TypeError("Cannot draw a figure: expected a title, found none");
+  const element = Plot.plot({
+    style: { fontFamily: FONT, fontSize: "11px", background: "white" },
+    ...options,
+    document,
+  }) as unknown as PlotElement;
+  return new Figure(standaloneSvg(element, options.title), options.title);
+}
+
+/** Stacks several figures side by side (or in a grid) under one title. */
+export function combine(
+  figures: Figure[],
+  options: { title: string; columns?: number; gap?: number },
+): Figure {
+  const columns = options.columns ?? figures.length;
+  const gap = options.gap ?? 12;
+  const parts: string[] = [];
+  let y = 34, x = 0, rowHeight = 0, width = 0;
+  figures.forEach((figure, i) => {
+    if (i > 0 && i % columns === 0) {
+      y += rowHeight + gap;
+      x = 0;
+      rowHeight = 0;
+    }
+    const { width: w, height: h } = figure.size;
+    parts.push(nest(figure.svg, x, y));
+    x += w + gap;
+    width = Math.max(width, x - gap);
+    rowHeight = Math.max(rowHeight, h);
+  });
+  const height = y + rowHeight;
+  return new Figure(
+    svgDocument(width, height, titleText(options.title) + parts.join("")),
+    options.title,
+  );
+}
+
+function standaloneSvg(element: PlotElement, title: string): string {
+  const svgs: { markup: string; width: number; height: number }[] = [];
+  let subtitle = "", caption = "";
+  const children = element.tagName.toLowerCase() === "svg"
+    ? [element]
+    : Array.from(element.children);
+  for (const child of children) {
+    const tag = child.tagName.toLowerCase();
+    if (tag === "svg") {
+      svgs.push({
+        markup: child.outerHTML,
+        width: Number(child.getAttribute("width") ?? 640),
+        height: Number(child.getAttribute("height") ?? 400),
+      });
+    } else if (tag === "h3") subtitle = child.textContent ?? "";
+    else if (tag === "figcaption") caption = child.textContent ?? "";
+  }
+  let y = 34;
+  let body = titleText(title);
+  if (subtitle) {
+    body += `<text x="0" y="${y + 10}" font-size="13" fill="#555">${escapeXml(subtitle)}</text>`;
+    y += 22;
+  }
+  let width = 0;
+  for (const svg of svgs) {
+    body += nest(svg.markup, 0, y);
+    y += svg.height + 6;
+    width = Math.max(width, svg.width);
+  }
+  if (caption) {
+    body += `<text x="0" y="${y + 12}" font-size="12" fill="#555">${escapeXml(caption)}</text>`;
+    y += 20;
+  }
+  return svgDocument(width, y, body);
+}
+
+function titleText(title: string): string {
+  return `<text x="0" y="20" font-size="16" font-weight="600" fill="#111">${
+    escapeXml(title)
+  }</text>`;
+}
+
+function nest(svg: string, x: number, y: number): string {
+  return `<g transform="translate(${x},${y})">${svg.replace(/^<\?xml[^>]*>/, "")}</g>`;
+}
+
+function svgDocument(width: number, height: number, body: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
+    `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `font-family="${FONT}"><rect width="100%" height="100%" fill="white"/>${body}</svg>`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(
+    /[<>&"]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!,
+  );
+}
