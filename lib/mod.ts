@@ -23,3 +23,5 @@ export * from "./png.ts";
 export * from "./figure.ts";
 export * from "./digit_plots.ts";
 export * from "./chart_plots.ts";
+export * from "./tables.ts";
+export * from "./display.ts";

@@ -178,3 +178,33 @@ export function describe(values: ArrayLike<number>): {
   const mean = sum / values.length;
   return { mean, std: Math.sqrt(Math.max(0, sumSquares / values.length - mean * mean)), min, max };
 }
+
+/** The mean image of each class: row c is the pixel-wise mean of the rows labelled c. */
+export function classMeans(examples: Examples, classes = 10): Matrix {
+  const { images, labels } = examples;
+  const means = matrix(classes, images.cols);
+  const counts = classCounts(labels, classes);
+  for (let r = 0; r < images.rows; r++) {
+    const target = labels[r] * images.cols;
+    for (let c = 0; c < images.cols; c++) {
+      means.data[target + c] += images.data[r * images.cols + c];
+    }
+  }
+  for (let k = 0; k < classes; k++) {
+    for (let c = 0; c < images.cols; c++) means.data[k * images.cols + c] /= Math.max(1, counts[k]);
+  }
+  return means;
+}
+
+/** The shapes of a data set's four arrays, as the assignment prints them: "(60000, 28, 28)". */
+export function datasetShapes(
+  data: { train: ImageSet; test: ImageSet },
+): Record<string, string> {
+  const shape = (set: ImageSet) => `(${set.count}, ${set.height}, ${set.width})`;
+  return {
+    "training images": shape(data.train),
+    "training labels": `(${data.train.labels.length},)`,
+    "test images": shape(data.test),
+    "test labels": `(${data.test.labels.length},)`,
+  };
+}

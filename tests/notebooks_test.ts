@@ -1,0 +1,73 @@
+/**
+ * Executes every notebook in notebooks/ headless through Jupyter with the Deno kernel, small, with
+ * parameter overrides injected after each `parameters` cell, and fails on any error output or on a
+ * notebook that shows fewer figures than it should.
+ */
+import { assert, assertEquals } from "./assert.ts";
+import {
+  errorOutputs,
+  executeNotebook,
+  figureCount,
+  injectParameters,
+  INSTALL_JUPYTER,
+  jupyterAvailable,
+  listNotebooks,
+  type Notebook,
+} from "../tools/notebooks.ts";
+
+const folder = decodeURIComponent(new URL("../notebooks", import.meta.url).pathname);
+
+/** Overrides that make each notebook run small, and the figures each must show at least. */
+const plans: Record<string, { overrides: Record<string, unknown>; figures: number }> = {
+  "01-acquire.ipynb": { overrides: { samplesPerClassShown: 3 }, figures: 3 },
+  "02-preprocess.ipynb": { overrides: { balancedPerClass: 20, oneHotRowsShown: 3 }, figures: 3 },
+};
+
+Deno.test("injectParameters() adds a cell of overrides right after the parameters cell", () => {
+  const notebook: Notebook = {
+    cells: [
+      { cell_type: "markdown", source: "# T", metadata: {} },
+      { cell_type: "code", source: "const seed = 695;", metadata: { tags: ["parameters"] } },
+      { cell_type: "code", source: "seed", metadata: {} },
+    ],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const injected = injectParameters(notebook, { seed: 1, dataset: "fashion-mnist" });
+  assertEquals(injected.cells.length, 4);
+  assertEquals(injected.cells[2].metadata.tags, ["injected-parameters"]);
+  assertEquals(
+    (injected.cells[2].source as string[]).slice(1).join(""),
+    'const seed = 1;\nconst dataset = "fashion-mnist";',
+  );
+});
+
+const available = await jupyterAvailable();
+const inCi = Deno.env.get("CI") === "true";
+if (!available && !inCi) {
+  console.warn(`Skipping the notebook tests: Jupyter is not installed; ${INSTALL_JUPYTER}.`);
+}
+
+for (const path of await listNotebooks(folder)) {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  Deno.test({
+    name: `notebook ${name} runs top to bottom without errors`,
+    ignore: !available && !inCi,
+    fn: async () => {
+      assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
+      const plan = plans[name];
+      assert(
+        plan,
+        `${name} has no plan in tests/notebooks_test.ts: add its small overrides and figure count`,
+      );
+      const executed = await executeNotebook(path, { overrides: plan.overrides });
+      assertEquals(errorOutputs(executed), [], `${name} has error outputs`);
+      const figures = figureCount(executed);
+      assert(
+        figures >= plan.figures,
+        `${name} showed ${figures} figures, expected at least ${plan.figures}`,
+      );
+    },
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * `deno task start`: registers the Deno kernel with Jupyter if it is not registered, then opens
+ * JupyterLab on notebooks/ — or the classic Notebook when JupyterLab is not installed.
+ */
+import { exists } from "../lib/files.ts";
+import { INSTALL_JUPYTER } from "./notebooks.ts";
+
+const root = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+
+async function succeeds(command: string, args: string[]): Promise<boolean> {
+  try {
+    return (await new Deno.Command(command, { args, stdout: "null", stderr: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+async function kernelRegistered(): Promise<boolean> {
+  const output = await new Deno.Command("jupyter", {
+    args: ["--paths", "--json"],
+    stdout: "piped",
+    stderr: "null",
+  })
+    .output();
+  const paths = JSON.parse(new TextDecoder().decode(output.stdout)) as { data: string[] };
+  for (const folder of paths.data) {
+    if (await exists(`${folder}/kernels/deno/kernel.json`)) return true;
+  }
+  return false;
+}
+
+if (!(await succeeds("jupyter", ["--version"]))) {
+  console.error(`Cannot start: Jupyter is not installed; ${INSTALL_JUPYTER}.`);
+  Deno.exit(1);
+}
+if (!(await kernelRegistered())) {
+  console.log("Registering the Deno kernel with Jupyter (deno jupyter --install)…");
+  const { success } = await new Deno.Command(Deno.execPath(), { args: ["jupyter", "--install"] })
+    .spawn().status;
+  if (!success) Deno.exit(1);
+}
+const app = (await succeeds("jupyter", ["lab", "--version"])) ? "lab" : "notebook";
+console.log(`Opening Jupyter ${app === "lab" ? "Lab" : "Notebook"} on notebooks/ …`);
+const { code } = await new Deno.Command("jupyter", {
+  args: [app, ...Deno.args],
+  cwd: `${root}/notebooks`,
+}).spawn()
+  .status;
+Deno.exit(code);
