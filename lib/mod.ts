@@ -25,3 +25,8 @@ export * from "./digit_plots.ts";
 export * from "./chart_plots.ts";
 export * from "./tables.ts";
 export * from "./display.ts";
+export * from "./kernels.ts";
+export * from "./activations.ts";
+export * from "./loss.ts";
+export * from "./network.ts";
+export * from "./gradient_check.ts";

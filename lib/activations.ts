@@ -1,0 +1,98 @@
+/**
+ * Activation functions, applied element-wise into a caller-supplied output: the sigmoid of the
+ * assignment's hidden layers, ReLU and tanh for experiments, and the row-wise softmax of the output
+ * layer. Each hidden activation's derivative is written in terms of its output a = f(z), which is
+ * what backpropagation has at hand.
+ *
+ * @module
+ */
+
+import type { Matrix } from "./matrix.ts";
+
+/** The hidden-layer activations a network may use. */
+export type ActivationName = "sigmoid" | "relu" | "tanh";
+
+/** The names `createNetwork` accepts, for error messages. */
+export const ACTIVATIONS: readonly ActivationName[] = ["sigmoid", "relu", "tanh"];
+
+/** σ(z) = 1 / (1 + e^(−z)), computed so that e^x never overflows: finite for z = ±1000. */
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** σ'(z) = σ(z)(1 − σ(z)). */
+export function sigmoidDerivative(z: number): number {
+  const s = sigmoid(z);
+  return s * (1 - s);
+}
+
+/** out = f(z) element-wise, for a hidden activation f; out may be z itself. */
+export function activate(name: ActivationName, z: Float32Array, out: Float32Array): Float32Array {
+  const n = z.length;
+  switch (name) {
+    case "sigmoid":
+      for (let i = 0; i < n; i++) {
+        const v = z[i];
+        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+        else {
+          const e = Math.exp(v);
+          out[i] = e / (1 + e);
+        }
+      }
+      return out;
+    case "relu":
+      for (let i = 0; i < n; i++) out[i] = z[i] > 0 ? z[i] : 0;
+      return out;
+    case "tanh":
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(z[i]);
+      return out;
+  }
+}
+
+/**
+ * delta ⊙= f'(z), with f' written from the activation a = f(z): σ' = a(1 − a), tanh' = 1 − a²,
+ * ReLU' = 1 where a > 0. Multiplies `delta` in place and returns it.
+ */
+export function multiplyByDerivative(
+  name: ActivationName,
+  activation: Float32Array,
+  delta: Float32Array,
+): Float32Array {
+  const n = delta.length;
+  switch (name) {
+    case "sigmoid":
+      for (let i = 0; i < n; i++) delta[i] *= activation[i] * (1 - activation[i]);
+      return delta;
+    case "relu":
+      for (let i = 0; i < n; i++) if (activation[i] <= 0) delta[i] = 0;
+      return delta;
+    case "tanh":
+      for (let i = 0; i < n; i++) delta[i] *= 1 - activation[i] * activation[i];
+      return delta;
+  }
+}
+
+/**
+ * Row-wise softmax: softmax(z)ᵢ = e^(zᵢ − max z) / Σⱼ e^(zⱼ − max z). Subtracting the row's maximum
+ * changes nothing mathematically and keeps e^x ≤ 1, so logits of ±1000 stay finite.
+ * out may be z itself.
+ */
+export function softmaxRows(z: Matrix, out: Matrix): Matrix {
+  const n = z.cols, Z = z.data, P = out.data;
+  for (let i = 0; i < z.rows; i++) {
+    const row = i * n;
+    let max = -Infinity;
+    for (let j = 0; j < n; j++) if (Z[row + j] > max) max = Z[row + j];
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      const e = Math.exp(Z[row + j] - max);
+      P[row + j] = e;
+      sum += e;
+    }
+    const inverse = 1 / sum;
+    for (let j = 0; j < n; j++) P[row + j] *= inverse;
+  }
+  return out;
+}
