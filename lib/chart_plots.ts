@@ -91,39 +91,88 @@ export function histogramBins(
 
 /**
  * A histogram of pre-computed bins; a logarithmic count axis by default, because pixel data is
- * mostly zeros.
+ * mostly zeros. Several series (given by `series` on each bin) stack as panels that share the x
+ * axis; `normalize` shows each series as shares of its own total, so that small and large series
+ * can be compared; `shade` marks x ranges with a label (such as where a sigmoid saturates).
  *
- * @param bins from {@linkcode histogramBins}; several series may be given with `series`
- * @param options `title`, axis labels `xLabel` and `yLabel`, `logScale` (default true)
+ * @param bins from {@linkcode histogramBins}
+ * @param options `title`, axis labels `xLabel` and `yLabel`, `logScale` (default true),
+ *   `normalize` (default false), `shade`, `width`
  */
 export function histogramChart(
   bins: (Bin & { series?: string })[],
-  options: { title: string; xLabel: string; yLabel?: string; logScale?: boolean; width?: number },
+  options: {
+    title: string;
+    xLabel: string;
+    yLabel?: string;
+    logScale?: boolean;
+    normalize?: boolean;
+    shade?: { x1: number; x2: number; label: string }[];
+    width?: number;
+  },
 ): Figure {
   const log = options.logScale ?? true;
-  const shown = log ? bins.filter((b) => b.count > 0) : bins;
-  const series = [...new Set(bins.map((b) => b.series).filter(Boolean))] as string[];
+  const totals = new Map<string | undefined, number>();
+  for (const b of bins) totals.set(b.series, (totals.get(b.series) ?? 0) + b.count);
+  const scaled = bins.map((b) => ({
+    ...b,
+    value: options.normalize ? b.count / (totals.get(b.series) || 1) : b.count,
+  }));
+  const shown = log ? scaled.filter((b) => b.value > 0) : scaled;
+  const series = [...totals.keys()].filter((name): name is string => Boolean(name));
+  const faceted = series.length > 1;
+  const defaultLabel = options.normalize ? "share of values" : "count";
   return plot({
     title: options.title,
-    width: options.width ?? 560,
-    height: series.length > 1 ? 200 * series.length : 280,
+    width: options.width ?? 600,
+    height: faceted ? 40 + 150 * series.length : 280,
+    marginLeft: 55,
     x: { label: options.xLabel, labelAnchor: "center" },
     y: {
-      label: options.yLabel ?? (log ? "count (log scale)" : "count"),
+      label: options.yLabel ?? (log ? `${defaultLabel} (log scale)` : defaultLabel),
       type: log ? "log" : "linear",
       grid: true,
+      tickFormat: options.normalize && !log ? ".0%" : undefined,
     },
-    fy: series.length > 1 ? { label: null } : undefined,
+    fy: faceted ? { axis: null, domain: series, padding: 0.15 } : undefined,
     marks: [
+      ...(options.shade ?? []).map((band) =>
+        Plot.rectX([band], { x1: "x1", x2: "x2", fill: "#f28e2c", fillOpacity: 0.12 })
+      ),
+      ...(options.shade ?? []).map((band) =>
+        Plot.text([band], {
+          x: (d) => (d.x1 + d.x2) / 2,
+          text: "label",
+          frameAnchor: "bottom",
+          dy: -4,
+          fill: "#b35900",
+          fontSize: 10,
+          fy: faceted ? () => series.at(-1) : undefined,
+        })
+      ),
       Plot.rectY(shown, {
         x1: "x0",
         x2: "x1",
-        y1: log ? 1 : 0,
-        y2: "count",
-        fy: series.length > 1 ? "series" : undefined,
+        y1: log ? (options.normalize ? 1e-7 : 1) : 0,
+        y2: "value",
+        fy: faceted ? "series" : undefined,
         fill: "#4269d0",
         inset: 0.5,
       }),
+      ...(faceted
+        ? [
+          Plot.text(series, {
+            fy: (d) => d,
+            text: (d) => d,
+            frameAnchor: "top-left",
+            dx: 6,
+            dy: 4,
+            fontWeight: 600,
+            stroke: "white",
+            strokeWidth: 3,
+          }),
+        ]
+        : []),
       ...(log ? [] : [Plot.ruleY([0])]),
     ],
   });

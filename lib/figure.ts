@@ -78,15 +78,18 @@ export function plot(options: PlotOptions): Figure {
   return new Figure(standaloneSvg(element, options.title), options.title);
 }
 
-/** Stacks several figures side by side (or in a grid) under one title. */
+/**
+ * Places several figures side by side (or in a grid of `columns`), under a title when one is given
+ * (without one, the parts' own titles stand).
+ */
 export function combine(
   figures: Figure[],
-  options: { title: string; columns?: number; gap?: number },
+  options: { title?: string; columns?: number; gap?: number } = {},
 ): Figure {
   const columns = options.columns ?? figures.length;
   const gap = options.gap ?? 12;
   const parts: string[] = [];
-  let y = 34, x = 0, rowHeight = 0, width = 0;
+  let y = options.title ? 34 : 0, x = 0, rowHeight = 0, width = 0;
   figures.forEach((figure, i) => {
     if (i > 0 && i % columns === 0) {
       y += rowHeight + gap;
@@ -100,10 +103,9 @@ export function combine(
     rowHeight = Math.max(rowHeight, h);
   });
   const height = y + rowHeight;
-  return new Figure(
-    svgDocument(width, height, titleText(options.title) + parts.join("")),
-    options.title,
-  );
+  const title = options.title ?? figures.map((f) => f.title).join(" | ");
+  const heading = options.title ? titleText(options.title) : "";
+  return new Figure(svgDocument(width, height, heading + parts.join("")), title);
 }
 
 function standaloneSvg(element: PlotElement, title: string): string {

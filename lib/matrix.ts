@@ -70,3 +70,10 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>, out?: Matrix): M
 export function shapeOf(m: Matrix): string {
   return `${m.rows}×${m.cols}`;
 }
+
+/** The Euclidean (Frobenius) norm of some values: √Σ v². */
+export function norm(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+  return Math.sqrt(sum);
+}

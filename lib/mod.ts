@@ -30,3 +30,4 @@ export * from "./activations.ts";
 export * from "./loss.ts";
 export * from "./network.ts";
 export * from "./gradient_check.ts";
+export * from "./network_plots.ts";

@@ -7,7 +7,9 @@
 
 import pl from "nodejs-polars";
 import type { FileRecord } from "./datasets.ts";
+import type { LayerCheck } from "./gradient_check.ts";
 import type { Matrix } from "./matrix.ts";
+import { initDescription, type Network } from "./network.ts";
 
 /** A DataFrame from rows of plain values (one object per row, the same keys in each). */
 export function table(rows: Record<string, string | number | boolean>[]): pl.DataFrame {
@@ -32,4 +34,35 @@ export function oneHotTable(labels: ArrayLike<number>, encoded: Matrix, rows = 5
     for (let c = 0; c < encoded.cols; c++) row[`class ${c}`] = encoded.data[r * encoded.cols + c];
     return row;
   }));
+}
+
+/** One row per layer: shape, parameter count, and how the weights were drawn. */
+export function parameterTable(network: Network): pl.DataFrame {
+  return table(network.weights.map((w, l) => {
+    const spec = initDescription(network.init, w.rows, w.cols);
+    const range = spec.distribution === "uniform"
+      ? `U(${spec.low!.toPrecision(3)}, ${spec.high!.toPrecision(3)})`
+      : `N(0, ${spec.std!.toPrecision(3)}²)`;
+    return {
+      layer: l + 1,
+      weights: `${w.rows}×${w.cols}`,
+      biases: network.biases[l].length,
+      parameters: w.data.length + network.biases[l].length,
+      activation: l === network.weights.length - 1 ? "softmax" : network.hidden,
+      init: typeof network.init === "string" ? network.init : network.init.kind,
+      distribution: range,
+    };
+  }));
+}
+
+/** The gradient check's rows, one per layer and parameter kind. */
+export function gradientCheckTable(rows: LayerCheck[], tolerance = 1e-2): pl.DataFrame {
+  return table(rows.map((r) => ({
+    layer: r.layer + 1,
+    parameters: r.parameters,
+    checked: r.checked,
+    "worst relative error": Number(r.worstRelativeError.toExponential(2)),
+    "worst absolute error": Number(r.worstAbsoluteError.toExponential(2)),
+    verdict: r.worstRelativeError < tolerance ? "✓ agrees" : "✗ differs",
+  })));
 }

@@ -21,6 +21,12 @@ const folder = decodeURIComponent(new URL("../notebooks", import.meta.url).pathn
 const plans: Record<string, { overrides: Record<string, unknown>; figures: number }> = {
   "01-acquire.ipynb": { overrides: { samplesPerClassShown: 3 }, figures: 3 },
   "02-preprocess.ipynb": { overrides: { balancedPerClass: 20, oneHotRowsShown: 3 }, figures: 3 },
+  "03-init.ipynb": { overrides: { batchRows: 32 }, figures: 5 },
+  "04-feed-forward.ipynb": { overrides: { batchRows: 16, digitsShown: 2 }, figures: 2 },
+  "05-backprop.ipynb": {
+    overrides: { batchSize: 32, unitsShown: 4, checkSizes: [784, 3, 10], checkRows: 4 },
+    figures: 1,
+  },
 };
 
 Deno.test("injectParameters() adds a cell of overrides right after the parameters cell", () => {

@@ -1,0 +1,134 @@
+/**
+ * Figures of the network at work: curves of functions (the activations), probability bars beside
+ * a digit, and a layer's weights or gradients as 28×28 images.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { type Figure, plot } from "./figure.ts";
+import { type GridItem, imageGrid } from "./digit_plots.ts";
+import type { Matrix } from "./matrix.ts";
+
+/** One curve of a function chart. */
+export interface Curve {
+  name: string;
+  f: (x: number) => number;
+}
+
+/**
+ * Curves of one or more functions of x, sampled evenly over [from, to].
+ *
+ * @param curves named functions
+ * @param options `title`, axis labels `xLabel` and `yLabel`, `domain` [from, to], `samples` (400)
+ */
+export function functionChart(
+  curves: Curve[],
+  options: {
+    title: string;
+    xLabel: string;
+    yLabel: string;
+    domain: [number, number];
+    samples?: number;
+  },
+): Figure {
+  const [from, to] = options.domain;
+  const samples = options.samples ?? 400;
+  const points = curves.flatMap(({ name, f }) =>
+    Array.from({ length: samples + 1 }, (_, i) => {
+      const x = from + ((to - from) * i) / samples;
+      return { name, x, y: f(x) };
+    })
+  );
+  return plot({
+    title: options.title,
+    width: 560,
+    height: 300,
+    x: { label: options.xLabel, labelAnchor: "center" },
+    y: { label: options.yLabel, grid: true },
+    color: { legend: curves.length > 1, type: "ordinal", scheme: "tableau10" },
+    marks: [
+      Plot.ruleY([0]),
+      Plot.ruleX([0]),
+      Plot.line(points, { x: "x", y: "y", stroke: "name", strokeWidth: 2 }),
+      Plot.text(curves.map(({ name, f }) => ({ name, x: to, y: f(to) })), {
+        x: "x",
+        y: "y",
+        text: "name",
+        fill: "name",
+        textAnchor: "end",
+        dy: -8,
+      }),
+    ],
+  });
+}
+
+/**
+ * Bars of one probability (or score) per class, the predicted class highlighted.
+ *
+ * @param values one value per class
+ * @param options `classNames`, `title`, `yLabel` (default "probability"), `highlight` (class index),
+ *   `domain` for the y axis (default [0, 1])
+ */
+export function probabilityBars(
+  values: ArrayLike<number>,
+  options: {
+    classNames: readonly string[];
+    title: string;
+    yLabel?: string;
+    highlight?: number;
+    domain?: [number, number];
+    width?: number;
+    height?: number;
+  },
+): Figure {
+  const rows = Array.from(
+    values,
+    (value, c) => ({ className: options.classNames[c], value, chosen: c === options.highlight }),
+  );
+  return plot({
+    title: options.title,
+    width: options.width ?? 340,
+    height: options.height ?? 220,
+    x: {
+      domain: [...options.classNames],
+      label: "class",
+      tickRotate: options.classNames.some((n) => n.length > 2) ? -30 : 0,
+    },
+    y: { label: options.yLabel ?? "probability", domain: options.domain ?? [0, 1], grid: true },
+    marks: [
+      Plot.barY(rows, {
+        x: "className",
+        y: "value",
+        fill: (d) => (d.chosen ? "#e15759" : "#4269d0"),
+      }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/**
+ * Columns of a first-layer matrix (784 × units) as 28×28 images in a blue–white–red scheme: what
+ * each hidden unit responds to (weights), or how the loss would move it (gradients).
+ *
+ * @param m a 784 × units matrix (weights[0] or its gradient)
+ * @param options `title`, `units` to show (default 16), `columns` (default 8), `label` per image
+ */
+export function unitImages(
+  m: Matrix,
+  options: { title: string; subtitle?: string; units?: number; columns?: number; label?: string },
+): Figure {
+  const units = Math.min(options.units ?? 16, m.cols);
+  const items: GridItem[] = Array.from({ length: units }, (_, unit) => {
+    const column = new Float32Array(m.rows);
+    for (let i = 0; i < m.rows; i++) column[i] = m.data[i * m.cols + unit];
+    return { pixels: column, caption: `${options.label ?? "unit"} ${unit}`, signed: true };
+  });
+  return imageGrid(items, {
+    title: options.title,
+    subtitle: options.subtitle ??
+      "blue: negative, white: zero, red: positive (each image scaled to its own largest value)",
+    columns: options.columns ?? 8,
+    size: 64,
+  });
+}
