@@ -43,9 +43,12 @@ export class Figure {
     return { width, height };
   }
 
-  /** Writes the SVG to `path` atomically (creating folders) and returns the path. */
+  /**
+   * Writes the figure to `path` atomically (creating folders) and returns the path: as PNG (at
+   * twice the size, for sharp text) when the path ends in `.png`, otherwise as SVG.
+   */
   async save(path: string): Promise<string> {
-    await writeFileAtomic(path, this.svg);
+    await writeFileAtomic(path, path.endsWith(".png") ? await rasterize(this.svg) : this.svg);
     return path;
   }
 
@@ -53,6 +56,34 @@ export class Figure {
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "image/svg+xml": this.svg, "text/plain": `Figure: ${this.title}` };
   }
+}
+
+/** Renders SVG to PNG with resvg (loaded on first use, so figures that are never rasterised cost nothing). */
+async function rasterize(svg: string, scale = 2): Promise<Uint8Array> {
+  const { Resvg } = await import("@resvg/resvg-js");
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "zoom", value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
+  });
+  return resvg.render().asPng();
+}
+
+/**
+ * A function that saves each figure it is given as `<folder>/<name>.svg` and `.png`, and returns
+ * the figure, so that a notebook cell can save and show in one line.
+ *
+ * @example
+ * ```ts
+ * const keep = figureSaver("../data/figures/06-train");
+ * await keep("history", historyChart(history, { title: "Training" })); // shown, and saved
+ * ```
+ */
+export function figureSaver(folder: string): (name: string, figure: Figure) => Promise<Figure> {
+  return async (name, figure) => {
+    await figure.save(`${folder}/${name}.svg`);
+    await figure.save(`${folder}/${name}.png`);
+    return figure;
+  };
 }
 
 /** Plot options with a required title: every figure of this project has one. */

@@ -30,10 +30,14 @@ export function accuracy(probabilities: Matrix, labels: ArrayLike<number>): numb
   return probabilities.rows === 0 ? 0 : countCorrect(probabilities, labels) / probabilities.rows;
 }
 
-/** How many rows have their largest entry at the label. */
-export function countCorrect(probabilities: Matrix, labels: ArrayLike<number>): number {
+/** How many of the first `rows` rows have their largest entry at the label. */
+export function countCorrect(
+  probabilities: Matrix,
+  labels: ArrayLike<number>,
+  rows = probabilities.rows,
+): number {
   let correct = 0;
-  for (let i = 0; i < probabilities.rows; i++) {
+  for (let i = 0; i < rows; i++) {
     if (argmaxRow(probabilities, i) === labels[i]) correct++;
   }
   return correct;

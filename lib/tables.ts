@@ -8,6 +8,8 @@
 import pl from "nodejs-polars";
 import type { FileRecord } from "./datasets.ts";
 import type { LayerCheck } from "./gradient_check.ts";
+import type { ClassScores } from "./metrics.ts";
+import type { EpochRecord } from "./train.ts";
 import type { Matrix } from "./matrix.ts";
 import { initDescription, type Network } from "./network.ts";
 
@@ -64,5 +66,32 @@ export function gradientCheckTable(rows: LayerCheck[], tolerance = 1e-2): pl.Dat
     "worst relative error": Number(r.worstRelativeError.toExponential(2)),
     "worst absolute error": Number(r.worstAbsoluteError.toExponential(2)),
     verdict: r.worstRelativeError < tolerance ? "✓ agrees" : "✗ differs",
+  })));
+}
+
+/** Precision, recall, F1 and support per class, then the macro and support-weighted averages. */
+export function classScoresTable(scores: ClassScores[], classNames: readonly string[]): pl.DataFrame {
+  const total = scores.reduce((n, s) => n + s.support, 0);
+  const average = (weight: (s: ClassScores) => number, key: "precision" | "recall" | "f1") =>
+    scores.reduce((sum, s) => sum + weight(s) * s[key], 0);
+  const macro = (key: "precision" | "recall" | "f1") => average(() => 1 / scores.length, key);
+  const weighted = (key: "precision" | "recall" | "f1") => average((s) => s.support / total, key);
+  return table([
+    ...scores.map((s, c) => ({ class: classNames[c], precision: s.precision, recall: s.recall, f1: s.f1, support: s.support })),
+    { class: "macro average", precision: macro("precision"), recall: macro("recall"), f1: macro("f1"), support: total },
+    { class: "weighted average", precision: weighted("precision"), recall: weighted("recall"), f1: weighted("f1"), support: total },
+  ]);
+}
+
+/** The training history, one row per epoch. */
+export function historyTable(history: EpochRecord[]): pl.DataFrame {
+  return table(history.map((r) => ({
+    epoch: r.epoch,
+    loss: r.loss,
+    "train accuracy": r.trainAccuracy,
+    ...(r.validationLoss !== undefined ? { "held-out loss": r.validationLoss } : {}),
+    ...(r.validationAccuracy !== undefined ? { "held-out accuracy": r.validationAccuracy } : {}),
+    "learning rate": r.learningRate,
+    seconds: r.seconds,
   })));
 }

@@ -1,0 +1,155 @@
+/**
+ * Figures of training and evaluation: the loss and accuracy over epochs, confusion matrices as
+ * labelled heatmaps, and one-vs-rest ROC curves with their AUC.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { combine, type Figure, plot } from "./figure.ts";
+import type { RocPoint } from "./metrics.ts";
+import { thinCurve } from "./metrics.ts";
+import type { EpochRecord } from "./train.ts";
+
+const TRAIN = "#4269d0", VALIDATION = "#ff725c";
+
+/**
+ * The loss and the accuracy over the epochs, for the training rows and the held-out rows, side
+ * by side.
+ *
+ * @param history one record per epoch
+ * @param options `title`, and `validationName` for the held-out rows (default "test")
+ */
+export function historyChart(
+  history: EpochRecord[],
+  options: { title: string; validationName?: string; epochs?: number },
+): Figure {
+  const held = options.validationName ?? "test";
+  const series = (key: "loss" | "validationLoss" | "trainAccuracy" | "validationAccuracy", name: string) =>
+    history.filter((r) => r[key] !== undefined).map((r) => ({ epoch: r.epoch, value: r[key] as number, name }));
+  const losses = [...series("loss", "training"), ...series("validationLoss", held)];
+  const accuracies = [...series("trainAccuracy", "training"), ...series("validationAccuracy", held)]
+    .map((d) => ({ ...d, value: 100 * d.value }));
+  const domain = [1, Math.max(2, options.epochs ?? history.length)];
+  const panel = (title: string, data: typeof losses, yLabel: string, log: boolean) =>
+    plot({
+      title,
+      width: 400,
+      height: 260,
+      marginLeft: 50,
+      x: { label: "epoch", domain, labelAnchor: "center" },
+      y: { label: yLabel, grid: true, type: log ? "log" : "linear" },
+      color: { domain: ["training", held], range: [TRAIN, VALIDATION] },
+      marks: [
+        Plot.line(data, { x: "epoch", y: "value", stroke: "name", strokeWidth: 2 }),
+        Plot.dot(data.filter((d) => d.epoch === history.length), { x: "epoch", y: "value", fill: "name" }),
+        ...(["training", held] as const).map((name) =>
+          Plot.text(data.filter((d) => d.epoch === history.length && d.name === name), {
+            x: "epoch",
+            y: "value",
+            text: (d) => `${d.name} ${log ? d.value.toFixed(3) : d.value.toFixed(2) + "%"}`,
+            fill: "name",
+            textAnchor: "end",
+            dy: name === "training" ? -10 : 12,
+            stroke: "white",
+            strokeWidth: 3,
+          })
+        ),
+      ],
+    });
+  return combine([
+    panel("Loss (cross-entropy)", losses, "loss (log scale)", true),
+    panel("Accuracy", accuracies, "accuracy (%)", false),
+  ], { title: options.title });
+}
+
+/**
+ * A confusion matrix as a heatmap with a count in every cell: rows are true classes, columns
+ * predicted ones, so the diagonal holds the correct predictions.
+ */
+export function confusionHeatmap(
+  confusion: number[][],
+  options: { classNames: readonly string[]; title: string; subtitle?: string },
+): Figure {
+  const names = options.classNames;
+  const cells = confusion.flatMap((row, t) =>
+    row.map((count, p) => ({ actual: names[t], predicted: names[p], count, diagonal: t === p }))
+  );
+  const wide = names.some((n) => n.length > 2);
+  const max = Math.max(...cells.filter((c) => !c.diagonal).map((c) => c.count), 1);
+  return plot({
+    title: options.title,
+    subtitle: options.subtitle,
+    width: wide ? 560 : 470,
+    height: wide ? 520 : 450,
+    marginLeft: wide ? 90 : 50,
+    marginBottom: wide ? 80 : 45,
+    x: { domain: [...names], label: "predicted class", tickRotate: wide ? -35 : 0, labelAnchor: "center" },
+    y: { domain: [...names], label: "true class", labelAnchor: "center" },
+    marks: [
+      // Mistakes are coloured on their own scale; the diagonal in green, so errors stand out.
+      Plot.cell(cells.filter((c) => !c.diagonal), {
+        x: "predicted",
+        y: "actual",
+        fill: (d) => Math.sqrt(d.count / max),
+        inset: 0.5,
+      }),
+      Plot.cell(cells.filter((c) => c.diagonal), { x: "predicted", y: "actual", fill: "#d6ecd2", inset: 0.5 }),
+      Plot.text(cells, {
+        x: "predicted",
+        y: "actual",
+        text: (d) => (d.count ? String(d.count) : ""),
+        fontSize: 9,
+        fill: (d) => (!d.diagonal && Math.sqrt(d.count / max) > 0.6 ? "white" : "#222"),
+      }),
+    ],
+    color: { type: "linear", scheme: "oranges", domain: [0, 1] },
+  });
+}
+
+/** One class's ROC curve. */
+export interface RocSeries {
+  name: string;
+  auc: number;
+  points: RocPoint[];
+}
+
+/**
+ * One-vs-rest ROC curves, the whole range beside a zoom into the top-left corner where good
+ * classifiers live, with each class's AUC in the legend.
+ */
+export function rocChart(curves: RocSeries[], options: { title: string }): Figure {
+  const data = curves.flatMap((c) =>
+    thinCurve(c.points).map((p) => ({ name: `${c.name}: AUC ${c.auc.toFixed(4)}`, x: p.falsePositiveRate, y: p.truePositiveRate }))
+  );
+  const names = curves.map((c) => `${c.name}: AUC ${c.auc.toFixed(4)}`);
+  const panel = (title: string, xDomain: [number, number], yDomain: [number, number], legend: boolean) =>
+    plot({
+      title,
+      width: 380,
+      height: 340,
+      x: { domain: xDomain, label: "false positive rate", labelAnchor: "center", grid: true },
+      y: { domain: yDomain, label: "true positive rate", grid: true },
+      color: { domain: names, scheme: "tableau10" },
+      marks: [
+        Plot.line([[0, 0], [1, 1]], { stroke: "#bbb", strokeDasharray: "4,4", clip: true }),
+        Plot.line(data, { x: "x", y: "y", stroke: "name", strokeWidth: 1.5, clip: true }),
+        ...(legend
+          ? [
+            Plot.text(names, {
+              x: 0.97,
+              y: (_d: string, i: number) => 0.04 + 0.065 * (names.length - 1 - i),
+              text: (d: string) => d,
+              fill: (d: string) => d,
+              textAnchor: "end",
+              fontSize: 10,
+            }),
+          ]
+          : []),
+      ],
+    });
+  return combine([
+    panel("Whole range", [0, 1], [0, 1], true),
+    panel("Zoom: the top-left corner", [0, 0.05], [0.8, 1], false),
+  ], { title: options.title });
+}

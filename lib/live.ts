@@ -1,0 +1,70 @@
+/**
+ * Outputs that update in place in a Jupyter notebook: a progress bar and a chart that redraw
+ * every epoch in one output each, instead of a new output per epoch. Uses the Deno kernel's
+ * `Deno.jupyter.broadcast` with a display id; outside a kernel, updates go nowhere.
+ *
+ * @module
+ */
+
+import type { Figure } from "./figure.ts";
+import type { Progress } from "./train.ts";
+
+type Bundle = Record<string, string>;
+
+type Broadcast = (type: string, content: Record<string, unknown>) => Promise<void>;
+
+function broadcaster(): Broadcast | undefined {
+  return (Deno as unknown as { jupyter?: { broadcast?: Broadcast } }).jupyter?.broadcast;
+}
+
+function bundleOf(content: Figure | Bundle | string): Bundle {
+  if (typeof content === "string") return { "text/plain": content };
+  const display = (content as unknown as Record<symbol, () => Bundle>)[Symbol.for("Jupyter.display")];
+  return typeof display === "function" ? display.call(content) : (content as Bundle);
+}
+
+/** One output cell area that can be shown once and then replaced any number of times. */
+export class LiveOutput {
+  readonly id = `live-${crypto.randomUUID()}`;
+  #shown = false;
+
+  /** True inside a Jupyter kernel, where updates are visible. */
+  get active(): boolean {
+    return broadcaster() !== undefined;
+  }
+
+  /** Shows `content` the first time, then replaces it in place. */
+  async update(content: Figure | Bundle | string): Promise<void> {
+    const broadcast = broadcaster();
+    if (!broadcast) return;
+    const type = this.#shown ? "update_display_data" : "display_data";
+    this.#shown = true;
+    await broadcast(type, { data: bundleOf(content), metadata: {}, transient: { display_id: this.id } });
+  }
+}
+
+/** Formats seconds as "1:05" or "1:02:05". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  return h ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}` : `${m}:${String(r).padStart(2, "0")}`;
+}
+
+/**
+ * A progress bar for a training run, as HTML for notebooks and plain text for terminals.
+ *
+ * @param progress where the run is
+ * @param elapsedSeconds time since the run started, for the estimate of what is left
+ */
+export function progressBar(progress: Progress, elapsedSeconds: number): Bundle {
+  const done = (progress.epoch - 1 + progress.batch / progress.batches) / progress.epochs;
+  const remaining = done > 0 ? (elapsedSeconds * (1 - done)) / done : 0;
+  const label = `epoch ${progress.epoch}/${progress.epochs} · batch ${progress.batch}/${progress.batches} · ` +
+    `loss ${progress.loss.toFixed(4)} · ${formatDuration(elapsedSeconds)} elapsed, ~${formatDuration(remaining)} left`;
+  const width = 30, filled = Math.round(done * width);
+  const text = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${(100 * done).toFixed(1)}% ${label}`;
+  const html = `<div style="font-family: system-ui, sans-serif; font-size: 13px">` +
+    `<progress value="${done.toFixed(4)}" max="1" style="width: 320px; vertical-align: middle"></progress> ` +
+    `<b>${(100 * done).toFixed(1)}%</b> ${label}</div>`;
+  return { "text/html": html, "text/plain": text };
+}

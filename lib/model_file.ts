@@ -1,0 +1,145 @@
+/**
+ * Saving and loading a trained model: one JSON file holding the network's shape and activation,
+ * how it was trained, its history, the data set's name and the parameters (little-endian Float32,
+ * base64), sealed with the SHA-256 of everything else and written atomically.
+ *
+ * @module
+ */
+
+import { sha256Hex, writeFileAtomic } from "./files.ts";
+import { matrix } from "./matrix.ts";
+import type { Network } from "./network.ts";
+import type { EpochRecord } from "./train.ts";
+
+/** The format's name and the version this library writes and reads. */
+export const MODEL_FORMAT = "mnist-mlp-model";
+export const MODEL_VERSION = 1;
+
+/** A model as saved: the network and what is known about how it came to be. */
+export interface SavedModel {
+  network: Network;
+  dataset: string;
+  /** The settings it was trained with (preset, epochs, batch size, learning rate, …). */
+  training: Record<string, unknown>;
+  history: EpochRecord[];
+  createdAt?: string;
+}
+
+function toBase64(values: Float32Array): string {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i], true);
+  return bytes.toBase64();
+}
+
+function fromBase64(text: string): Float32Array {
+  const bytes = Uint8Array.fromBase64(text);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(Math.floor(bytes.length / 4));
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
+  return out;
+}
+
+/** The model as the text of a model file. */
+export async function serializeModel(model: SavedModel): Promise<string> {
+  const { network } = model;
+  const body = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    createdAt: model.createdAt ?? new Date().toISOString(),
+    dataset: model.dataset,
+    network: { sizes: network.sizes, hidden: network.hidden, init: network.init, seed: network.seed },
+    training: model.training,
+    history: model.history,
+    parameters: { weights: network.weights.map((w) => toBase64(w.data)), biases: network.biases.map(toBase64) },
+  };
+  const sha256 = await sha256Hex(new TextEncoder().encode(JSON.stringify(body)));
+  return JSON.stringify({ ...body, sha256 });
+}
+
+/**
+ * Saves a model to `path` atomically (creating folders) and returns the path.
+ *
+ * @example
+ * ```ts
+ * await saveModel("data/models/latest.json", { network, dataset: "mnist", training: {}, history });
+ * ```
+ */
+export async function saveModel(path: string, model: SavedModel): Promise<string> {
+  await writeFileAtomic(path, await serializeModel(model));
+  return path;
+}
+
+/**
+ * Reads a model file's text back; every failure names the file and what was wrong.
+ *
+ * @param text the file's contents
+ * @param source the file's name, for error messages
+ */
+export async function parseModel(text: string, source = "model"): Promise<SavedModel> {
+  const fail = (what: string): never => {
+    throw new SyntaxError(`Cannot load model ${source}: ${what}`);
+  };
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return fail("the file is damaged (not valid JSON); save the model again");
+  }
+  if (parsed?.format !== MODEL_FORMAT) {
+    fail(`expected format "${MODEL_FORMAT}", found ${JSON.stringify(parsed?.format)}`);
+  }
+  if (parsed.version !== MODEL_VERSION) {
+    fail(`expected format version ${MODEL_VERSION}, found version ${JSON.stringify(parsed.version)}`);
+  }
+  const { sha256, ...body } = parsed;
+  const found = await sha256Hex(new TextEncoder().encode(JSON.stringify(body)));
+  if (sha256 !== found) fail(`the file is damaged: expected checksum ${sha256}, found ${found}`);
+
+  const meta = body.network as Pick<Network, "sizes" | "hidden" | "init" | "seed">;
+  const parameters = body.parameters as { weights: string[]; biases: string[] };
+  const layers = meta.sizes.length - 1;
+  if (parameters.weights.length !== layers || parameters.biases.length !== layers) {
+    fail(
+      `expected ${layers} weight matrices and bias vectors for sizes ${meta.sizes.join("-")}, found ${parameters.weights.length} and ${parameters.biases.length}`,
+    );
+  }
+  const weights = parameters.weights.map((text, l) => {
+    const values = fromBase64(text);
+    const [rows, cols] = [meta.sizes[l], meta.sizes[l + 1]];
+    if (values.length !== rows * cols) {
+      fail(`weights of layer ${l + 1} should be ${rows}×${cols} = ${rows * cols} values, found ${values.length}`);
+    }
+    return matrix(rows, cols, values);
+  });
+  const biases = parameters.biases.map((text, l) => {
+    const values = fromBase64(text);
+    if (values.length !== meta.sizes[l + 1]) {
+      fail(`biases of layer ${l + 1} should have ${meta.sizes[l + 1]} values, found ${values.length}`);
+    }
+    return values;
+  });
+  return {
+    network: { ...meta, weights, biases },
+    dataset: body.dataset as string,
+    training: body.training as Record<string, unknown>,
+    history: body.history as EpochRecord[],
+    createdAt: body.createdAt as string,
+  };
+}
+
+/** Loads a model saved by {@linkcode saveModel}. */
+export async function loadModel(path: string): Promise<SavedModel> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `Cannot load model '${path}': no such file. Train one first: run notebook 06-train, or \`deno task train\``,
+      );
+    }
+    throw error;
+  }
+  return parseModel(text, `'${path}'`);
+}
