@@ -129,7 +129,16 @@ export function imageGrid(
   items: GridItem[],
   options: { title: string; subtitle?: string; columns?: number; size?: number },
 ): Figure {
-  const columns = Math.min(options.columns ?? 10, Math.max(1, items.length));
+  if (items.length === 0) {
+    return plot({
+      title: options.title,
+      subtitle: options.subtitle,
+      width: 200,
+      height: 40,
+      marks: [Plot.text(["(none)"], { frameAnchor: "left", fill: "#777", fontSize: 12 })],
+    });
+  }
+  const columns = Math.min(options.columns ?? 10, items.length);
   const size = options.size ?? 56;
   const rows = Math.ceil(items.length / columns);
   const cells = items.map((item, i) => ({

@@ -25,8 +25,15 @@ export function historyChart(
   options: { title: string; validationName?: string; epochs?: number },
 ): Figure {
   const held = options.validationName ?? "test";
-  const series = (key: "loss" | "validationLoss" | "trainAccuracy" | "validationAccuracy", name: string) =>
-    history.filter((r) => r[key] !== undefined).map((r) => ({ epoch: r.epoch, value: r[key] as number, name }));
+  const series = (
+    key: "loss" | "validationLoss" | "trainAccuracy" | "validationAccuracy",
+    name: string,
+  ) =>
+    history.filter((r) => r[key] !== undefined).map((r) => ({
+      epoch: r.epoch,
+      value: r[key] as number,
+      name,
+    }));
   const losses = [...series("loss", "training"), ...series("validationLoss", held)];
   const accuracies = [...series("trainAccuracy", "training"), ...series("validationAccuracy", held)]
     .map((d) => ({ ...d, value: 100 * d.value }));
@@ -37,12 +44,22 @@ export function historyChart(
       width: 400,
       height: 260,
       marginLeft: 50,
-      x: { label: "epoch", domain, labelAnchor: "center" },
+      x: {
+        label: "epoch",
+        domain,
+        labelAnchor: "center",
+        tickFormat: "d",
+        ticks: Math.min(10, domain[1] - 1),
+      },
       y: { label: yLabel, grid: true, type: log ? "log" : "linear" },
       color: { domain: ["training", held], range: [TRAIN, VALIDATION] },
       marks: [
-        Plot.line(data, { x: "epoch", y: "value", stroke: "name", strokeWidth: 2 }),
-        Plot.dot(data.filter((d) => d.epoch === history.length), { x: "epoch", y: "value", fill: "name" }),
+        Plot.line(data, { x: "epoch", y: "value", stroke: "name", z: "name", strokeWidth: 2 }),
+        Plot.dot(data.filter((d) => d.epoch === history.length), {
+          x: "epoch",
+          y: "value",
+          fill: "name",
+        }),
         ...(["training", held] as const).map((name) =>
           Plot.text(data.filter((d) => d.epoch === history.length && d.name === name), {
             x: "epoch",
@@ -84,7 +101,12 @@ export function confusionHeatmap(
     height: wide ? 520 : 450,
     marginLeft: wide ? 90 : 50,
     marginBottom: wide ? 80 : 45,
-    x: { domain: [...names], label: "predicted class", tickRotate: wide ? -35 : 0, labelAnchor: "center" },
+    x: {
+      domain: [...names],
+      label: "predicted class",
+      tickRotate: wide ? -35 : 0,
+      labelAnchor: "center",
+    },
     y: { domain: [...names], label: "true class", labelAnchor: "center" },
     marks: [
       // Mistakes are coloured on their own scale; the diagonal in green, so errors stand out.
@@ -94,7 +116,12 @@ export function confusionHeatmap(
         fill: (d) => Math.sqrt(d.count / max),
         inset: 0.5,
       }),
-      Plot.cell(cells.filter((c) => c.diagonal), { x: "predicted", y: "actual", fill: "#d6ecd2", inset: 0.5 }),
+      Plot.cell(cells.filter((c) => c.diagonal), {
+        x: "predicted",
+        y: "actual",
+        fill: "#d6ecd2",
+        inset: 0.5,
+      }),
       Plot.text(cells, {
         x: "predicted",
         y: "actual",
@@ -120,10 +147,19 @@ export interface RocSeries {
  */
 export function rocChart(curves: RocSeries[], options: { title: string }): Figure {
   const data = curves.flatMap((c) =>
-    thinCurve(c.points).map((p) => ({ name: `${c.name}: AUC ${c.auc.toFixed(4)}`, x: p.falsePositiveRate, y: p.truePositiveRate }))
+    thinCurve(c.points).map((p) => ({
+      name: `${c.name}: AUC ${c.auc.toFixed(4)}`,
+      x: p.falsePositiveRate,
+      y: p.truePositiveRate,
+    }))
   );
   const names = curves.map((c) => `${c.name}: AUC ${c.auc.toFixed(4)}`);
-  const panel = (title: string, xDomain: [number, number], yDomain: [number, number], legend: boolean) =>
+  const panel = (
+    title: string,
+    xDomain: [number, number],
+    yDomain: [number, number],
+    legend: boolean,
+  ) =>
     plot({
       title,
       width: 380,
@@ -133,7 +169,14 @@ export function rocChart(curves: RocSeries[], options: { title: string }): Figur
       color: { domain: names, scheme: "tableau10" },
       marks: [
         Plot.line([[0, 0], [1, 1]], { stroke: "#bbb", strokeDasharray: "4,4", clip: true }),
-        Plot.line(data, { x: "x", y: "y", stroke: "name", strokeWidth: 1.5, clip: true }),
+        Plot.line(data, {
+          x: "x",
+          y: "y",
+          stroke: "name",
+          z: "name",
+          strokeWidth: 1.5,
+          clip: true,
+        }),
         ...(legend
           ? [
             Plot.text(names, {

@@ -134,6 +134,7 @@ export function combine(
     rowHeight = Math.max(rowHeight, h);
   });
   const height = y + rowHeight;
+  if (options.title) width = Math.max(width, titleWidth(options.title));
   const title = options.title ?? figures.map((f) => f.title).join(" | ");
   const heading = options.title ? titleText(options.title) : "";
   return new Figure(svgDocument(width, height, heading + parts.join("")), title);
@@ -172,7 +173,13 @@ function standaloneSvg(element: PlotElement, title: string): string {
     body += `<text x="0" y="${y + 12}" font-size="12" fill="#555">${escapeXml(caption)}</text>`;
     y += 20;
   }
+  width = Math.max(width, titleWidth(title), Math.ceil(subtitle.length * 6.8));
   return svgDocument(width, y, body);
+}
+
+/** A generous estimate of a title's width in pixels, so a narrow figure never clips its title. */
+function titleWidth(title: string): number {
+  return Math.ceil(title.length * 9.2) + 4;
 }
 
 function titleText(title: string): string {

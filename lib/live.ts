@@ -19,7 +19,8 @@ function broadcaster(): Broadcast | undefined {
 
 function bundleOf(content: Figure | Bundle | string): Bundle {
   if (typeof content === "string") return { "text/plain": content };
-  const display = (content as unknown as Record<symbol, () => Bundle>)[Symbol.for("Jupyter.display")];
+  const display =
+    (content as unknown as Record<symbol, () => Bundle>)[Symbol.for("Jupyter.display")];
   return typeof display === "function" ? display.call(content) : (content as Bundle);
 }
 
@@ -39,7 +40,11 @@ export class LiveOutput {
     if (!broadcast) return;
     const type = this.#shown ? "update_display_data" : "display_data";
     this.#shown = true;
-    await broadcast(type, { data: bundleOf(content), metadata: {}, transient: { display_id: this.id } });
+    await broadcast(type, {
+      data: bundleOf(content),
+      metadata: {},
+      transient: { display_id: this.id },
+    });
   }
 }
 
@@ -47,7 +52,9 @@ export class LiveOutput {
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  return h ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}` : `${m}:${String(r).padStart(2, "0")}`;
+  return h
+    ? `${h}:${String(m).padStart(2, "0")}:${String(r).padStart(2, "0")}`
+    : `${m}:${String(r).padStart(2, "0")}`;
 }
 
 /**
@@ -59,12 +66,19 @@ export function formatDuration(seconds: number): string {
 export function progressBar(progress: Progress, elapsedSeconds: number): Bundle {
   const done = (progress.epoch - 1 + progress.batch / progress.batches) / progress.epochs;
   const remaining = done > 0 ? (elapsedSeconds * (1 - done)) / done : 0;
-  const label = `epoch ${progress.epoch}/${progress.epochs} · batch ${progress.batch}/${progress.batches} · ` +
-    `loss ${progress.loss.toFixed(4)} · ${formatDuration(elapsedSeconds)} elapsed, ~${formatDuration(remaining)} left`;
+  const label =
+    `epoch ${progress.epoch}/${progress.epochs} · batch ${progress.batch}/${progress.batches} · ` +
+    `loss ${progress.loss.toFixed(4)} · ${formatDuration(elapsedSeconds)} elapsed, ~${
+      formatDuration(remaining)
+    } left`;
   const width = 30, filled = Math.round(done * width);
-  const text = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${(100 * done).toFixed(1)}% ${label}`;
+  const text = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${
+    (100 * done).toFixed(1)
+  }% ${label}`;
   const html = `<div style="font-family: system-ui, sans-serif; font-size: 13px">` +
-    `<progress value="${done.toFixed(4)}" max="1" style="width: 320px; vertical-align: middle"></progress> ` +
+    `<progress value="${
+      done.toFixed(4)
+    }" max="1" style="width: 320px; vertical-align: middle"></progress> ` +
     `<b>${(100 * done).toFixed(1)}%</b> ${label}</div>`;
   return { "text/html": html, "text/plain": text };
 }

@@ -9,7 +9,9 @@ import { argmaxRow } from "./loss.ts";
 import type { Matrix } from "./matrix.ts";
 
 /** The predicted class of every row and the probability given to it. */
-export function predictions(probabilities: Matrix): { predicted: Uint8Array; confidence: Float32Array } {
+export function predictions(
+  probabilities: Matrix,
+): { predicted: Uint8Array; confidence: Float32Array } {
   const predicted = new Uint8Array(probabilities.rows);
   const confidence = new Float32Array(probabilities.rows);
   for (let i = 0; i < probabilities.rows; i++) {
@@ -33,7 +35,9 @@ export function confusionMatrix(
   classes = 10,
 ): number[][] {
   if (predicted.length !== labels.length) {
-    throw new RangeError(`Cannot count: ${predicted.length} predictions but ${labels.length} labels`);
+    throw new RangeError(
+      `Cannot count: ${predicted.length} predictions but ${labels.length} labels`,
+    );
   }
   const counts = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < labels.length; i++) counts[labels[i]][predicted[i]]++;
@@ -83,7 +87,9 @@ export function rocCurve(
   scores: ArrayLike<number>,
   positive: ArrayLike<boolean>,
 ): { points: RocPoint[]; auc: number } {
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) =>
+    scores[b] - scores[a]
+  );
   let positives = 0;
   for (let i = 0; i < positive.length; i++) if (positive[i]) positives++;
   const negatives = positive.length - positives;
@@ -136,7 +142,12 @@ export function outcomesFor(
   predicted: ArrayLike<number>,
   labels: ArrayLike<number>,
 ): Record<"truePositives" | "falsePositives" | "falseNegatives" | "trueNegatives", number[]> {
-  const result = { truePositives: [] as number[], falsePositives: [] as number[], falseNegatives: [] as number[], trueNegatives: [] as number[] };
+  const result = {
+    truePositives: [] as number[],
+    falsePositives: [] as number[],
+    falseNegatives: [] as number[],
+    trueNegatives: [] as number[],
+  };
   for (let i = 0; i < labels.length; i++) {
     const isTarget = labels[i] === target, saysTarget = predicted[i] === target;
     if (isTarget && saysTarget) result.truePositives.push(i);

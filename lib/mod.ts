@@ -37,3 +37,4 @@ export * from "./presets.ts";
 export * from "./metrics.ts";
 export * from "./eval_plots.ts";
 export * from "./live.ts";
+export * from "./experiment.ts";

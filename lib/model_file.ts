@@ -48,10 +48,18 @@ export async function serializeModel(model: SavedModel): Promise<string> {
     version: MODEL_VERSION,
     createdAt: model.createdAt ?? new Date().toISOString(),
     dataset: model.dataset,
-    network: { sizes: network.sizes, hidden: network.hidden, init: network.init, seed: network.seed },
+    network: {
+      sizes: network.sizes,
+      hidden: network.hidden,
+      init: network.init,
+      seed: network.seed,
+    },
     training: model.training,
     history: model.history,
-    parameters: { weights: network.weights.map((w) => toBase64(w.data)), biases: network.biases.map(toBase64) },
+    parameters: {
+      weights: network.weights.map((w) => toBase64(w.data)),
+      biases: network.biases.map(toBase64),
+    },
   };
   const sha256 = await sha256Hex(new TextEncoder().encode(JSON.stringify(body)));
   return JSON.stringify({ ...body, sha256 });
@@ -90,7 +98,9 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
     fail(`expected format "${MODEL_FORMAT}", found ${JSON.stringify(parsed?.format)}`);
   }
   if (parsed.version !== MODEL_VERSION) {
-    fail(`expected format version ${MODEL_VERSION}, found version ${JSON.stringify(parsed.version)}`);
+    fail(
+      `expected format version ${MODEL_VERSION}, found version ${JSON.stringify(parsed.version)}`,
+    );
   }
   const { sha256, ...body } = parsed;
   const found = await sha256Hex(new TextEncoder().encode(JSON.stringify(body)));
@@ -101,21 +111,29 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const layers = meta.sizes.length - 1;
   if (parameters.weights.length !== layers || parameters.biases.length !== layers) {
     fail(
-      `expected ${layers} weight matrices and bias vectors for sizes ${meta.sizes.join("-")}, found ${parameters.weights.length} and ${parameters.biases.length}`,
+      `expected ${layers} weight matrices and bias vectors for sizes ${
+        meta.sizes.join("-")
+      }, found ${parameters.weights.length} and ${parameters.biases.length}`,
     );
   }
   const weights = parameters.weights.map((text, l) => {
     const values = fromBase64(text);
     const [rows, cols] = [meta.sizes[l], meta.sizes[l + 1]];
     if (values.length !== rows * cols) {
-      fail(`weights of layer ${l + 1} should be ${rows}×${cols} = ${rows * cols} values, found ${values.length}`);
+      fail(
+        `weights of layer ${l + 1} should be ${rows}×${cols} = ${
+          rows * cols
+        } values, found ${values.length}`,
+      );
     }
     return matrix(rows, cols, values);
   });
   const biases = parameters.biases.map((text, l) => {
     const values = fromBase64(text);
     if (values.length !== meta.sizes[l + 1]) {
-      fail(`biases of layer ${l + 1} should have ${meta.sizes[l + 1]} values, found ${values.length}`);
+      fail(
+        `biases of layer ${l + 1} should have ${meta.sizes[l + 1]} values, found ${values.length}`,
+      );
     }
     return values;
   });

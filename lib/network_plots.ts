@@ -50,7 +50,7 @@ export function functionChart(
     marks: [
       Plot.ruleY([0]),
       Plot.ruleX([0]),
-      Plot.line(points, { x: "x", y: "y", stroke: "name", strokeWidth: 2 }),
+      Plot.line(points, { x: "x", y: "y", stroke: "name", z: "name", strokeWidth: 2 }),
       Plot.text(curves.map(({ name, f }) => ({ name, x: to, y: f(to) })), {
         x: "x",
         y: "y",

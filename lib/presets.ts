@@ -27,7 +27,8 @@ export interface Preset {
 export const PRESETS: Record<string, Preset> = {
   "assignment": {
     name: "assignment",
-    description: "the assignment's 784-128-64-10 sigmoid network, uniform init (seed 695), mini-batches of 128, 100 epochs",
+    description:
+      "the assignment's 784-128-64-10 sigmoid network, uniform init (seed 695), mini-batches of 128, 100 epochs",
     network: { sizes: [784, 128, 64, 10], hidden: "sigmoid", init: "uniform", seed: 695 },
     training: { epochs: 100, batchSize: 128, learningRate: 0.1, momentum: 0.9, schedule: "cosine" },
   },
@@ -35,8 +36,19 @@ export const PRESETS: Record<string, Preset> = {
     name: "reference-notebook",
     description:
       "the reference notebook's 784-256-10 sigmoid network, normal init (std 0.01), full-batch gradient descent on a balanced subset, 100 epochs",
-    network: { sizes: [784, 256, 10], hidden: "sigmoid", init: { kind: "normal", std: 0.01 }, seed: 695 },
-    training: { epochs: 100, batchSize: "full", learningRate: 1, momentum: 0, schedule: "constant" },
+    network: {
+      sizes: [784, 256, 10],
+      hidden: "sigmoid",
+      init: { kind: "normal", std: 0.01 },
+      seed: 695,
+    },
+    training: {
+      epochs: 100,
+      batchSize: "full",
+      learningRate: 1,
+      momentum: 0,
+      schedule: "constant",
+    },
     balancedPerClass: 1000,
   },
 };
@@ -46,7 +58,9 @@ export function preset(name: string): Preset {
   const found = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!found) {
     throw new RangeError(
-      `Unknown preset "${name}": expected one of ${Object.keys(PRESETS).map((n) => `"${n}"`).join(", ")}`,
+      `Unknown preset "${name}": expected one of ${
+        Object.keys(PRESETS).map((n) => `"${n}"`).join(", ")
+      }`,
     );
   }
   return structuredClone(found);

@@ -70,16 +70,37 @@ export function gradientCheckTable(rows: LayerCheck[], tolerance = 1e-2): pl.Dat
 }
 
 /** Precision, recall, F1 and support per class, then the macro and support-weighted averages. */
-export function classScoresTable(scores: ClassScores[], classNames: readonly string[]): pl.DataFrame {
+export function classScoresTable(
+  scores: ClassScores[],
+  classNames: readonly string[],
+): pl.DataFrame {
   const total = scores.reduce((n, s) => n + s.support, 0);
   const average = (weight: (s: ClassScores) => number, key: "precision" | "recall" | "f1") =>
     scores.reduce((sum, s) => sum + weight(s) * s[key], 0);
   const macro = (key: "precision" | "recall" | "f1") => average(() => 1 / scores.length, key);
   const weighted = (key: "precision" | "recall" | "f1") => average((s) => s.support / total, key);
   return table([
-    ...scores.map((s, c) => ({ class: classNames[c], precision: s.precision, recall: s.recall, f1: s.f1, support: s.support })),
-    { class: "macro average", precision: macro("precision"), recall: macro("recall"), f1: macro("f1"), support: total },
-    { class: "weighted average", precision: weighted("precision"), recall: weighted("recall"), f1: weighted("f1"), support: total },
+    ...scores.map((s, c) => ({
+      class: classNames[c],
+      precision: s.precision,
+      recall: s.recall,
+      f1: s.f1,
+      support: s.support,
+    })),
+    {
+      class: "macro average",
+      precision: macro("precision"),
+      recall: macro("recall"),
+      f1: macro("f1"),
+      support: total,
+    },
+    {
+      class: "weighted average",
+      precision: weighted("precision"),
+      recall: weighted("recall"),
+      f1: weighted("f1"),
+      support: total,
+    },
   ]);
 }
 

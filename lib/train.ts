@@ -10,7 +10,7 @@
  * @module
  */
 
-import { crossEntropy, countCorrect } from "./loss.ts";
+import { countCorrect, crossEntropy } from "./loss.ts";
 import { type Matrix, matrix, takeRows } from "./matrix.ts";
 import {
   backprop,
@@ -88,7 +88,12 @@ export interface TrainResult {
 }
 
 /** The learning rate of epoch `epoch` (1-based) of `epochs`. */
-export function learningRateAt(base: number, schedule: Schedule, epoch: number, epochs: number): number {
+export function learningRateAt(
+  base: number,
+  schedule: Schedule,
+  epoch: number,
+  epochs: number,
+): number {
   if (schedule === "constant") return base;
   if (schedule === "cosine") return base * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
   return base * schedule.factor ** Math.floor((epoch - 1) / schedule.every);
@@ -100,13 +105,19 @@ function validate(network: Network, data: Examples, options: TrainOptions) {
   };
   if (data.images.rows === 0) fail("the training set is empty");
   if (data.images.cols !== network.sizes[0]) {
-    fail(`the training rows have ${data.images.cols} values but the network takes ${network.sizes[0]} inputs`);
+    fail(
+      `the training rows have ${data.images.cols} values but the network takes ${
+        network.sizes[0]
+      } inputs`,
+    );
   }
   if (data.labels.length !== data.images.rows) {
     fail(`${data.images.rows} training rows but ${data.labels.length} labels`);
   }
   const { epochs = 100, batchSize = 128, learningRate = 0.1, momentum = 0 } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) fail(`expected epochs to be a positive integer, found ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    fail(`expected epochs to be a positive integer, found ${epochs}`);
+  }
   if (batchSize !== "full" && (!Number.isInteger(batchSize) || batchSize < 1)) {
     fail(`expected batchSize to be a positive integer or "full", found ${batchSize}`);
   }
@@ -127,7 +138,11 @@ function validate(network: Network, data: Examples, options: TrainOptions) {
  * const { history } = await train(network, trainSet, { epochs: 5, learningRate: 0.5 });
  * ```
  */
-export async function train(network: Network, data: Examples, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(
+  network: Network,
+  data: Examples,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   validate(network, data, options);
   const epochs = options.epochs ?? 100;
   const rows = data.images.rows;
@@ -140,7 +155,9 @@ export async function train(network: Network, data: Examples, options: TrainOpti
 
   const working = cloneNetwork(network);
   const workspace = createWorkspace(working, batchSize);
-  const velocities = momentum > 0 ? working.weights.map((w) => new Float32Array(w.data.length)) : [];
+  const velocities = momentum > 0
+    ? working.weights.map((w) => new Float32Array(w.data.length))
+    : [];
   const biasVelocities = momentum > 0 ? working.biases.map((b) => new Float32Array(b.length)) : [];
   const batchImages = matrix(batchSize, data.images.cols);
   const batchLabels = new Uint8Array(batchSize);
@@ -159,28 +176,56 @@ export async function train(network: Network, data: Examples, options: TrainOpti
       let x: Matrix = data.images, labels: ArrayLike<number> = data.labels;
       if (order) {
         const indices = order.subarray(start, start + size);
-        x = takeRows(data.images, indices, size === batchSize ? batchImages : matrix(size, data.images.cols));
+        x = takeRows(
+          data.images,
+          indices,
+          size === batchSize ? batchImages : matrix(size, data.images.cols),
+        );
         for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
         labels = batchLabels.subarray(0, size);
       }
       const gradients = backprop(working, x, labels, workspace);
       if (!Number.isFinite(gradients.loss)) {
         throw new RangeError(
-          `Training diverged at epoch ${epoch}, batch ${b + 1} of ${batches}: the loss is ${gradients.loss}. ` +
-            `Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${epoch - 1}.`,
+          `Training diverged at epoch ${epoch}, batch ${
+            b + 1
+          } of ${batches}: the loss is ${gradients.loss}. ` +
+            `Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
+              epoch - 1
+            }.`,
         );
       }
       lossSum += gradients.loss * size;
       correct += countCorrect(workspace.activations.at(-1)!, labels, size);
-      step(working, gradients.gradWeights, gradients.gradBiases, learningRate, momentum, velocities, biasVelocities);
+      step(
+        working,
+        gradients.gradWeights,
+        gradients.gradBiases,
+        learningRate,
+        momentum,
+        velocities,
+        biasVelocities,
+      );
       if ((b + 1) % progressEvery === 0 || b + 1 === batches) {
-        options.onProgress?.({ epoch, epochs, batch: b + 1, batches, loss: lossSum / Math.min(rows, (b + 1) * batchSize) });
+        options.onProgress?.({
+          epoch,
+          epochs,
+          batch: b + 1,
+          batches,
+          loss: lossSum / Math.min(rows, (b + 1) * batchSize),
+        });
         // Let timers, abort signals and the kernel's messages through.
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
     copyParameters(working, network);
-    const record: EpochRecord = { epoch, loss: lossSum / rows, trainAccuracy: correct / rows, learningRate, seconds: 0 };
+    const record: EpochRecord = {
+      epoch,
+      loss: lossSum / rows,
+      trainAccuracy: correct / rows,
+      learningRate,
+      seconds: 0,
+    };
     if (options.validation) {
       const evaluation = evaluate(network, options.validation);
       record.validationLoss = evaluation.loss;
@@ -203,7 +248,11 @@ function step(
   velocities: Float32Array[],
   biasVelocities: Float32Array[],
 ) {
-  const update = (values: Float32Array, gradient: Float32Array, velocity: Float32Array | undefined) => {
+  const update = (
+    values: Float32Array,
+    gradient: Float32Array,
+    velocity: Float32Array | undefined,
+  ) => {
     if (!velocity) {
       for (let i = 0; i < values.length; i++) values[i] -= learningRate * gradient[i];
       return;
@@ -245,8 +294,15 @@ export function predictProbabilities(network: Network, images: Matrix, chunk = 2
   for (let start = 0; start < images.rows; start += chunk) {
     const size = Math.min(chunk, images.rows - start);
     workspace ??= createWorkspace(network, size);
-    const part: Matrix = { rows: size, cols: images.cols, data: images.data.subarray(start * images.cols, (start + size) * images.cols) };
-    out.data.set(feedForward(network, part, workspace).data.subarray(0, size * classes), start * classes);
+    const part: Matrix = {
+      rows: size,
+      cols: images.cols,
+      data: images.data.subarray(start * images.cols, (start + size) * images.cols),
+    };
+    out.data.set(
+      feedForward(network, part, workspace).data.subarray(0, size * classes),
+      start * classes,
+    );
   }
   return out;
 }

@@ -23,6 +23,18 @@ const plans: Record<string, { overrides: Record<string, unknown>; figures: numbe
   "02-preprocess.ipynb": { overrides: { balancedPerClass: 20, oneHotRowsShown: 3 }, figures: 3 },
   "03-init.ipynb": { overrides: { batchRows: 32 }, figures: 5 },
   "04-feed-forward.ipynb": { overrides: { batchRows: 16, digitsShown: 2 }, figures: 2 },
+  "06-train.ipynb": {
+    overrides: {
+      epochs: 2,
+      limitTrainingRows: 2000,
+      modelPath: "../data/models/notebook-test.json",
+    },
+    figures: 2,
+  },
+  "07-evaluate.ipynb": {
+    overrides: { modelPath: "../data/models/notebook-test.json", examplesShown: 5 },
+    figures: 8,
+  },
   "05-backprop.ipynb": {
     overrides: { batchSize: 32, unitsShown: 4, checkSizes: [784, 3, 10], checkRows: 4 },
     figures: 1,

@@ -1,0 +1,133 @@
+import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { main, parseArguments, UsageError } from "../tools/train.ts";
+import { loadModel } from "../lib/model_file.ts";
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, io: { log: (line: string) => lines.push(line) } };
+}
+
+Deno.test("parseArguments() reads every flag, in both spellings", () => {
+  const parsed = parseArguments([
+    "--preset=reference-notebook",
+    "--dataset",
+    "fashion-mnist",
+    "--epochs",
+    "3",
+    "--batch-size=full",
+    "--learning-rate",
+    "0.05",
+    "--momentum",
+    "0.9",
+    "--seed",
+    "-4",
+    "--limit",
+    "100",
+  ]);
+  assertEquals(parsed.preset, "reference-notebook");
+  assertEquals(parsed.overrides, {
+    dataset: "fashion-mnist",
+    epochs: 3,
+    batchSize: "full",
+    learningRate: 0.05,
+    momentum: 0.9,
+    seed: -4,
+    limitTrainingRows: 100,
+  });
+});
+
+Deno.test("parseArguments() names the bad flag or value", async (t) => {
+  const cases: [string[], string][] = [
+    [["--epoch", "3"], 'Unknown option "--epoch"'],
+    [
+      ["--epochs", "three"],
+      'Invalid value for --epochs: expected a positive integer, found "three"',
+    ],
+    [["--epochs", "0"], 'Invalid value for --epochs: expected a positive integer, found "0"'],
+    [
+      ["--learning-rate", "-1"],
+      'Invalid value for --learning-rate: expected a positive number, found "-1"',
+    ],
+    [
+      ["--preset", "big"],
+      'Invalid value for --preset: expected one of assignment, reference-notebook, found "big"',
+    ],
+    [
+      ["--dataset", "cifar"],
+      'Invalid value for --dataset: expected one of mnist, fashion-mnist, found "cifar"',
+    ],
+    [
+      ["--momentum", "1"],
+      'Invalid value for --momentum: expected a number from 0 up to 1, found "1"',
+    ],
+    [["--epochs"], "Missing value for --epochs"],
+    [["--epochs", "--seed", "3"], "Missing value for --epochs"],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), () => {
+      assertThrows(() => parseArguments(args), UsageError, message);
+    });
+  }
+});
+
+Deno.test("main() prints the usage for --help and exits 2 on a usage error", async () => {
+  const help = capture();
+  assertEquals(await main(["--help"], help.io), 0);
+  assert(help.lines[0].startsWith("Usage: deno task train"));
+  const bad = capture();
+  assertEquals(await main(["--batch-size", "many"], bad.io), 2);
+  assert(
+    bad.lines[0].startsWith(
+      'error: Invalid value for --batch-size: expected a positive integer, found "many"',
+    ),
+  );
+  assert(bad.lines[0].includes("Usage: deno task train"));
+});
+
+Deno.test("main() trains, then writes the model, metrics.json and the figures", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    const { lines, io } = capture();
+    const code = await main([
+      "--epochs",
+      "3",
+      "--limit",
+      "4000",
+      "--learning-rate",
+      "0.3",
+      "--momentum",
+      "0.9",
+      "--out",
+      folder,
+    ], io);
+    assertEquals(code, 0);
+    assert(lines.some((l) => l.startsWith("epoch   3")), lines.join("\n"));
+    assert(
+      lines.some((l) => /training accuracy \d+\.\d\d%, test accuracy \d+\.\d\d%/.test(l)),
+      lines.join("\n"),
+    );
+    const metrics = JSON.parse(await Deno.readTextFile(`${folder}/metrics.json`));
+    assertEquals(metrics.epochsCompleted, 3);
+    assert(metrics.testAccuracy > 0.6, `test accuracy ${metrics.testAccuracy}`);
+    assertEquals(metrics.confusionTest.flat().reduce((a: number, b: number) => a + b), 10000);
+    const model = await loadModel(`${folder}/model.json`);
+    assertEquals(model.history.length, 3);
+    const figures = [...Deno.readDirSync(`${folder}/figures`)].map((e) => e.name).sort();
+    for (
+      const name of [
+        "confusion-test",
+        "confusion-train",
+        "first-layer-weights",
+        "history",
+        "roc-test",
+      ]
+    ) {
+      assert(
+        figures.includes(`${name}.svg`) && figures.includes(`${name}.png`),
+        `${name} saved as SVG and PNG`,
+      );
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});

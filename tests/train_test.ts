@@ -1,0 +1,128 @@
+import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { loadDataset } from "../lib/datasets.ts";
+import { cloneNetwork, createNetwork } from "../lib/network.ts";
+import { normalizeImages, takeExamples } from "../lib/preprocess.ts";
+import { type EpochRecord, evaluate, learningRateAt, train } from "../lib/train.ts";
+
+const mnist = await loadDataset("mnist");
+const all = normalizeImages(mnist.train);
+const subset = takeExamples(all, Array.from({ length: 2000 }, (_, i) => i));
+const test = takeExamples(normalizeImages(mnist.test), Array.from({ length: 2000 }, (_, i) => i));
+const withoutTime = (history: EpochRecord[]) => history.map(({ seconds: _, ...rest }) => rest);
+
+Deno.test("train() lowers the loss and passes an accuracy floor on a small subset", async () => {
+  const network = createNetwork();
+  const before = evaluate(network, test);
+  const { history, stopped } = await train(network, subset, {
+    epochs: 5,
+    learningRate: 0.3,
+    momentum: 0.9,
+    validation: test,
+  });
+  assert(!stopped);
+  assertEquals(history.map((r) => r.epoch), [1, 2, 3, 4, 5]);
+  assert(history[4].loss < history[0].loss, `loss ${history[0].loss} → ${history[4].loss}`);
+  const after = evaluate(network, test);
+  assert(after.accuracy > 0.75, `test accuracy after 5 epochs on 2,000 images: ${after.accuracy}`);
+  assert(after.accuracy > before.accuracy + 0.5, "it learned");
+  assertEquals(history[4].validationAccuracy, after.accuracy);
+  assert(history.every((r) => r.trainAccuracy > 0 && r.seconds > 0));
+});
+
+Deno.test("train() gives an identical history and identical weights for the same seed", async () => {
+  const run = async (seed: number) => {
+    const network = createNetwork({ seed: 7 });
+    const { history } = await train(network, subset, {
+      epochs: 2,
+      learningRate: 0.3,
+      momentum: 0.5,
+      seed,
+      validation: test,
+    });
+    return { network, history: withoutTime(history) };
+  };
+  const [a, b, c] = [await run(1), await run(1), await run(2)];
+  assertEquals(a.history, b.history);
+  assertEquals(a.network.weights, b.network.weights);
+  assert(a.history[1].loss !== c.history[1].loss, "another shuffle seed, another history");
+});
+
+Deno.test("train() does full-batch gradient descent with batchSize 'full'", async () => {
+  const network = createNetwork({ sizes: [784, 32, 10], init: { kind: "normal", std: 0.01 } });
+  const progress: number[] = [];
+  const { history } = await train(network, subset, {
+    epochs: 4,
+    batchSize: "full",
+    learningRate: 1,
+    onProgress: (p) => progress.push(p.batches),
+  });
+  assert(progress.every((batches) => batches === 1), "one batch per epoch");
+  assert(history[3].loss < history[0].loss, "the loss falls");
+});
+
+Deno.test("train() stops a diverging run naming the epoch and batch, and keeps the last good model", async () => {
+  const network = createNetwork({ sizes: [784, 64, 10], hidden: "relu", init: "he" });
+  const original = cloneNetwork(network);
+  await assertRejects(
+    () => train(network, subset, { epochs: 3, learningRate: 1e10 }),
+    RangeError,
+    "Training diverged at epoch 1, batch",
+  );
+  const error = await assertRejects(
+    () => train(network, subset, { epochs: 3, learningRate: 1e10 }),
+    RangeError,
+  );
+  assert(
+    error.message.includes("the loss is NaN. Try a smaller learning rate than 10000000000"),
+    error.message,
+  );
+  assertEquals(network.weights, original.weights, "the network keeps the model of epoch 0");
+});
+
+Deno.test("train() stopped by an AbortSignal keeps the model of its last completed epoch", async () => {
+  const network = createNetwork();
+  const controller = new AbortController();
+  let afterSecond: ReturnType<typeof cloneNetwork> | undefined;
+  const { history, stopped } = await train(network, subset, {
+    epochs: 10,
+    learningRate: 0.5,
+    signal: controller.signal,
+    progressEvery: 1,
+    onEpoch: (record, current) => {
+      if (record.epoch === 2) {
+        afterSecond = cloneNetwork(current);
+        controller.abort();
+      }
+    },
+  });
+  assert(stopped);
+  assertEquals(history.length, 2);
+  assertEquals(network.weights, afterSecond!.weights);
+  assertEquals(network.biases, afterSecond!.biases);
+});
+
+Deno.test("learningRateAt() follows each schedule", () => {
+  assertEquals(learningRateAt(0.1, "constant", 50, 100), 0.1);
+  assertEquals(learningRateAt(0.1, "cosine", 1, 100), 0.1);
+  assert(Math.abs(learningRateAt(0.1, "cosine", 51, 100) - 0.05) < 1e-12);
+  assertEquals(learningRateAt(1, { kind: "step", every: 10, factor: 0.5 }, 21, 100), 0.25);
+});
+
+Deno.test("train() rejects bad settings by name", async () => {
+  const network = createNetwork();
+  await assertRejects(
+    () => train(network, subset, { epochs: 0 }),
+    RangeError,
+    "Cannot train: expected epochs to be a positive integer, found 0",
+  );
+  await assertRejects(
+    () => train(network, subset, { learningRate: -1 }),
+    RangeError,
+    "Cannot train: expected a positive learningRate, found -1",
+  );
+  await assertRejects(
+    () => train(createNetwork({ sizes: [10, 10] }), subset),
+    RangeError,
+    "Cannot train: the training rows have 784 values but the network takes 10 inputs",
+  );
+});
