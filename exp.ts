@@ -1,9 +1,10 @@
 import * as lib from "./lib/mod.ts";
-const [lr, mom, sched, epochs] = [
+const [lr, mom, sched, epochs, wd] = [
   Number(Deno.args[0]),
   Number(Deno.args[1]),
   Deno.args[2] as lib.Schedule,
   Number(Deno.args[3] ?? 100),
+  Number(Deno.args[4] ?? 0),
 ];
 const data = await lib.loadDataset("mnist");
 const train = lib.normalizeImages(data.train), test = lib.normalizeImages(data.test);
@@ -13,6 +14,7 @@ await lib.train(net, train, {
   learningRate: lr,
   momentum: mom,
   schedule: sched,
+  weightDecay: wd,
   validation: test,
   onEpoch: (r) =>
     console.log(

@@ -11,6 +11,7 @@
  */
 
 import { countCorrect, crossEntropy } from "./loss.ts";
+import { FastMlp } from "./fast/fast_mlp.ts";
 import { type Matrix, matrix, takeRows } from "./matrix.ts";
 import {
   backprop,
@@ -39,12 +40,23 @@ export interface TrainOptions {
   learningRate?: number;
   /** μ of classical momentum (v ← μv − η∇L; θ ← θ + v); default 0, plain gradient descent. */
   momentum?: number;
+  /**
+   * λ of L2 weight decay: each step also shrinks the weights by η·λ·W (biases are not decayed),
+   * which keeps them small and the network from memorising; default 0.
+   */
+  weightDecay?: number;
   /** The learning rate over the epochs; default "constant". */
   schedule?: Schedule;
   /** The seed of the per-epoch reshuffles; default 695. */
   seed?: number;
   /** Examples evaluated after every epoch (a validation or the test set). */
   validation?: Examples;
+  /**
+   * Which kernels run the steps: "fast" (the default: WebAssembly SIMD, skipping zero pixels) or
+   * "reference" (the readable TypeScript of lib/kernels.ts and lib/network.ts, that notebooks 03–05
+   * teach from). Both compute the same steps, within Float32 rounding.
+   */
+  kernels?: "fast" | "reference";
   /** Stops the run between batches; the network keeps its last completed epoch. */
   signal?: AbortSignal;
   /** Called after every epoch with its record and the network as it now is. */
@@ -114,7 +126,11 @@ function validate(network: Network, data: Examples, options: TrainOptions) {
   if (data.labels.length !== data.images.rows) {
     fail(`${data.images.rows} training rows but ${data.labels.length} labels`);
   }
-  const { epochs = 100, batchSize = 128, learningRate = 0.1, momentum = 0 } = options;
+  const { epochs = 100, batchSize = 128, learningRate = 0.1, momentum = 0, weightDecay = 0 } =
+    options;
+  if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) {
+    fail(`expected weightDecay to be 0 or more, found ${weightDecay}`);
+  }
   if (!Number.isInteger(epochs) || epochs < 1) {
     fail(`expected epochs to be a positive integer, found ${epochs}`);
   }
@@ -149,63 +165,45 @@ export async function train(
   const batchSize = options.batchSize === "full" ? rows : Math.min(options.batchSize ?? 128, rows);
   const baseRate = options.learningRate ?? 0.1;
   const momentum = options.momentum ?? 0;
+  const weightDecay = options.weightDecay ?? 0;
   const schedule = options.schedule ?? "constant";
   const progressEvery = options.progressEvery ?? 20;
   const rng = new Random(options.seed ?? DEFAULT_SEED);
 
-  const working = cloneNetwork(network);
-  const workspace = createWorkspace(working, batchSize);
-  const velocities = momentum > 0
-    ? working.weights.map((w) => new Float32Array(w.data.length))
-    : [];
-  const biasVelocities = momentum > 0 ? working.biases.map((b) => new Float32Array(b.length)) : [];
-  const batchImages = matrix(batchSize, data.images.cols);
-  const batchLabels = new Uint8Array(batchSize);
+  const kernels = options.kernels ?? "fast";
   const batches = Math.ceil(rows / batchSize);
+  const stepper = kernels === "fast"
+    ? fastStepper(network, data, batchSize, { momentum, weightDecay })
+    : referenceStepper(network, data, batchSize, { momentum, weightDecay });
+  const batchLabels = new Uint8Array(batchSize);
+  const everyRow = Uint32Array.from({ length: rows }, (_, i) => i);
   const history: EpochRecord[] = [];
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
     const learningRate = learningRateAt(baseRate, schedule, epoch, epochs);
     // Full-batch descent keeps the rows in place; mini-batches reshuffle every epoch.
-    const order = batches === 1 ? null : rng.permutation(rows);
+    const order = batches === 1 ? everyRow : rng.permutation(rows);
     let lossSum = 0, correct = 0;
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) return { network, history, stopped: true };
       const start = b * batchSize, size = Math.min(batchSize, rows - start);
-      let x: Matrix = data.images, labels: ArrayLike<number> = data.labels;
-      if (order) {
-        const indices = order.subarray(start, start + size);
-        x = takeRows(
-          data.images,
-          indices,
-          size === batchSize ? batchImages : matrix(size, data.images.cols),
-        );
-        for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
-        labels = batchLabels.subarray(0, size);
-      }
-      const gradients = backprop(working, x, labels, workspace);
-      if (!Number.isFinite(gradients.loss)) {
+      const indices = order.subarray(start, start + size);
+      for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
+      const labels = batchLabels.subarray(0, size);
+      const output = stepper.step(indices, labels, learningRate);
+      const loss = crossEntropy(output, labels);
+      if (!Number.isFinite(loss) || !output.data.every(Number.isFinite)) {
         throw new RangeError(
-          `Training diverged at epoch ${epoch}, batch ${
-            b + 1
-          } of ${batches}: the loss is ${gradients.loss}. ` +
-            `Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
-              epoch - 1
-            }.`,
+          `Training diverged at epoch ${epoch}, batch ${b + 1} of ${batches}: the loss is ${
+            Number.isFinite(loss) ? "NaN" : loss
+          }. Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
+            epoch - 1
+          }.`,
         );
       }
-      lossSum += gradients.loss * size;
-      correct += countCorrect(workspace.activations.at(-1)!, labels, size);
-      step(
-        working,
-        gradients.gradWeights,
-        gradients.gradBiases,
-        learningRate,
-        momentum,
-        velocities,
-        biasVelocities,
-      );
+      lossSum += loss * size;
+      correct += countCorrect(output, labels);
       if ((b + 1) % progressEvery === 0 || b + 1 === batches) {
         options.onProgress?.({
           epoch,
@@ -218,7 +216,7 @@ export async function train(
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
-    copyParameters(working, network);
+    stepper.store(network);
     const record: EpochRecord = {
       epoch,
       loss: lossSum / rows,
@@ -227,15 +225,96 @@ export async function train(
       seconds: 0,
     };
     if (options.validation) {
-      const evaluation = evaluate(network, options.validation);
-      record.validationLoss = evaluation.loss;
-      record.validationAccuracy = evaluation.accuracy;
+      const probabilities = stepper.predict(options.validation.images);
+      record.validationLoss = crossEntropy(probabilities, options.validation.labels);
+      record.validationAccuracy = countCorrect(probabilities, options.validation.labels) /
+        probabilities.rows;
     }
     record.seconds = (performance.now() - started) / 1000;
     history.push(record);
     await options.onEpoch?.(record, network);
   }
   return { network, history, stopped: false };
+}
+
+/**
+ * One way of taking training steps. The caller's network is not touched until `store`, so a run
+ * that stops mid-epoch leaves it at its last completed epoch.
+ */
+interface Stepper {
+  /** One step on the training rows `indices`; returns the batch's softmax output before the step. */
+  step(indices: Uint32Array, labels: Uint8Array, learningRate: number): Matrix;
+  /** Copies the current parameters into `network`. */
+  store(network: Network): void;
+  /** Softmax outputs for `images` with the current parameters. */
+  predict(images: Matrix): Matrix;
+}
+
+/** The readable reference: `backprop` and a plain TypeScript update on a working copy. */
+function referenceStepper(
+  network: Network,
+  data: Examples,
+  batchSize: number,
+  settings: { momentum: number; weightDecay: number },
+): Stepper {
+  const working = cloneNetwork(network);
+  const workspace = createWorkspace(working, batchSize);
+  const velocities = settings.momentum > 0
+    ? working.weights.map((w) => new Float32Array(w.data.length))
+    : [];
+  const biasVelocities = settings.momentum > 0
+    ? working.biases.map((b) => new Float32Array(b.length))
+    : [];
+  const batchImages = matrix(batchSize, data.images.cols);
+  return {
+    step(indices, labels, learningRate) {
+      const size = indices.length;
+      const x = size === data.images.rows && indices[size - 1] === size - 1 && indices[0] === 0
+        ? data.images
+        : takeRows(
+          data.images,
+          indices,
+          size === batchSize ? batchImages : matrix(size, data.images.cols),
+        );
+      const gradients = backprop(working, x, labels, workspace);
+      if (settings.weightDecay > 0) {
+        addWeightDecay(working, gradients.gradWeights, settings.weightDecay);
+      }
+      step(
+        working,
+        gradients.gradWeights,
+        gradients.gradBiases,
+        learningRate,
+        settings.momentum,
+        velocities,
+        biasVelocities,
+      );
+      const output = workspace.activations.at(-1)!;
+      return { rows: size, cols: output.cols, data: output.data.subarray(0, size * output.cols) };
+    },
+    store: (target) => copyParameters(working, target),
+    predict: (images) => predictProbabilities(working, images),
+  };
+}
+
+/** The fast path: the WebAssembly SIMD engine of `lib/fast/`. */
+function fastStepper(
+  network: Network,
+  data: Examples,
+  batchSize: number,
+  settings: { momentum: number; weightDecay: number },
+): Stepper {
+  const engine = new FastMlp(network, batchSize, data.images);
+  return {
+    step: (indices, labels, learningRate) =>
+      engine.trainBatch(indices, labels, {
+        learningRate,
+        momentum: settings.momentum,
+        weightDecay: settings.weightDecay,
+      }),
+    store: (target) => engine.store(target),
+    predict: (images) => engine.predict(images),
+  };
 }
 
 /** θ ← θ − η∇ (or with momentum v ← μv − η∇; θ ← θ + v), in place. */
@@ -265,6 +344,14 @@ function step(
   for (let l = 0; l < network.weights.length; l++) {
     update(network.weights[l].data, gradWeights[l].data, velocities[l]);
     update(network.biases[l], gradBiases[l], biasVelocities[l]);
+  }
+}
+
+/** ∇ ← ∇ + λW for every weight matrix: the gradient of the L2 penalty (λ/2)‖W‖². */
+function addWeightDecay(network: Network, gradWeights: Matrix[], weightDecay: number) {
+  for (let l = 0; l < network.weights.length; l++) {
+    const W = network.weights[l].data, G = gradWeights[l].data;
+    for (let i = 0; i < W.length; i++) G[i] += weightDecay * W[i];
   }
 }
 
