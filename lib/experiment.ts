@@ -37,7 +37,10 @@ export interface RunSettings {
   batchSize: number | "full";
   learningRate: number;
   momentum: number;
+  weightDecay: number;
   schedule: Schedule;
+  /** "fast" (WebAssembly SIMD, the default) or "reference" (the TypeScript kernels). */
+  kernels: "fast" | "reference";
   /** Train on this many images per class (a balanced subset), or on all. */
   balancedPerClass: number | null;
   /** Train on only the first this-many training images (after any subset), for quick runs. */
@@ -67,6 +70,7 @@ export function resolveSettings(presetName: string, overrides: RunOverrides = {}
     ...base.training,
     balancedPerClass: base.balancedPerClass ?? null,
     limitTrainingRows: null,
+    kernels: "fast",
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (!(key in settings)) {

@@ -17,6 +17,7 @@ export interface Preset {
     batchSize: number | "full";
     learningRate: number;
     momentum: number;
+    weightDecay: number;
     schedule: Schedule;
   };
   /** Train on a balanced subset of this many images per class, instead of all of them. */
@@ -30,7 +31,16 @@ export const PRESETS: Record<string, Preset> = {
     description:
       "the assignment's 784-128-64-10 sigmoid network, uniform init (seed 695), mini-batches of 128, 100 epochs",
     network: { sizes: [784, 128, 64, 10], hidden: "sigmoid", init: "uniform", seed: 695 },
-    training: { epochs: 100, batchSize: 128, learningRate: 0.1, momentum: 0.9, schedule: "cosine" },
+    // Momentum, a cosine-annealed learning rate and a little weight decay: 98.2% where plain
+    // gradient descent stops near 98.0% (see the README for the runs).
+    training: {
+      epochs: 100,
+      batchSize: 128,
+      learningRate: 0.1,
+      momentum: 0.9,
+      weightDecay: 1e-4,
+      schedule: "cosine",
+    },
   },
   "reference-notebook": {
     name: "reference-notebook",
@@ -45,8 +55,10 @@ export const PRESETS: Record<string, Preset> = {
     training: {
       epochs: 100,
       batchSize: "full",
-      learningRate: 1,
+      // With one step per epoch, 100 steps in all: the largest rate that still descends smoothly.
+      learningRate: 2,
       momentum: 0,
+      weightDecay: 0,
       schedule: "constant",
     },
     balancedPerClass: 1000,

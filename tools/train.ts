@@ -29,6 +29,8 @@ Options:
   --batch-size N|full    rows per mini-batch, or full-batch gradient descent (default: the preset's)
   --learning-rate X      the step size η (default: the preset's)
   --momentum X           momentum μ, 0 for plain gradient descent (default: the preset's)
+  --weight-decay X       L2 weight decay λ (default: the preset's)
+  --kernels NAME         fast (WebAssembly SIMD, default) | reference (the TypeScript kernels)
   --seed N               seed of the weights and the shuffles (default: 695)
   --limit N              train on the first N training images only, for a quick try
   --out DIR              the folder to write (default: data/runs/<time>-<preset>-<dataset>)
@@ -97,6 +99,19 @@ const FLAGS: Record<string, { key: keyof RunOverrides | "preset" | "out"; parse:
     },
   },
   "--limit": { key: "limitTrainingRows", parse: positiveInteger },
+  "--kernels": { key: "kernels", parse: oneOf(["fast", "reference"]) },
+  "--weight-decay": {
+    key: "weightDecay",
+    parse: (text, flag) => {
+      const n = Number(text);
+      if (!(n >= 0) || !Number.isFinite(n) || text.trim() === "") {
+        throw new UsageError(
+          `Invalid value for ${flag}: expected a number of 0 or more, found "${text}"`,
+        );
+      }
+      return n;
+    },
+  },
   "--out": { key: "out", parse: (text) => text },
 };
 
@@ -170,7 +185,10 @@ export async function main(
     `Training preset "${settings.preset}" on ${settings.dataset}: ${
       settings.sizes.join("-")
     } ${settings.hidden}, ` +
-      `${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${settings.learningRate}, momentum ${settings.momentum}`,
+      `${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${settings.learningRate} (${
+        typeof settings.schedule === "string" ? settings.schedule : "step"
+      }), ` +
+      `momentum ${settings.momentum}, weight decay ${settings.weightDecay}; ${settings.kernels} kernels, 1 thread`,
   );
 
   const data = await loadRunData(settings);

@@ -1,0 +1,171 @@
+/**
+ * `deno task bench`: seconds per training epoch of the assignment network (784-128-64-10,
+ * sigmoid, batches of 128, momentum) on all 60,000 training images, and the time to classify the
+ * 10,000 test images — for this project and for the NumPy reference in bench/numpy_mlp.py
+ * (float32 and float64), alternating, several times each, in one run. Prints the medians, the
+ * effective GFLOP/s and the ratios project ÷ NumPy. Also the start-up time: importing the library
+ * and loading MNIST from the cache in a fresh process.
+ *
+ * Flags: --reps N (default 5), --reference (also time the reference TypeScript kernels, once).
+ */
+
+import * as lib from "../lib/mod.ts";
+
+const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const reps = Number(Deno.args[Deno.args.indexOf("--reps") + 1]) || 5;
+const settings = { learningRate: 0.1, momentum: 0.9 };
+
+// Dense-equivalent work, the same for both sides: forward products, weight gradients, and the
+// back-propagated deltas of layers 2 and 3 (no gradient for the input).
+const sizes = [784, 128, 64, 10];
+const macs = sizes.slice(1).reduce((sum, n, l) => sum + sizes[l] * n, 0);
+const EPOCH_FLOP = 2 * 60000 * (2 * macs + 128 * 64 + 64 * 10);
+const CLASSIFY_FLOP = 2 * 10000 * macs;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function findNumpy(): Promise<string | undefined> {
+  for (const python of ["python3", "/usr/bin/python3", "python"]) {
+    try {
+      const { success } = await new Deno.Command(python, {
+        args: ["-c", "import numpy"],
+        stdout: "null",
+        stderr: "null",
+      })
+        .output();
+      if (success) return python;
+    } catch {
+      // not installed
+    }
+  }
+  return undefined;
+}
+
+async function numpyRun(python: string, dtype: string) {
+  const { success, stdout, stderr } = await new Deno.Command(python, {
+    args: [
+      `${ROOT}/bench/numpy_mlp.py`,
+      "--dtype",
+      dtype,
+      "--epochs",
+      "1",
+      "--data",
+      `${ROOT}/data/mnist`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(`numpy_mlp.py failed: ${new TextDecoder().decode(stderr)}`);
+  return JSON.parse(new TextDecoder().decode(stdout)) as {
+    epochSeconds: number[];
+    classifySeconds: number;
+    numpy: string;
+  };
+}
+
+async function startup() {
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/bench/startup.ts`],
+    stdout: "piped",
+  })
+    .output();
+  return JSON.parse(new TextDecoder().decode(stdout)) as { importMs: number; loadMs: number };
+}
+
+console.log(
+  `machine: ${navigator.hardwareConcurrency} logical CPUs, ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}`,
+);
+const data = await lib.loadDataset("mnist"); // also fills the cache that NumPy and start-up read
+const train = lib.normalizeImages(data.train);
+const test = lib.normalizeImages(data.test);
+
+const starts = [];
+for (let i = 0; i < 3; i++) starts.push(await startup());
+const startMs = median(starts.map((s) => s.importMs + s.loadMs));
+console.log(
+  `start-up (fresh process, import lib/mod.ts + load MNIST from the cache): median ${
+    startMs.toFixed(0)
+  } ms ` +
+    `(import ${median(starts.map((s) => s.importMs)).toFixed(0)} ms, load ${
+      median(starts.map((s) => s.loadMs)).toFixed(0)
+    } ms)`,
+);
+
+const python = await findNumpy();
+if (!python) {
+  console.log(
+    "NumPy not found (python3 -c 'import numpy' failed): printing the project's figures only.",
+  );
+}
+
+const project: number[] = [], projectClassify: number[] = [];
+const numpy: Record<string, { epoch: number[]; classify: number[] }> = {
+  float32: { epoch: [], classify: [] },
+  float64: { epoch: [], classify: [] },
+};
+let numpyVersion = "";
+for (let rep = 1; rep <= reps; rep++) {
+  const network = lib.createNetwork();
+  const { history } = await lib.train(network, train, { ...settings, epochs: 1, seed: rep });
+  project.push(history[0].seconds);
+  const t = performance.now();
+  lib.predictProbabilities(network, test.images);
+  projectClassify.push((performance.now() - t) / 1000);
+  let line = `rep ${rep}: project ${history[0].seconds.toFixed(3)} s/epoch`;
+  if (python) {
+    for (const dtype of ["float32", "float64"]) {
+      const result = await numpyRun(python, dtype);
+      numpyVersion = result.numpy;
+      numpy[dtype].epoch.push(result.epochSeconds[0]);
+      numpy[dtype].classify.push(result.classifySeconds);
+      line += `, NumPy ${dtype} ${result.epochSeconds[0].toFixed(3)} s`;
+    }
+  }
+  console.log(line);
+}
+
+const rows: Record<string, string | number>[] = [];
+const add = (who: string, epoch: number[], classify: number[]) =>
+  rows.push({
+    who,
+    "s/epoch (median)": Number(median(epoch).toFixed(3)),
+    "GFLOP/s (training)": Number((EPOCH_FLOP / median(epoch) / 1e9).toFixed(1)),
+    "classify 10k s": Number(median(classify).toFixed(4)),
+    "GFLOP/s (classify)": Number((CLASSIFY_FLOP / median(classify) / 1e9).toFixed(1)),
+  });
+add("project (fast path)", project, projectClassify);
+if (Deno.args.includes("--reference")) {
+  const network = lib.createNetwork();
+  const { history } = await lib.train(network, train, {
+    ...settings,
+    epochs: 1,
+    kernels: "reference",
+  });
+  const t = performance.now();
+  lib.predictProbabilities(network, test.images);
+  add("project (reference kernels)", [history[0].seconds], [(performance.now() - t) / 1000]);
+}
+if (python) {
+  add(`NumPy ${numpyVersion} float32`, numpy.float32.epoch, numpy.float32.classify);
+  add(`NumPy ${numpyVersion} float64`, numpy.float64.epoch, numpy.float64.classify);
+}
+console.table(rows);
+if (python) {
+  for (const dtype of ["float32", "float64"]) {
+    console.log(
+      `ratio project ÷ NumPy ${dtype}: training ${
+        (median(project) / median(numpy[dtype].epoch)).toFixed(2)
+      }, ` +
+        `classifying ${(median(projectClassify) / median(numpy[dtype].classify)).toFixed(2)}`,
+    );
+  }
+}
+console.log(
+  `(effective GFLOP/s count the dense work, ${
+    (EPOCH_FLOP / 1e9).toFixed(1)
+  } GFLOP per epoch, for both sides)`,
+);

@@ -1,0 +1,149 @@
+import { assert, assertEquals } from "./assert.ts";
+import { FastMlp } from "../lib/fast/fast_mlp.ts";
+import { backprop, cloneNetwork, createNetwork, type Network } from "../lib/network.ts";
+import { type Matrix, matrix, takeRows } from "../lib/matrix.ts";
+import { Random } from "../lib/random.ts";
+import { predictProbabilities, train } from "../lib/train.ts";
+import { loadDataset } from "../lib/datasets.ts";
+import { normalizeImages, takeExamples } from "../lib/preprocess.ts";
+import { compile, moduleText } from "../tools/build_wasm.ts";
+
+/** Random inputs in [0, 1) with `zeros` of them exactly 0; row 0 all zero, row 1 fully dense. */
+function inputs(rows: number, cols: number, zeros: number, rng: Random): Matrix {
+  const m = matrix(rows, cols);
+  for (let i = 0; i < m.data.length; i++) {
+    m.data[i] = rng.uniform() < zeros ? 0 : rng.uniform(0.01, 1);
+  }
+  m.data.fill(0, 0, cols);
+  for (let j = 0; j < cols; j++) m.data[cols + j] = rng.uniform(0.01, 1);
+  return m;
+}
+
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  }
+  return worst;
+}
+
+const shapes = [[13, 7, 5, 3], [784, 17, 10], [30, 33, 2], [9, 64, 19, 10], [5, 4]];
+
+Deno.test("FastMlp.predict() agrees with the reference forward pass", async (t) => {
+  const rng = new Random(21);
+  for (const sizes of shapes) {
+    for (const hidden of ["sigmoid", "relu", "tanh"] as const) {
+      await t.step(`${sizes.join("-")} ${hidden}`, () => {
+        const network = createNetwork({ sizes, hidden, init: "xavier", seed: sizes[1] });
+        const x = inputs(11, sizes[0], 0.8, rng);
+        const fast = new FastMlp(network, 4).predict(x); // capacity 4: three chunks, the last short
+        const reference = predictProbabilities(network, x);
+        assert(
+          maxDifference(fast.data, reference.data) < 2e-6,
+          `max difference ${maxDifference(fast.data, reference.data)}`,
+        );
+      });
+    }
+  }
+});
+
+Deno.test("FastMlp.trainBatch() takes the same steps as backprop with momentum and weight decay", async (t) => {
+  const rng = new Random(5);
+  for (const sizes of shapes) {
+    for (const hidden of ["sigmoid", "relu", "tanh"] as const) {
+      await t.step(`${sizes.join("-")} ${hidden}`, () => {
+        const network = createNetwork({ sizes, hidden, init: "xavier", seed: 3 });
+        const images = inputs(40, sizes[0], 0.7, rng);
+        const labels = Uint8Array.from({ length: 40 }, () => rng.integer(sizes.at(-1)!));
+        const [learningRate, momentum, weightDecay] = [0.3, 0.9, 1e-3];
+        const fast = new FastMlp(network, 16, images);
+        // The reference: backprop, L2 gradient, classical momentum, in double-checked TypeScript.
+        const reference = cloneNetwork(network);
+        const velocity = reference.weights.map((w) => new Float32Array(w.data.length));
+        const biasVelocity = reference.biases.map((b) => new Float32Array(b.length));
+        for (
+          const batch of [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [16, 3, 39, 1], [
+            0,
+            1,
+          ]]
+        ) {
+          const indices = Uint32Array.from(batch);
+          const batchLabels = Uint8Array.from(batch, (i) => labels[i]);
+          fast.trainBatch(indices, batchLabels, { learningRate, momentum, weightDecay });
+          const g = backprop(reference, takeRows(images, indices), batchLabels);
+          reference.weights.forEach((w, l) => {
+            for (let i = 0; i < w.data.length; i++) {
+              velocity[l][i] = momentum * velocity[l][i] -
+                learningRate * (g.gradWeights[l].data[i] + weightDecay * w.data[i]);
+              w.data[i] += velocity[l][i];
+            }
+            const b = reference.biases[l];
+            for (let i = 0; i < b.length; i++) {
+              biasVelocity[l][i] = momentum * biasVelocity[l][i] -
+                learningRate * g.gradBiases[l][i];
+              b[i] += biasVelocity[l][i];
+            }
+          });
+        }
+        const stepped: Network = cloneNetwork(network);
+        fast.store(stepped);
+        stepped.weights.forEach((w, l) => {
+          const d = maxDifference(w.data, reference.weights[l].data);
+          assert(d < 1e-5, `layer ${l + 1} weights differ by ${d}`);
+          const db = maxDifference(stepped.biases[l], reference.biases[l]);
+          assert(db < 1e-5, `layer ${l + 1} biases differ by ${db}`);
+        });
+      });
+    }
+  }
+});
+
+const mnist = await loadDataset("mnist");
+const subset = takeExamples(
+  normalizeImages(mnist.train),
+  Array.from({ length: 3000 }, (_, i) => i),
+);
+
+Deno.test("one training epoch gives the same weights on the fast and the reference path", async () => {
+  const settings = { epochs: 1, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4 };
+  const fast = createNetwork(), reference = createNetwork();
+  const a = await train(fast, subset, { ...settings, kernels: "fast" });
+  const b = await train(reference, subset, { ...settings, kernels: "reference" });
+  fast.weights.forEach((w, l) => {
+    const d = maxDifference(w.data, reference.weights[l].data);
+    assert(d < 1e-4, `layer ${l + 1} weights differ by ${d} after an epoch`);
+  });
+  assert(
+    Math.abs(a.history[0].loss - b.history[0].loss) < 1e-4,
+    `losses ${a.history[0].loss} and ${b.history[0].loss}`,
+  );
+});
+
+Deno.test("the fast path gives bit-identical weights for the same seed, run after run", async () => {
+  const run = async () => {
+    const network = createNetwork({ seed: 9 });
+    await train(network, subset, { epochs: 2, learningRate: 0.1, momentum: 0.9, seed: 4 });
+    return network;
+  };
+  const [a, b] = [await run(), await run()];
+  assertEquals(a.weights, b.weights);
+  assertEquals(a.biases, b.biases);
+});
+
+const clang = await new Deno.Command("clang", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+}).output()
+  .then((o) => o.success, () => false);
+
+Deno.test({
+  name: "lib/fast/mlp_wasm.ts is the build of lib/fast/mlp.c",
+  ignore: !clang,
+  fn: async () => {
+    assertEquals(
+      moduleText(await compile()),
+      await Deno.readTextFile(new URL("../lib/fast/mlp_wasm.ts", import.meta.url)),
+    );
+  },
+});
