@@ -57,6 +57,8 @@ export interface TrainOptions {
    * teach from). Both compute the same steps, within Float32 rounding.
    */
   kernels?: "fast" | "reference";
+  /** Threads of the fast path; default every core, up to 4. Results do not depend on it. */
+  threads?: number;
   /** Stops the run between batches; the network keeps its last completed epoch. */
   signal?: AbortSignal;
   /** Called after every epoch with its record and the network as it now is. */
@@ -173,68 +175,76 @@ export async function train(
   const kernels = options.kernels ?? "fast";
   const batches = Math.ceil(rows / batchSize);
   const stepper = kernels === "fast"
-    ? fastStepper(network, data, batchSize, { momentum, weightDecay })
+    ? await fastStepper(network, data, batchSize, {
+      momentum,
+      weightDecay,
+      threads: options.threads,
+    })
     : referenceStepper(network, data, batchSize, { momentum, weightDecay });
   const batchLabels = new Uint8Array(batchSize);
   const everyRow = Uint32Array.from({ length: rows }, (_, i) => i);
   const history: EpochRecord[] = [];
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const started = performance.now();
-    const learningRate = learningRateAt(baseRate, schedule, epoch, epochs);
-    // Full-batch descent keeps the rows in place; mini-batches reshuffle every epoch.
-    const order = batches === 1 ? everyRow : rng.permutation(rows);
-    let lossSum = 0, correct = 0;
-    for (let b = 0; b < batches; b++) {
-      if (options.signal?.aborted) return { network, history, stopped: true };
-      const start = b * batchSize, size = Math.min(batchSize, rows - start);
-      const indices = order.subarray(start, start + size);
-      for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
-      const labels = batchLabels.subarray(0, size);
-      const output = stepper.step(indices, labels, learningRate);
-      const loss = crossEntropy(output, labels);
-      if (!Number.isFinite(loss) || !output.data.every(Number.isFinite)) {
-        throw new RangeError(
-          `Training diverged at epoch ${epoch}, batch ${b + 1} of ${batches}: the loss is ${
-            Number.isFinite(loss) ? "NaN" : loss
-          }. Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
-            epoch - 1
-          }.`,
-        );
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = performance.now();
+      const learningRate = learningRateAt(baseRate, schedule, epoch, epochs);
+      // Full-batch descent keeps the rows in place; mini-batches reshuffle every epoch.
+      const order = batches === 1 ? everyRow : rng.permutation(rows);
+      let lossSum = 0, correct = 0;
+      for (let b = 0; b < batches; b++) {
+        if (options.signal?.aborted) return { network, history, stopped: true };
+        const start = b * batchSize, size = Math.min(batchSize, rows - start);
+        const indices = order.subarray(start, start + size);
+        for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
+        const labels = batchLabels.subarray(0, size);
+        const output = stepper.step(indices, labels, learningRate);
+        const loss = crossEntropy(output, labels);
+        if (!Number.isFinite(loss) || !output.data.every(Number.isFinite)) {
+          throw new RangeError(
+            `Training diverged at epoch ${epoch}, batch ${b + 1} of ${batches}: the loss is ${
+              Number.isFinite(loss) ? "NaN" : loss
+            }. Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
+              epoch - 1
+            }.`,
+          );
+        }
+        lossSum += loss * size;
+        correct += countCorrect(output, labels);
+        if ((b + 1) % progressEvery === 0 || b + 1 === batches) {
+          options.onProgress?.({
+            epoch,
+            epochs,
+            batch: b + 1,
+            batches,
+            loss: lossSum / Math.min(rows, (b + 1) * batchSize),
+          });
+          // Let timers, abort signals and the kernel's messages through.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
       }
-      lossSum += loss * size;
-      correct += countCorrect(output, labels);
-      if ((b + 1) % progressEvery === 0 || b + 1 === batches) {
-        options.onProgress?.({
-          epoch,
-          epochs,
-          batch: b + 1,
-          batches,
-          loss: lossSum / Math.min(rows, (b + 1) * batchSize),
-        });
-        // Let timers, abort signals and the kernel's messages through.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+      stepper.store(network);
+      const record: EpochRecord = {
+        epoch,
+        loss: lossSum / rows,
+        trainAccuracy: correct / rows,
+        learningRate,
+        seconds: 0,
+      };
+      if (options.validation) {
+        const probabilities = stepper.predict(options.validation.images);
+        record.validationLoss = crossEntropy(probabilities, options.validation.labels);
+        record.validationAccuracy = countCorrect(probabilities, options.validation.labels) /
+          probabilities.rows;
       }
+      record.seconds = (performance.now() - started) / 1000;
+      history.push(record);
+      await options.onEpoch?.(record, network);
     }
-    stepper.store(network);
-    const record: EpochRecord = {
-      epoch,
-      loss: lossSum / rows,
-      trainAccuracy: correct / rows,
-      learningRate,
-      seconds: 0,
-    };
-    if (options.validation) {
-      const probabilities = stepper.predict(options.validation.images);
-      record.validationLoss = crossEntropy(probabilities, options.validation.labels);
-      record.validationAccuracy = countCorrect(probabilities, options.validation.labels) /
-        probabilities.rows;
-    }
-    record.seconds = (performance.now() - started) / 1000;
-    history.push(record);
-    await options.onEpoch?.(record, network);
+    return { network, history, stopped: false };
+  } finally {
+    stepper.close?.();
   }
-  return { network, history, stopped: false };
 }
 
 /**
@@ -248,6 +258,8 @@ interface Stepper {
   store(network: Network): void;
   /** Softmax outputs for `images` with the current parameters. */
   predict(images: Matrix): Matrix;
+  /** Releases threads; the stepper cannot be used afterwards. */
+  close?(): void;
 }
 
 /** The readable reference: `backprop` and a plain TypeScript update on a working copy. */
@@ -298,13 +310,16 @@ function referenceStepper(
 }
 
 /** The fast path: the WebAssembly SIMD engine of `lib/fast/`. */
-function fastStepper(
+async function fastStepper(
   network: Network,
   data: Examples,
   batchSize: number,
-  settings: { momentum: number; weightDecay: number },
-): Stepper {
-  const engine = new FastMlp(network, batchSize, data.images);
+  settings: { momentum: number; weightDecay: number; threads?: number },
+): Promise<Stepper> {
+  const engine = await FastMlp.create(network, batchSize, {
+    images: data.images,
+    threads: settings.threads,
+  });
   return {
     step: (indices, labels, learningRate) =>
       engine.trainBatch(indices, labels, {
@@ -314,6 +329,7 @@ function fastStepper(
       }),
     store: (target) => engine.store(target),
     predict: (images) => engine.predict(images),
+    close: () => engine.close(),
   };
 }
 

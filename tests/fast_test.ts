@@ -33,10 +33,12 @@ Deno.test("FastMlp.predict() agrees with the reference forward pass", async (t) 
   const rng = new Random(21);
   for (const sizes of shapes) {
     for (const hidden of ["sigmoid", "relu", "tanh"] as const) {
-      await t.step(`${sizes.join("-")} ${hidden}`, () => {
+      await t.step(`${sizes.join("-")} ${hidden}`, async () => {
         const network = createNetwork({ sizes, hidden, init: "xavier", seed: sizes[1] });
         const x = inputs(11, sizes[0], 0.8, rng);
-        const fast = new FastMlp(network, 4).predict(x); // capacity 4: three chunks, the last short
+        const engine = await FastMlp.create(network, 4, { threads: 2 });
+        const fast = engine.predict(x); // capacity 4: three chunks, the last short
+        engine.close();
         const reference = predictProbabilities(network, x);
         assert(
           maxDifference(fast.data, reference.data) < 2e-6,
@@ -51,12 +53,12 @@ Deno.test("FastMlp.trainBatch() takes the same steps as backprop with momentum a
   const rng = new Random(5);
   for (const sizes of shapes) {
     for (const hidden of ["sigmoid", "relu", "tanh"] as const) {
-      await t.step(`${sizes.join("-")} ${hidden}`, () => {
+      await t.step(`${sizes.join("-")} ${hidden}`, async () => {
         const network = createNetwork({ sizes, hidden, init: "xavier", seed: 3 });
         const images = inputs(40, sizes[0], 0.7, rng);
         const labels = Uint8Array.from({ length: 40 }, () => rng.integer(sizes.at(-1)!));
         const [learningRate, momentum, weightDecay] = [0.3, 0.9, 1e-3];
-        const fast = new FastMlp(network, 16, images);
+        const fast = await FastMlp.create(network, 16, { images, threads: 2 });
         // The reference: backprop, L2 gradient, classical momentum, in double-checked TypeScript.
         const reference = cloneNetwork(network);
         const velocity = reference.weights.map((w) => new Float32Array(w.data.length));
@@ -87,6 +89,7 @@ Deno.test("FastMlp.trainBatch() takes the same steps as backprop with momentum a
         }
         const stepped: Network = cloneNetwork(network);
         fast.store(stepped);
+        fast.close();
         stepped.weights.forEach((w, l) => {
           const d = maxDifference(w.data, reference.weights[l].data);
           assert(d < 1e-5, `layer ${l + 1} weights differ by ${d}`);
@@ -120,14 +123,20 @@ Deno.test("one training epoch gives the same weights on the fast and the referen
 });
 
 Deno.test("the fast path gives bit-identical weights for the same seed, run after run", async () => {
-  const run = async () => {
+  const run = async (threads: number) => {
     const network = createNetwork({ seed: 9 });
-    await train(network, subset, { epochs: 2, learningRate: 0.1, momentum: 0.9, seed: 4 });
+    await train(network, subset, { epochs: 2, learningRate: 0.1, momentum: 0.9, seed: 4, threads });
     return network;
   };
-  const [a, b] = [await run(), await run()];
+  const [a, b] = [await run(2), await run(2)];
   assertEquals(a.weights, b.weights);
   assertEquals(a.biases, b.biases);
+  // Every sum keeps its order whatever the thread count, so 1, 2 and 3 threads agree bit for bit.
+  for (const threads of [1, 3]) {
+    const c = await run(threads);
+    assertEquals(c.weights, a.weights, `${threads} threads`);
+    assertEquals(c.biases, a.biases, `${threads} threads`);
+  }
 });
 
 const clang = await new Deno.Command("clang", {

@@ -14,20 +14,23 @@ import { MLP_WASM_BASE64 } from "./mlp_wasm.ts";
 
 const HIDDEN_CODES: Record<ActivationName, number> = { sigmoid: 0, relu: 1, tanh: 2 };
 const MAX_LAYERS = 7;
+const MAX_THREADS = 4;
 const PAGE = 65536;
 
 interface Exports {
-  memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
-  gather(net: number, images: number, indices: number, rows: number): void;
-  index_batch(net: number, rows: number): void;
-  forward(net: number, rows: number): void;
-  train_batch(net: number, labels: number, rows: number, lr: number, mu: number, wd: number): void;
+  run_batch(net: number, mode: number, rows: number): void;
+  stop_workers(net: number): void;
+  offset_threads(): number;
+  offset_learning_rate(): number;
+  offset_images(): number;
+  offset_go(): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
+const STACK_BYTES = 256 * 1024;
 
-/** The byte offsets of one network's arrays in the module's memory. */
+/** The byte offsets of one network's arrays in the shared memory. */
 interface Layout {
   net: number;
   weights: number[];
@@ -40,42 +43,75 @@ interface Layout {
   images: number;
 }
 
-/** A network living in WebAssembly memory, stepped by the SIMD kernels. */
+/** The thread count the fast path uses by default: every core, up to four. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+}
+
+/**
+ * A network living in WebAssembly memory, stepped by the SIMD kernels on one or more threads.
+ * Create it with {@linkcode FastMlp.create} and `close()` it when done, which stops its workers.
+ */
 export class FastMlp {
+  readonly #memory: WebAssembly.Memory;
   readonly #exports: Exports;
   readonly #layout: Layout;
+  readonly #workers: Worker[];
   readonly sizes: number[];
   readonly capacity: number;
+  readonly threads: number;
+
+  private constructor(
+    memory: WebAssembly.Memory,
+    exports: Exports,
+    layout: Layout,
+    workers: Worker[],
+    sizes: number[],
+    capacity: number,
+  ) {
+    this.#memory = memory;
+    this.#exports = exports;
+    this.#layout = layout;
+    this.#workers = workers;
+    this.sizes = sizes;
+    this.capacity = capacity;
+    this.threads = workers.length + 1;
+  }
 
   /**
    * @param network the parameters to start from (copied in)
    * @param capacity the most rows in a batch
-   * @param images the training images, copied into the module once (rows of sizes[0]), if any
+   * @param options `images`: the training images, copied in once (rows of sizes[0]); `threads`
+   *   (default: {@linkcode defaultThreads})
    */
-  constructor(network: Network, capacity: number, images?: Matrix) {
-    if (network.sizes.length - 1 > MAX_LAYERS) {
-      throw new RangeError(
-        `Cannot use the fast kernels: at most ${MAX_LAYERS} layers, found ${
-          network.sizes.length - 1
-        }`,
-      );
+  static async create(
+    network: Network,
+    capacity: number,
+    options: { images?: Matrix; threads?: number } = {},
+  ): Promise<FastMlp> {
+    const L = network.sizes.length - 1, sizes = [...network.sizes], n0 = sizes[0];
+    if (L > MAX_LAYERS) {
+      throw new RangeError(`Cannot use the fast kernels: at most ${MAX_LAYERS} layers, found ${L}`);
     }
+    const threads = Math.max(
+      1,
+      Math.min(MAX_THREADS, Math.floor(options.threads ?? defaultThreads())),
+    );
     compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(MLP_WASM_BASE64));
-    this.#exports = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
-    this.sizes = [...network.sizes];
-    this.capacity = capacity;
+    const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
+    const exports = new WebAssembly.Instance(compiled, { env: { memory } })
+      .exports as unknown as Exports;
 
-    // A bump allocator over the module's memory, 16-byte aligned for SIMD loads.
-    let next = Number(this.#exports.__heap_base.value);
+    // A bump allocator over the shared memory, 16-byte aligned for SIMD loads.
+    let next = Number(exports.__heap_base.value);
     const allocate = (bytes: number) => {
       next = Math.ceil(next / 16) * 16;
       const at = next;
       next += Math.max(bytes, 16);
       return at;
     };
-    const sizes = this.sizes, L = sizes.length - 1, n0 = sizes[0];
     const layout: Layout = {
-      net: allocate(64 * 4),
+      net: allocate(128 * 4),
       weights: [],
       biases: [],
       velocityW: [],
@@ -96,20 +132,26 @@ export class FastMlp {
       layout.activations.push(allocate(capacity * sizes[l] * 4));
       if (l > 0) deltas.push(allocate(capacity * sizes[l] * 4));
     }
-    const csr = [
-      allocate((capacity + 1) * 4),
-      allocate(capacity * n0 * 4),
-      allocate((n0 + 1) * 4),
-      allocate(capacity * n0 * 4),
-      allocate(capacity * n0 * 4),
-    ];
-    if (images) layout.images = allocate(images.data.length * 4);
-    const memory = this.#exports.memory;
+    const rowCount = allocate(capacity * 4), rowIndex = allocate(capacity * n0 * 4);
+    const colStart: number[] = [], colRow: number[] = [], colValue: number[] = [];
+    for (let t = 0; t < MAX_THREADS; t++) {
+      colStart.push(t < threads ? allocate((n0 + 1) * 4) : 0);
+      colRow.push(t < threads ? allocate(capacity * n0 * 4) : 0);
+      colValue.push(t < threads ? allocate(capacity * n0 * 4) : 0);
+    }
+    const stacks = Array.from({ length: threads - 1 }, () => allocate(STACK_BYTES) + STACK_BYTES);
+    if (options.images) layout.images = allocate(options.images.data.length * 4);
     const needed = Math.ceil(next / PAGE) - memory.buffer.byteLength / PAGE;
     if (needed > 0) memory.grow(needed);
-    this.#layout = layout;
 
-    const header = new Int32Array(memory.buffer, layout.net, 64);
+    // The header: the Net struct of mlp.c, field by field.
+    const header = new Int32Array(memory.buffer, layout.net, 128);
+    const at = (byteOffset: number) => byteOffset / 4;
+    if (exports.offset_threads() !== 69 * 4 || exports.offset_go() !== 78 * 4) {
+      throw new Error(
+        "The fast kernels' Net layout changed: update lib/fast/fast_mlp.ts to match mlp.c",
+      );
+    }
     header[0] = L;
     header[1] = HIDDEN_CODES[network.hidden];
     header[2] = capacity;
@@ -122,13 +164,48 @@ export class FastMlp {
     field(32, layout.velocityB);
     field(39, layout.activations);
     field(47, deltas);
-    field(55, csr);
-    this.load(network);
-    if (images) this.#f32(layout.images, images.data.length).set(images.data);
+    field(55, [rowCount, rowIndex, ...colStart, ...colRow, ...colValue]);
+    header[at(exports.offset_threads())] = threads;
+    header[at(exports.offset_images())] = layout.images;
+    header[at(exports.offset_images()) + 1] = layout.indices;
+    header[at(exports.offset_images()) + 2] = layout.labels;
+
+    const workers = await Promise.all(
+      stacks.map((stackTop, i) =>
+        new Promise<Worker>((resolve, reject) => {
+          const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+          worker.onmessage = () => resolve(worker);
+          worker.onerror = (event) => {
+            event.preventDefault();
+            reject(new Error(`A fast-path worker failed to start: ${event.message}`));
+          };
+          worker.postMessage({
+            memory,
+            net: layout.net,
+            thread: i + 1,
+            stackTop,
+            seen: Atomics.load(header, at(exports.offset_go())),
+          });
+        })
+      ),
+    );
+    const engine = new FastMlp(memory, exports, layout, workers, sizes, capacity);
+    engine.load(network);
+    if (options.images) {
+      engine.#f32(layout.images, options.images.data.length).set(options.images.data);
+    }
+    return engine;
   }
 
   #f32(offset: number, length: number): Float32Array {
-    return new Float32Array(this.#exports.memory.buffer, offset, length);
+    return new Float32Array(this.#memory.buffer, offset, length);
+  }
+
+  /** Stops the worker threads. The engine cannot be used afterwards. */
+  close(): void {
+    if (this.#workers.length) this.#exports.stop_workers(this.#layout.net);
+    for (const worker of this.#workers) worker.terminate();
+    this.#workers.length = 0;
   }
 
   /** Copies a network's parameters in, and clears the momentum. */
@@ -160,7 +237,7 @@ export class FastMlp {
   }
 
   /**
-   * One momentum step on the training rows `indices` (of the images given at construction).
+   * One momentum step on the training rows `indices` (of the images given at creation).
    * Returns the batch's softmax output, computed before the step.
    */
   trainBatch(
@@ -168,18 +245,14 @@ export class FastMlp {
     labels: Uint8Array,
     options: { learningRate: number; momentum: number; weightDecay: number },
   ): Matrix {
-    const rows = indices.length, layout = this.#layout;
-    new Uint32Array(this.#exports.memory.buffer, layout.indices, rows).set(indices);
-    new Uint8Array(this.#exports.memory.buffer, layout.labels, rows).set(labels.subarray(0, rows));
-    this.#exports.gather(layout.net, layout.images, layout.indices, rows);
-    this.#exports.train_batch(
-      layout.net,
-      layout.labels,
-      rows,
-      options.learningRate,
-      options.momentum,
-      options.weightDecay,
-    );
+    const rows = indices.length, layout = this.#layout, buffer = this.#memory.buffer;
+    new Uint32Array(buffer, layout.indices, rows).set(indices);
+    new Uint8Array(buffer, layout.labels, rows).set(labels.subarray(0, rows));
+    const rates = new Float32Array(buffer, layout.net + this.#exports.offset_learning_rate(), 3);
+    rates[0] = options.learningRate;
+    rates[1] = options.momentum;
+    rates[2] = options.weightDecay;
+    this.#exports.run_batch(layout.net, 2, rows);
     return this.output(rows);
   }
 
@@ -196,8 +269,7 @@ export class FastMlp {
       this.#f32(this.#layout.activations[0], rows * n0).set(
         images.data.subarray(start * n0, (start + rows) * n0),
       );
-      this.#exports.index_batch(this.#layout.net, rows);
-      this.#exports.forward(this.#layout.net, rows);
+      this.#exports.run_batch(this.#layout.net, 1, rows);
       out.data.set(this.output(rows).data, start * classes);
     }
     return out;

@@ -7,7 +7,10 @@
 // - bias and activation are fused into the product that makes each layer's output;
 // - each weight gradient is formed in registers one weight row at a time and applied at once with
 //   weight decay and momentum, so it is never stored;
-// - 4-wide SIMD (f32x4) over the output units everywhere, with a scalar tail for odd sizes.
+// - 4-wide SIMD (f32x4) over the output units everywhere, with a scalar tail for odd sizes;
+// - threads (Web Workers on one shared memory) split the batch rows for the forward pass and
+//   the deltas, then the weight rows for the update. Every sum keeps the same order whatever the
+//   thread count, so the results are bit-identical on 1 thread or 4.
 //
 // Build: deno task build-wasm (clang --target=wasm32 -msimd128 -O3); the binary is embedded in
 // lib/fast/mlp_wasm.ts.
@@ -29,6 +32,8 @@ void* memset(void* to, int value, unsigned long n) {
   return to;
 }
 
+#define MAX_THREADS 4
+
 typedef struct {
   int layers;    // number of weight layers L
   int hidden;    // 0 sigmoid, 1 relu, 2 tanh
@@ -40,12 +45,44 @@ typedef struct {
   float* velocityB[MAX_LAYERS];   // like biases
   float* activations[MAX_LAYERS + 1];  // capacity x sizes[l]; [0] is the input batch
   float* deltas[MAX_LAYERS + 1];       // capacity x sizes[l], l >= 1
-  int* rowStart;    // capacity + 1: CSR of the input batch
-  int* rowIndex;    // capacity x sizes[0]
-  int* colStart;    // sizes[0] + 1: CSC of the input batch
-  int* colRow;      // capacity x sizes[0]
-  float* colValue;  // capacity x sizes[0]
+  int* rowCount;    // capacity: non-zero inputs of each batch row
+  int* rowIndex;    // capacity x sizes[0]: their columns, row r at r * sizes[0]
+  int* colStart[MAX_THREADS];   // sizes[0] + 1 per thread: CSC of the thread's own columns
+  int* colRow[MAX_THREADS];     // capacity x sizes[0] per thread
+  float* colValue[MAX_THREADS]; // capacity x sizes[0] per thread
+  // The job of the current batch, set by the caller and run_batch, read by every thread.
+  int threads;
+  int rows;
+  int mode;  // 0: train on activations[0]; 1: forward only; 2: gather, then train
+  float learningRate, momentum, weightDecay;
+  const float* images;
+  const unsigned* indices;
+  const unsigned char* labels;
+  // Synchronisation: a generation counter that starts a job, a barrier, and a stop flag.
+  int go;
+  int barrierCount;
+  int barrierGeneration;
+  int stop;
 } Net;
+
+// ---- threads -----------------------------------------------------------------------------------
+
+static void barrier(Net* net) {
+  if (net->threads == 1) return;
+  int generation = __atomic_load_n(&net->barrierGeneration, __ATOMIC_SEQ_CST);
+  if (__atomic_add_fetch(&net->barrierCount, 1, __ATOMIC_SEQ_CST) == net->threads) {
+    __atomic_store_n(&net->barrierCount, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&net->barrierGeneration, generation + 1, __ATOMIC_SEQ_CST);
+    __builtin_wasm_memory_atomic_notify(&net->barrierGeneration, MAX_THREADS);
+  } else {
+    while (__atomic_load_n(&net->barrierGeneration, __ATOMIC_SEQ_CST) == generation) {
+      __builtin_wasm_memory_atomic_wait32(&net->barrierGeneration, generation, -1);
+    }
+  }
+}
+
+// The start of thread t's share of n items, of T threads.
+static inline int share(int n, int t, int T) { return (int)(((long long)n * t) / T); }
 
 // ---- exp, sigmoid, tanh on four lanes -------------------------------------------------------
 
@@ -98,60 +135,70 @@ static inline float derivative1(float a, int hidden) {
 
 // ---- the input batch and its sparsity ----------------------------------------------------------
 
-// Lists the non-zero inputs of the batch row by row (CSR) and column by column (CSC).
-static void index_input(Net* net, int rows) {
+// Copies the training rows `indices` [from, to) of `images` into the input batch.
+static void gather_rows(Net* net, int from, int to) {
   const int n = net->sizes[0];
-  const float* x = net->activations[0];
-  int* rowStart = net->rowStart;
-  int* rowIndex = net->rowIndex;
-  int* colStart = net->colStart;
-  int count = 0;
-  for (int j = 0; j <= n; j++) colStart[j] = 0;
+  for (int r = from; r < to; r++) {
+    const float* source = net->images + (unsigned long)net->indices[r] * n;
+    float* target = net->activations[0] + r * n;
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(target + j, wasm_v128_load(source + j));
+    for (; j < n; j++) target[j] = source[j];
+  }
+}
+
+// Lists the non-zero inputs of batch rows [from, to), row by row.
+static void index_rows(Net* net, int from, int to) {
+  const int n = net->sizes[0];
+  for (int r = from; r < to; r++) {
+    const float* row = net->activations[0] + r * n;
+    int* index = net->rowIndex + r * n;
+    int count = 0;
+    int j = 0;
+    // Four pixels at a time: most groups of MNIST's background are all zero and skipped at once.
+    for (; j + 4 <= n; j += 4) {
+      int mask = wasm_i32x4_bitmask(wasm_f32x4_ne(wasm_v128_load(row + j), wasm_f32x4_splat(0.0f)));
+      if (!mask) continue;
+      if (mask & 1) index[count++] = j;
+      if (mask & 2) index[count++] = j + 1;
+      if (mask & 4) index[count++] = j + 2;
+      if (mask & 8) index[count++] = j + 3;
+    }
+    for (; j < n; j++) {
+      if (row[j] != 0.0f) index[count++] = j;
+    }
+    net->rowCount[r] = count;
+  }
+}
+
+// Lists, for input columns [from, to), the batch rows where they are non-zero, rows ascending:
+// each weight's gradient then sums its rows in one fixed order, whatever the thread count.
+static void index_columns(Net* net, int thread, int rows, int from, int to) {
+  const int n = net->sizes[0];
+  int* start = net->colStart[thread];
+  for (int j = from; j <= to; j++) start[j] = 0;
   for (int r = 0; r < rows; r++) {
-    rowStart[r] = count;
-    const float* row = x + r * n;
-    for (int j = 0; j < n; j++) {
-      if (row[j] != 0.0f) {
-        rowIndex[count++] = j;
-        colStart[j + 1]++;
+    const int* index = net->rowIndex + r * n;
+    for (int t = 0, count = net->rowCount[r]; t < count; t++) {
+      const int j = index[t];
+      if (j >= from && j < to) start[j + 1]++;
+    }
+  }
+  for (int j = from; j < to; j++) start[j + 1] += start[j];
+  // start[j] serves as column j's write position, then is shifted back to its start.
+  for (int r = 0; r < rows; r++) {
+    const int* index = net->rowIndex + r * n;
+    for (int t = 0, count = net->rowCount[r]; t < count; t++) {
+      const int j = index[t];
+      if (j >= from && j < to) {
+        const int at = start[j]++;
+        net->colRow[thread][at] = r;
+        net->colValue[thread][at] = net->activations[0][r * n + j];
       }
     }
   }
-  rowStart[rows] = count;
-  for (int j = 0; j < n; j++) colStart[j + 1] += colStart[j];
-  // Fill the columns in row order, so each column's rows are ascending (a fixed summation order);
-  // colStart[j] serves as column j's write position, then is shifted back to its start.
-  for (int r = 0; r < rows; r++) {
-    for (int k = rowStart[r]; k < rowStart[r + 1]; k++) {
-      int j = rowIndex[k];
-      int at = colStart[j]++;
-      net->colRow[at] = r;
-      net->colValue[at] = x[r * n + j];
-    }
-  }
-  // colStart[j] now holds the end of column j: shift back to starts.
-  for (int j = n; j > 0; j--) colStart[j] = colStart[j - 1];
-  colStart[0] = 0;
-}
-
-// Copies the rows `indices` of `images` (count x sizes[0]) into the input batch and indexes them.
-__attribute__((export_name("gather")))
-void gather(Net* net, const float* images, const unsigned* indices, int rows) {
-  const int n = net->sizes[0];
-  for (int r = 0; r < rows; r++) {
-    const v128_t* from = (const v128_t*)(images + (unsigned long)indices[r] * n);
-    float* to = net->activations[0] + r * n;
-    int j = 0;
-    for (; j + 4 <= n; j += 4) wasm_v128_store(to + j, wasm_v128_load((const float*)from + j));
-    for (; j < n; j++) to[j] = ((const float*)from)[j];
-  }
-  index_input(net, rows);
-}
-
-// Indexes an input batch that the caller wrote into activations[0] itself (for evaluation).
-__attribute__((export_name("index_batch")))
-void index_batch(Net* net, int rows) {
-  index_input(net, rows);
+  for (int j = to; j > from; j--) start[j] = start[j - 1];
+  start[from] = 0;
 }
 
 // ---- forward -----------------------------------------------------------------------------------
@@ -214,18 +261,16 @@ static void softmax_row(float* z, int n) {
   for (int j = 0; j < n; j++) z[j] *= inverse;
 }
 
-// Feeds the indexed input batch forward; the softmax output is in activations[layers].
-__attribute__((export_name("forward")))
-void forward(Net* net, int rows) {
+// Feeds batch rows [from, to) forward; the softmax output is in activations[layers].
+static void forward_rows(Net* net, int from, int to) {
   const int L = net->layers;
   for (int l = 0; l < L; l++) {
     const int nIn = net->sizes[l], nOut = net->sizes[l + 1];
-    for (int r = 0; r < rows; r++) {
+    for (int r = from; r < to; r++) {
       float* out = net->activations[l + 1] + r * nOut;
       if (l == 0) {
-        const int from = net->rowStart[r];
-        layer_row(net->activations[0] + r * nIn, net->rowIndex + from, net->rowStart[r + 1] - from,
-                  net->weights[0], net->biases[0], out, nOut, net->hidden, L == 1);
+        layer_row(net->activations[0] + r * nIn, net->rowIndex + r * nIn, net->rowCount[r], net->weights[0],
+                  net->biases[0], out, nOut, net->hidden, L == 1);
       } else {
         layer_row(net->activations[l] + r * nIn, 0, nIn, net->weights[l], net->biases[l], out, nOut,
                   net->hidden, l == L - 1);
@@ -300,10 +345,10 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
 }
 
 // delta[l][r] = (delta[l+1][r] . W_l rows) * f'(a_l[r]), with the weights before their update.
-static void back_delta(Net* net, int l, int rows) {
+static void back_delta(Net* net, int l, int from, int to) {
   const int n = net->sizes[l], nNext = net->sizes[l + 1];
   const float* W = net->weights[l];
-  for (int r = 0; r < rows; r++) {
+  for (int r = from; r < to; r++) {
     const float* d = net->deltas[l + 1] + r * nNext;
     const float* a = net->activations[l] + r * n;
     float* out = net->deltas[l] + r * n;
@@ -320,38 +365,94 @@ static void back_delta(Net* net, int l, int rows) {
   }
 }
 
-// One step of gradient descent for the batch in activations[0] with class `labels`: forward,
-// backward, and the momentum update of every weight and bias (weight decay on weights only).
-__attribute__((export_name("train_batch")))
-void train_batch(Net* net, const unsigned char* labels, int rows, float lr, float mu, float wd) {
-  forward(net, rows);
-  const int L = net->layers;
-  const int classes = net->sizes[L];
-  // Output layer: delta = (p - y) / m.
-  const float scale = 1.0f / (float)rows;
-  float* top = net->deltas[L];
-  const float* p = net->activations[L];
-  for (int r = 0; r < rows; r++) {
-    for (int c = 0; c < classes; c++) top[r * classes + c] = p[r * classes + c] * scale;
-    top[r * classes + labels[r]] -= scale;
+// Thread `thread`'s share of the current job. Rows are split for everything that works row by row
+// (gathering, forward, deltas); weight rows and bias columns are split for the update, which reads
+// every batch row. Barriers separate the phases.
+static void run_part(Net* net, int thread) {
+  const int T = net->threads, rows = net->rows, L = net->layers;
+  const int from = share(rows, thread, T), to = share(rows, thread + 1, T);
+  if (net->mode == 2) gather_rows(net, from, to);
+  index_rows(net, from, to);
+  forward_rows(net, from, to);
+  if (net->mode == 1) {
+    barrier(net);
+    return;
   }
-  for (int l = L - 1; l >= 0; l--) {
+  // Output layer: delta = (p - y) / m; then back through the layers, with the old weights.
+  const int classes = net->sizes[L];
+  const float scale = 1.0f / (float)rows;
+  for (int r = from; r < to; r++) {
+    float* top = net->deltas[L] + r * classes;
+    const float* p = net->activations[L] + r * classes;
+    for (int c = 0; c < classes; c++) top[c] = p[c] * scale;
+    top[net->labels[r]] -= scale;
+  }
+  for (int l = L - 1; l > 0; l--) back_delta(net, l, from, to);
+  barrier(net);
+
+  const float lr = net->learningRate, mu = net->momentum, wd = net->weightDecay;
+  for (int l = 0; l < L; l++) {
     const int nIn = net->sizes[l], nOut = net->sizes[l + 1];
-    if (l > 0) back_delta(net, l, rows);  // needs W_l before its update
+    const int k0 = share(nIn, thread, T), k1 = share(nIn, thread + 1, T);
     if (l == 0) {
-      for (int k = 0; k < nIn; k++) {
-        const int from = net->colStart[k];
-        update_weight_row(net, 0, k, net->colRow + from, net->colValue + from, net->colStart[k + 1] - from, lr, mu, wd);
+      index_columns(net, thread, rows, k0, k1);
+      const int* start = net->colStart[thread];
+      for (int k = k0; k < k1; k++) {
+        update_weight_row(net, 0, k, net->colRow[thread] + start[k], net->colValue[thread] + start[k],
+                          start[k + 1] - start[k], lr, mu, wd);
       }
     } else {
-      for (int k = 0; k < nIn; k++) update_weight_row(net, l, k, 0, 0, rows, lr, mu, wd);
+      for (int k = k0; k < k1; k++) update_weight_row(net, l, k, 0, 0, rows, lr, mu, wd);
     }
     // Biases: gradient = column sums of delta; no weight decay.
     const float* d = net->deltas[l + 1];
-    for (int c = 0; c < nOut; c++) {
+    for (int c = share(nOut, thread, T), end = share(nOut, thread + 1, T); c < end; c++) {
       float g = 0.0f;
       for (int r = 0; r < rows; r++) g += d[r * nOut + c];
       update1(net->biases[l] + c, net->velocityB[l] + c, g, lr, mu, 0.0f);
     }
   }
+  barrier(net);
 }
+
+// Starts a job on every thread and does thread 0's share; returns when all shares are done.
+// mode 0: train on the batch already in activations[0]; 1: forward only; 2: gather `indices` of
+// `images` first, then train.
+__attribute__((export_name("run_batch")))
+void run_batch(Net* net, int mode, int rows) {
+  net->mode = mode;
+  net->rows = rows;
+  if (net->threads > 1) {
+    __atomic_add_fetch(&net->go, 1, __ATOMIC_SEQ_CST);
+    __builtin_wasm_memory_atomic_notify(&net->go, MAX_THREADS);
+  }
+  run_part(net, 0);
+}
+
+// A worker's life: wait for each job, do its share, until `stop`.
+__attribute__((export_name("worker_loop")))
+void worker_loop(Net* net, int thread, int seen) {
+  for (;;) {
+    while (__atomic_load_n(&net->go, __ATOMIC_SEQ_CST) == seen) {
+      __builtin_wasm_memory_atomic_wait32(&net->go, seen, -1);
+    }
+    seen = __atomic_load_n(&net->go, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&net->stop, __ATOMIC_SEQ_CST)) return;
+    run_part(net, thread);
+  }
+}
+
+// Wakes the workers to leave their loops.
+__attribute__((export_name("stop_workers")))
+void stop_workers(Net* net) {
+  __atomic_store_n(&net->stop, 1, __ATOMIC_SEQ_CST);
+  __atomic_add_fetch(&net->go, 1, __ATOMIC_SEQ_CST);
+  __builtin_wasm_memory_atomic_notify(&net->go, MAX_THREADS);
+}
+
+// Where the fields the TypeScript side writes live, so it never hard-codes the layout.
+__attribute__((export_name("net_size"))) int net_size(void) { return sizeof(Net); }
+__attribute__((export_name("offset_threads"))) int offset_threads(void) { return __builtin_offsetof(Net, threads); }
+__attribute__((export_name("offset_learning_rate"))) int offset_learning_rate(void) { return __builtin_offsetof(Net, learningRate); }
+__attribute__((export_name("offset_images"))) int offset_images(void) { return __builtin_offsetof(Net, images); }
+__attribute__((export_name("offset_go"))) int offset_go(void) { return __builtin_offsetof(Net, go); }
