@@ -65,7 +65,10 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord, network: Network) => void | Promise<void>;
   /** Called every `progressEvery` batches, for progress bars. */
   onProgress?: (progress: Progress) => void;
-  /** Batches between `onProgress` calls and between yields to the event loop; default 20. */
+  /**
+   * Batches between `onProgress` calls and yields to the event loop (which let an abort or the
+   * kernel's interrupt in); by default, every 100 ms.
+   */
   progressEvery?: number;
 }
 
@@ -169,7 +172,8 @@ export async function train(
   const momentum = options.momentum ?? 0;
   const weightDecay = options.weightDecay ?? 0;
   const schedule = options.schedule ?? "constant";
-  const progressEvery = options.progressEvery ?? 20;
+  const progressEvery = options.progressEvery;
+  let lastReport = performance.now();
   const rng = new Random(options.seed ?? DEFAULT_SEED);
 
   const kernels = options.kernels ?? "fast";
@@ -211,7 +215,10 @@ export async function train(
         }
         lossSum += loss * size;
         correct += countCorrect(output, labels);
-        if ((b + 1) % progressEvery === 0 || b + 1 === batches) {
+        const now = performance.now();
+        const due = progressEvery ? (b + 1) % progressEvery === 0 : now - lastReport >= 100;
+        if (due || b + 1 === batches) {
+          lastReport = now;
           options.onProgress?.({
             epoch,
             epochs,

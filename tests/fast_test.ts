@@ -6,7 +6,7 @@ import { Random } from "../lib/random.ts";
 import { predictProbabilities, train } from "../lib/train.ts";
 import { loadDataset } from "../lib/datasets.ts";
 import { normalizeImages, takeExamples } from "../lib/preprocess.ts";
-import { compile, moduleText } from "../tools/build_wasm.ts";
+import { CLANG, compile, moduleText } from "../tools/build_wasm.ts";
 
 /** Random inputs in [0, 1) with `zeros` of them exactly 0; row 0 all zero, row 1 fully dense. */
 function inputs(rows: number, cols: number, zeros: number, rng: Random): Matrix {
@@ -139,7 +139,7 @@ Deno.test("the fast path gives bit-identical weights for the same seed, run afte
   }
 });
 
-const clang = await new Deno.Command("clang", {
+const clang = await new Deno.Command(CLANG, {
   args: ["--version"],
   stdout: "null",
   stderr: "null",

@@ -1,16 +1,21 @@
 /**
  * `deno task build-wasm`: compiles lib/fast/mlp.c to WebAssembly (clang, wasm32, SIMD128) and
  * embeds the binary, base64, in lib/fast/mlp_wasm.ts, so that loading it needs no file access.
- * Needs clang and lld (Debian: apt-get install clang lld). `--check` only compares.
+ * Needs clang 16 and lld 16 for relaxed SIMD (Debian: apt-get install clang-16 lld-16).
+ * `--check` only compares.
  */
 
 const folder = decodeURIComponent(new URL("../lib/fast", import.meta.url).pathname);
+
+/** The compiler: clang 16 (the first with the final relaxed-SIMD encoding that V8 accepts). */
+export const CLANG = "clang-16";
 
 /** The clang command line; kept here so the check and the build agree. */
 export const CLANG_ARGS = [
   "--target=wasm32",
   "-O3",
   "-msimd128",
+  "-mrelaxed-simd",
   "-matomics",
   "-mbulk-memory",
   "-mmutable-globals",
@@ -31,7 +36,7 @@ export const CLANG_ARGS = [
 export async function compile(): Promise<string> {
   const out = await Deno.makeTempFile({ suffix: ".wasm" });
   try {
-    const { success, stderr } = await new Deno.Command("clang", {
+    const { success, stderr } = await new Deno.Command(CLANG, {
       args: [...CLANG_ARGS, "-o", out, `${folder}/mlp.c`],
       stderr: "piped",
     }).output();

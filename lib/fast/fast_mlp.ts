@@ -25,6 +25,8 @@ interface Exports {
   offset_learning_rate(): number;
   offset_images(): number;
   offset_go(): number;
+  offset_transposed(): number;
+  refresh_transposed(net: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -127,6 +129,11 @@ export class FastMlp {
       layout.velocityW.push(allocate(sizes[l] * sizes[l + 1] * 4));
       layout.velocityB.push(allocate(sizes[l + 1] * 4));
     }
+    const transposed = Array.from(
+      { length: L },
+      (_, l) => (l > 0 ? allocate(sizes[l] * sizes[l + 1] * 4) : 0),
+    );
+    const zeros = allocate(Math.max(...sizes) * 4);
     const deltas: number[] = [0];
     for (let l = 0; l <= L; l++) {
       layout.activations.push(allocate(capacity * sizes[l] * 4));
@@ -136,7 +143,7 @@ export class FastMlp {
     const colStart: number[] = [], colRow: number[] = [], colValue: number[] = [];
     for (let t = 0; t < MAX_THREADS; t++) {
       colStart.push(t < threads ? allocate((n0 + 1) * 4) : 0);
-      colRow.push(t < threads ? allocate(capacity * n0 * 4) : 0);
+      colRow.push(t < threads ? allocate((capacity * n0 + 2 * capacity) * 4) : 0);
       colValue.push(t < threads ? allocate(capacity * n0 * 4) : 0);
     }
     const stacks = Array.from({ length: threads - 1 }, () => allocate(STACK_BYTES) + STACK_BYTES);
@@ -169,6 +176,8 @@ export class FastMlp {
     header[at(exports.offset_images())] = layout.images;
     header[at(exports.offset_images()) + 1] = layout.indices;
     header[at(exports.offset_images()) + 2] = layout.labels;
+    field(at(exports.offset_transposed()), transposed);
+    header[at(exports.offset_transposed()) + MAX_LAYERS] = zeros;
 
     const workers = await Promise.all(
       stacks.map((stackTop, i) =>
@@ -216,6 +225,7 @@ export class FastMlp {
       this.#f32(this.#layout.biases[l], network.biases[l].length).set(network.biases[l]);
       this.#f32(this.#layout.velocityB[l], network.biases[l].length).fill(0);
     });
+    this.#exports.refresh_transposed(this.#layout.net);
   }
 
   /** Copies the parameters out into `network` (of the same sizes). */

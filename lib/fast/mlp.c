@@ -12,10 +12,14 @@
 //   the deltas, then the weight rows for the update. Every sum keeps the same order whatever the
 //   thread count, so the results are bit-identical on 1 thread or 4.
 //
-// Build: deno task build-wasm (clang --target=wasm32 -msimd128 -O3); the binary is embedded in
+// Build: deno task build-wasm (clang 16: --target=wasm32 -msimd128 -mrelaxed-simd -O3); embedded in
 // lib/fast/mlp_wasm.ts.
 
 #include <wasm_simd128.h>
+
+// a·b + c in one instruction where the machine fuses it (relaxed SIMD); otherwise a multiply and
+// an add. Either way the same on every run and every thread count of one machine.
+#define MADD(a, b, c) __builtin_wasm_relaxed_madd_f32x4((a), (b), (c))
 
 #define MAX_LAYERS 7
 
@@ -48,7 +52,7 @@ typedef struct {
   int* rowCount;    // capacity: non-zero inputs of each batch row
   int* rowIndex;    // capacity x sizes[0]: their columns, row r at r * sizes[0]
   int* colStart[MAX_THREADS];   // sizes[0] + 1 per thread: CSC of the thread's own columns
-  int* colRow[MAX_THREADS];     // capacity x sizes[0] per thread
+  int* colRow[MAX_THREADS];     // capacity x sizes[0] per thread, then 2 x capacity of scratch
   float* colValue[MAX_THREADS]; // capacity x sizes[0] per thread
   // The job of the current batch, set by the caller and run_batch, read by every thread.
   int threads;
@@ -63,9 +67,22 @@ typedef struct {
   int barrierCount;
   int barrierGeneration;
   int stop;
+  float* transposed[MAX_LAYERS];  // sizes[l+1] x sizes[l]: W_l transposed, for l >= 1
+  const float* zeros;             // as many zeros as the widest layer
 } Net;
 
 // ---- threads -----------------------------------------------------------------------------------
+
+// Waits until *address differs from `value`: spins briefly first (a wake-up from sleep costs more
+// than a whole phase of a small batch), then sleeps.
+static void wait_while_equal(int* address, int value) {
+  for (int spin = 0; spin < 20000; spin++) {
+    if (__atomic_load_n(address, __ATOMIC_SEQ_CST) != value) return;
+  }
+  while (__atomic_load_n(address, __ATOMIC_SEQ_CST) == value) {
+    __builtin_wasm_memory_atomic_wait32(address, value, -1);
+  }
+}
 
 static void barrier(Net* net) {
   if (net->threads == 1) return;
@@ -75,9 +92,7 @@ static void barrier(Net* net) {
     __atomic_store_n(&net->barrierGeneration, generation + 1, __ATOMIC_SEQ_CST);
     __builtin_wasm_memory_atomic_notify(&net->barrierGeneration, MAX_THREADS);
   } else {
-    while (__atomic_load_n(&net->barrierGeneration, __ATOMIC_SEQ_CST) == generation) {
-      __builtin_wasm_memory_atomic_wait32(&net->barrierGeneration, generation, -1);
-    }
+    wait_while_equal(&net->barrierGeneration, generation);
   }
 }
 
@@ -94,11 +109,11 @@ static inline v128_t exp4(v128_t x) {
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
   v128_t y = wasm_f32x4_splat(1.9875691500e-4f);
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(1.3981999507e-3f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(8.3334519073e-3f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(4.1665795894e-2f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(1.6666665459e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), wasm_f32x4_splat(5.0000001201e-1f));
+  y = MADD(y, r, wasm_f32x4_splat(1.3981999507e-3f));
+  y = MADD(y, r, wasm_f32x4_splat(8.3334519073e-3f));
+  y = MADD(y, r, wasm_f32x4_splat(4.1665795894e-2f));
+  y = MADD(y, r, wasm_f32x4_splat(1.6666665459e-1f));
+  y = MADD(y, r, wasm_f32x4_splat(5.0000001201e-1f));
   y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(y, r), r), r), wasm_f32x4_splat(1.0f));
   v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
   return wasm_f32x4_mul(y, scale);
@@ -176,25 +191,28 @@ static void index_rows(Net* net, int from, int to) {
 static void index_columns(Net* net, int thread, int rows, int from, int to) {
   const int n = net->sizes[0];
   int* start = net->colStart[thread];
+  int* segment = net->colRow[thread] + net->capacity * n;  // [first, end) of each row, past the entries
   for (int j = from; j <= to; j++) start[j] = 0;
+  // Each row's list is sorted by column, so this thread's columns are one segment of it.
   for (int r = 0; r < rows; r++) {
     const int* index = net->rowIndex + r * n;
-    for (int t = 0, count = net->rowCount[r]; t < count; t++) {
-      const int j = index[t];
-      if (j >= from && j < to) start[j + 1]++;
-    }
+    int first = 0, end = net->rowCount[r];
+    while (first < end && index[first] < from) first++;
+    int last = first;
+    while (last < end && index[last] < to) start[index[last++] + 1]++;
+    segment[2 * r] = first;
+    segment[2 * r + 1] = last;
   }
   for (int j = from; j < to; j++) start[j + 1] += start[j];
   // start[j] serves as column j's write position, then is shifted back to its start.
   for (int r = 0; r < rows; r++) {
     const int* index = net->rowIndex + r * n;
-    for (int t = 0, count = net->rowCount[r]; t < count; t++) {
+    const float* row = net->activations[0] + r * n;
+    for (int t = segment[2 * r], end = segment[2 * r + 1]; t < end; t++) {
       const int j = index[t];
-      if (j >= from && j < to) {
-        const int at = start[j]++;
-        net->colRow[thread][at] = r;
-        net->colValue[thread][at] = net->activations[0][r * n + j];
-      }
+      const int at = start[j]++;
+      net->colRow[thread][at] = r;
+      net->colValue[thread][at] = row[j];
     }
   }
   for (int j = to; j > from; j--) start[j] = start[j - 1];
@@ -215,10 +233,10 @@ static void layer_row(const float* in, const int* index, int count, const float*
       int k = index ? index[t] : t;
       v128_t x = wasm_f32x4_splat(in[k]);
       const float* w = W + k * nOut + c;
-      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x, wasm_v128_load(w)));
-      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x, wasm_v128_load(w + 4)));
-      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x, wasm_v128_load(w + 8)));
-      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x, wasm_v128_load(w + 12)));
+      a0 = MADD(x, wasm_v128_load(w), a0);
+      a1 = MADD(x, wasm_v128_load(w + 4), a1);
+      a2 = MADD(x, wasm_v128_load(w + 8), a2);
+      a3 = MADD(x, wasm_v128_load(w + 12), a3);
     }
     if (!isOutput) {
       a0 = activate4(a0, hidden);
@@ -235,7 +253,7 @@ static void layer_row(const float* in, const int* index, int count, const float*
     v128_t a = wasm_v128_load(bias + c);
     for (int t = 0; t < count; t++) {
       int k = index ? index[t] : t;
-      a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_f32x4_splat(in[k]), wasm_v128_load(W + k * nOut + c)));
+      a = MADD(wasm_f32x4_splat(in[k]), wasm_v128_load(W + k * nOut + c), a);
     }
     wasm_v128_store(out + c, isOutput ? a : activate4(a, hidden));
   }
@@ -285,7 +303,7 @@ static void forward_rows(Net* net, int from, int to) {
 // velocity = mu * velocity - lr * (gradient + wd * w); w += velocity, for 4 lanes.
 static inline void update4(float* w, float* v, v128_t g, v128_t lr, v128_t mu, v128_t wd) {
   v128_t weight = wasm_v128_load(w);
-  g = wasm_f32x4_add(g, wasm_f32x4_mul(wd, weight));
+  g = MADD(wd, weight, g);
   v128_t velocity = wasm_f32x4_sub(wasm_f32x4_mul(mu, wasm_v128_load(v)), wasm_f32x4_mul(lr, g));
   wasm_v128_store(v, velocity);
   wasm_v128_store(w, wasm_f32x4_add(weight, velocity));
@@ -315,10 +333,10 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
       const int r = rowsOf ? rowsOf[t] : t;
       const v128_t x = wasm_f32x4_splat(rowsOf ? values[t] : in[r * nIn + k]);
       const float* d = delta + r * nOut + c;
-      g0 = wasm_f32x4_add(g0, wasm_f32x4_mul(x, wasm_v128_load(d)));
-      g1 = wasm_f32x4_add(g1, wasm_f32x4_mul(x, wasm_v128_load(d + 4)));
-      g2 = wasm_f32x4_add(g2, wasm_f32x4_mul(x, wasm_v128_load(d + 8)));
-      g3 = wasm_f32x4_add(g3, wasm_f32x4_mul(x, wasm_v128_load(d + 12)));
+      g0 = MADD(x, wasm_v128_load(d), g0);
+      g1 = MADD(x, wasm_v128_load(d + 4), g1);
+      g2 = MADD(x, wasm_v128_load(d + 8), g2);
+      g3 = MADD(x, wasm_v128_load(d + 12), g3);
     }
     update4(w + c, v + c, g0, vlr, vmu, vwd);
     update4(w + c + 4, v + c + 4, g1, vlr, vmu, vwd);
@@ -330,7 +348,7 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
     for (int t = 0; t < count; t++) {
       const int r = rowsOf ? rowsOf[t] : t;
       const float x = rowsOf ? values[t] : in[r * nIn + k];
-      g = wasm_f32x4_add(g, wasm_f32x4_mul(wasm_f32x4_splat(x), wasm_v128_load(delta + r * nOut + c)));
+      g = MADD(wasm_f32x4_splat(x), wasm_v128_load(delta + r * nOut + c), g);
     }
     update4(w + c, v + c, g, vlr, vmu, vwd);
   }
@@ -344,25 +362,36 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
   }
 }
 
-// delta[l][r] = (delta[l+1][r] . W_l rows) * f'(a_l[r]), with the weights before their update.
+// delta[l][r] = (delta[l+1][r] W_l^T) * f'(a_l[r]), with the weights before their update. The
+// transposed copy of W_l turns the product into the register-blocked kernel of the forward pass.
 static void back_delta(Net* net, int l, int from, int to) {
   const int n = net->sizes[l], nNext = net->sizes[l + 1];
-  const float* W = net->weights[l];
   for (int r = from; r < to; r++) {
-    const float* d = net->deltas[l + 1] + r * nNext;
-    const float* a = net->activations[l] + r * n;
     float* out = net->deltas[l] + r * n;
-    for (int i = 0; i < n; i++) {
-      const float* w = W + i * nNext;
-      v128_t s = wasm_f32x4_splat(0.0f);
-      int c = 0;
-      for (; c + 4 <= nNext; c += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(d + c), wasm_v128_load(w + c)));
-      float sum = wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) +
-                  wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
-      for (; c < nNext; c++) sum += d[c] * w[c];
-      out[i] = sum * derivative1(a[i], net->hidden);
+    const float* a = net->activations[l] + r * n;
+    layer_row(net->deltas[l + 1] + r * nNext, 0, nNext, net->transposed[l], net->zeros, out, n, 0, 1);
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(out + i), derivative4(wasm_v128_load(a + i), net->hidden)));
     }
+    for (; i < n; i++) out[i] *= derivative1(a[i], net->hidden);
   }
+}
+
+// Copies weight rows [k0, k1) of layer l into its transposed copy.
+static void transpose_rows(Net* net, int l, int k0, int k1) {
+  const int nIn = net->sizes[l], nOut = net->sizes[l + 1];
+  const float* W = net->weights[l];
+  float* T = net->transposed[l];
+  for (int k = k0; k < k1; k++) {
+    for (int c = 0; c < nOut; c++) T[c * nIn + k] = W[k * nOut + c];
+  }
+}
+
+// Refreshes every transposed copy: after the weights were loaded from outside.
+__attribute__((export_name("refresh_transposed")))
+void refresh_transposed(Net* net) {
+  for (int l = 1; l < net->layers; l++) transpose_rows(net, l, 0, net->sizes[l]);
 }
 
 // Thread `thread`'s share of the current job. Rows are split for everything that works row by row
@@ -403,6 +432,7 @@ static void run_part(Net* net, int thread) {
       }
     } else {
       for (int k = k0; k < k1; k++) update_weight_row(net, l, k, 0, 0, rows, lr, mu, wd);
+      transpose_rows(net, l, k0, k1);
     }
     // Biases: gradient = column sums of delta; no weight decay.
     const float* d = net->deltas[l + 1];
@@ -433,9 +463,7 @@ void run_batch(Net* net, int mode, int rows) {
 __attribute__((export_name("worker_loop")))
 void worker_loop(Net* net, int thread, int seen) {
   for (;;) {
-    while (__atomic_load_n(&net->go, __ATOMIC_SEQ_CST) == seen) {
-      __builtin_wasm_memory_atomic_wait32(&net->go, seen, -1);
-    }
+    wait_while_equal(&net->go, seen);
     seen = __atomic_load_n(&net->go, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&net->stop, __ATOMIC_SEQ_CST)) return;
     run_part(net, thread);
@@ -456,3 +484,4 @@ __attribute__((export_name("offset_threads"))) int offset_threads(void) { return
 __attribute__((export_name("offset_learning_rate"))) int offset_learning_rate(void) { return __builtin_offsetof(Net, learningRate); }
 __attribute__((export_name("offset_images"))) int offset_images(void) { return __builtin_offsetof(Net, images); }
 __attribute__((export_name("offset_go"))) int offset_go(void) { return __builtin_offsetof(Net, go); }
+__attribute__((export_name("offset_transposed"))) int offset_transposed(void) { return __builtin_offsetof(Net, transposed); }
