@@ -113,7 +113,7 @@ for (let rep = 1; rep <= reps; rep++) {
   const { history } = await lib.train(network, train, { ...settings, epochs: 1, seed: rep });
   project.push(history[0].seconds);
   const t = performance.now();
-  lib.predictProbabilities(network, test.images);
+  await lib.classify(network, test.images);
   projectClassify.push((performance.now() - t) / 1000);
   let line = `rep ${rep}: project ${history[0].seconds.toFixed(3)} s/epoch`;
   if (python) {

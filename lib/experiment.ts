@@ -7,6 +7,7 @@
  */
 
 import type { ActivationName } from "./activations.ts";
+import { defaultThreads } from "./fast/fast_mlp.ts";
 import { loadDataset } from "./datasets.ts";
 import { confusionHeatmap, historyChart, rocChart } from "./eval_plots.ts";
 import type { Figure } from "./figure.ts";
@@ -22,7 +23,8 @@ import type { Network } from "./network.ts";
 import { balancedSubset, type Examples, normalizeImages, takeExamples } from "./preprocess.ts";
 import { preset } from "./presets.ts";
 import { crossEntropy } from "./loss.ts";
-import { type EpochRecord, predictProbabilities, type Schedule } from "./train.ts";
+import { classify, type EpochRecord, type Schedule } from "./train.ts";
+import type { Matrix } from "./matrix.ts";
 import { unitImages } from "./network_plots.ts";
 
 /** Everything that defines a run. */
@@ -41,6 +43,8 @@ export interface RunSettings {
   schedule: Schedule;
   /** "fast" (WebAssembly SIMD, the default) or "reference" (the TypeScript kernels). */
   kernels: "fast" | "reference";
+  /** Threads of the fast path, or null for every core (up to 4). Results do not depend on it. */
+  threads: number | null;
   /** Train on this many images per class (a balanced subset), or on all. */
   balancedPerClass: number | null;
   /** Train on only the first this-many training images (after any subset), for quick runs. */
@@ -71,6 +75,7 @@ export function resolveSettings(presetName: string, overrides: RunOverrides = {}
     balancedPerClass: base.balancedPerClass ?? null,
     limitTrainingRows: null,
     kernels: "fast",
+    threads: null,
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (!(key in settings)) {
@@ -83,6 +88,17 @@ export function resolveSettings(presetName: string, overrides: RunOverrides = {}
     }
   }
   return settings;
+}
+
+/** Which kernels a run uses, in words: "fast (WebAssembly SIMD) kernels on 2 threads". */
+export function describeKernels(settings: Pick<RunSettings, "kernels" | "threads">): string {
+  if (settings.kernels === "reference") {
+    return "reference TypeScript kernels (lib/kernels.ts) on 1 thread";
+  }
+  const threads = settings.threads ?? defaultThreads();
+  return `fast WebAssembly SIMD kernels (lib/fast/) on ${threads} thread${
+    threads === 1 ? "" : "s"
+  }`;
 }
 
 /** The data a run trains and is tested on. */
@@ -130,11 +146,15 @@ export interface EvaluationReport {
   auc: number[];
 }
 
-function setReport(
+/** Which kernels and threads an evaluation uses. */
+type KernelChoice = { kernels?: "fast" | "reference"; threads?: number };
+
+async function setReport(
   network: Network,
   examples: Examples,
-): SetReport & { probabilities: ReturnType<typeof predictProbabilities> } {
-  const probabilities = predictProbabilities(network, examples.images);
+  kernels: KernelChoice,
+): Promise<SetReport & { probabilities: Matrix }> {
+  const probabilities = await classify(network, examples.images, kernels);
   const { predicted } = predictions(probabilities);
   const confusion = confusionMatrix(predicted, examples.labels, network.sizes.at(-1));
   const correct = confusion.reduce((n, row, c) => n + row[c], 0);
@@ -152,14 +172,19 @@ function setReport(
  * Evaluates a trained network on the training and the test set and draws the figures the
  * reference notebook shows, keyed by file name.
  */
-export function evaluateRun(
+export async function evaluateRun(
   network: Network,
   data: RunData,
   history: EpochRecord[],
-  options: { title: string },
-): { report: EvaluationReport; figures: Record<string, Figure> } {
-  const { probabilities: _trainProbabilities, ...train } = setReport(network, data.train);
-  const { probabilities, ...test } = setReport(network, data.test);
+  options: { title: string } & KernelChoice,
+): Promise<{ report: EvaluationReport; figures: Record<string, Figure> }> {
+  const kernels = { kernels: options.kernels, threads: options.threads };
+  const { probabilities: _trainProbabilities, ...train } = await setReport(
+    network,
+    data.train,
+    kernels,
+  );
+  const { probabilities, ...test } = await setReport(network, data.test, kernels);
   const roc = oneVsRestRoc(probabilities, data.test.labels);
   const report = { train, test, auc: roc.map((r) => r.auc) };
   const percent = (x: number) => `${(100 * x).toFixed(2)}%`;

@@ -38,3 +38,4 @@ export * from "./metrics.ts";
 export * from "./eval_plots.ts";
 export * from "./live.ts";
 export * from "./experiment.ts";
+export { defaultThreads } from "./fast/fast_mlp.ts";

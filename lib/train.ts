@@ -416,3 +416,28 @@ export function predictProbabilities(network: Network, images: Matrix, chunk = 2
   }
   return out;
 }
+
+/**
+ * Softmax outputs for every row of `images`, on the fast path by default (or the reference kernels
+ * with `kernels: "reference"`).
+ *
+ * @example
+ * ```ts
+ * const probabilities = await classify(network, test.images); // 10000×10
+ * ```
+ */
+export async function classify(
+  network: Network,
+  images: Matrix,
+  options: { kernels?: "fast" | "reference"; threads?: number } = {},
+): Promise<Matrix> {
+  if (options.kernels === "reference") return predictProbabilities(network, images);
+  const engine = await FastMlp.create(network, Math.min(1024, Math.max(1, images.rows)), {
+    threads: options.threads,
+  });
+  try {
+    return engine.predict(images);
+  } finally {
+    engine.close();
+  }
+}

@@ -12,7 +12,13 @@ import { saveModel } from "../lib/model_file.ts";
 import { createNetwork } from "../lib/network.ts";
 import { PRESETS } from "../lib/presets.ts";
 import { DATASETS } from "../lib/datasets.ts";
-import { evaluateRun, loadRunData, resolveSettings, type RunOverrides } from "../lib/experiment.ts";
+import {
+  describeKernels,
+  evaluateRun,
+  loadRunData,
+  resolveSettings,
+  type RunOverrides,
+} from "../lib/experiment.ts";
 import { train } from "../lib/train.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
@@ -31,6 +37,7 @@ Options:
   --momentum X           momentum μ, 0 for plain gradient descent (default: the preset's)
   --weight-decay X       L2 weight decay λ (default: the preset's)
   --kernels NAME         fast (WebAssembly SIMD, default) | reference (the TypeScript kernels)
+  --threads N            threads of the fast path (default: every core, up to 4)
   --seed N               seed of the weights and the shuffles (default: 695)
   --limit N              train on the first N training images only, for a quick try
   --out DIR              the folder to write (default: data/runs/<time>-<preset>-<dataset>)
@@ -100,6 +107,7 @@ const FLAGS: Record<string, { key: keyof RunOverrides | "preset" | "out"; parse:
   },
   "--limit": { key: "limitTrainingRows", parse: positiveInteger },
   "--kernels": { key: "kernels", parse: oneOf(["fast", "reference"]) },
+  "--threads": { key: "threads", parse: positiveInteger },
   "--weight-decay": {
     key: "weightDecay",
     parse: (text, flag) => {
@@ -188,7 +196,9 @@ export async function main(
       `${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${settings.learningRate} (${
         typeof settings.schedule === "string" ? settings.schedule : "step"
       }), ` +
-      `momentum ${settings.momentum}, weight decay ${settings.weightDecay}; ${settings.kernels} kernels, 1 thread`,
+      `momentum ${settings.momentum}, weight decay ${settings.weightDecay}; ${
+        describeKernels(settings)
+      }`,
   );
 
   const data = await loadRunData(settings);
@@ -206,6 +216,7 @@ export async function main(
   try {
     result = await train(network, data.train, {
       ...settings,
+      threads: settings.threads ?? undefined,
       validation: data.test,
       signal: controller.signal,
       onProgress: (p) =>
@@ -227,7 +238,11 @@ export async function main(
   if (result.stopped) io.log(`Stopped after epoch ${result.history.length}; saving that model.`);
 
   const title = `Training ${settings.sizes.join("-")} (${settings.preset}) on ${settings.dataset}`;
-  const { report, figures } = evaluateRun(network, data, result.history, { title });
+  const { report, figures } = await evaluateRun(network, data, result.history, {
+    title,
+    kernels: settings.kernels,
+    threads: settings.threads ?? undefined,
+  });
   await saveModel(`${out}/model.json`, {
     network,
     dataset: settings.dataset,
