@@ -62,6 +62,10 @@ export class FastMlp {
   readonly sizes: number[];
   readonly capacity: number;
   readonly threads: number;
+  // Views of the batch's inputs, made once: the memory never grows after creation.
+  readonly #indices: Uint32Array;
+  readonly #labels: Uint8Array;
+  readonly #rates: Float32Array;
 
   private constructor(
     memory: WebAssembly.Memory,
@@ -78,6 +82,9 @@ export class FastMlp {
     this.sizes = sizes;
     this.capacity = capacity;
     this.threads = workers.length + 1;
+    this.#indices = new Uint32Array(memory.buffer, layout.indices, capacity);
+    this.#labels = new Uint8Array(memory.buffer, layout.labels, capacity);
+    this.#rates = new Float32Array(memory.buffer, layout.net + exports.offset_learning_rate(), 3);
   }
 
   /**
@@ -140,6 +147,7 @@ export class FastMlp {
       if (l > 0) deltas.push(allocate(capacity * sizes[l] * 4));
     }
     const rowCount = allocate(capacity * 4), rowIndex = allocate(capacity * n0 * 4);
+    const rowValue = allocate(capacity * n0 * 4);
     const colStart: number[] = [], colRow: number[] = [], colValue: number[] = [];
     for (let t = 0; t < MAX_THREADS; t++) {
       colStart.push(t < threads ? allocate((n0 + 1) * 4) : 0);
@@ -178,6 +186,7 @@ export class FastMlp {
     header[at(exports.offset_images()) + 2] = layout.labels;
     field(at(exports.offset_transposed()), transposed);
     header[at(exports.offset_transposed()) + MAX_LAYERS] = zeros;
+    header[at(exports.offset_transposed()) + MAX_LAYERS + 1] = rowValue;
 
     const workers = await Promise.all(
       stacks.map((stackTop, i) =>
@@ -255,14 +264,13 @@ export class FastMlp {
     labels: Uint8Array,
     options: { learningRate: number; momentum: number; weightDecay: number },
   ): Matrix {
-    const rows = indices.length, layout = this.#layout, buffer = this.#memory.buffer;
-    new Uint32Array(buffer, layout.indices, rows).set(indices);
-    new Uint8Array(buffer, layout.labels, rows).set(labels.subarray(0, rows));
-    const rates = new Float32Array(buffer, layout.net + this.#exports.offset_learning_rate(), 3);
-    rates[0] = options.learningRate;
-    rates[1] = options.momentum;
-    rates[2] = options.weightDecay;
-    this.#exports.run_batch(layout.net, 2, rows);
+    const rows = indices.length;
+    this.#indices.set(indices);
+    this.#labels.set(labels.subarray(0, rows));
+    this.#rates[0] = options.learningRate;
+    this.#rates[1] = options.momentum;
+    this.#rates[2] = options.weightDecay;
+    this.#exports.run_batch(this.#layout.net, 2, rows);
     return this.output(rows);
   }
 

@@ -50,14 +50,14 @@ typedef struct {
   float* activations[MAX_LAYERS + 1];  // capacity x sizes[l]; [0] is the input batch
   float* deltas[MAX_LAYERS + 1];       // capacity x sizes[l], l >= 1
   int* rowCount;    // capacity: non-zero inputs of each batch row
-  int* rowIndex;    // capacity x sizes[0]: their columns, row r at r * sizes[0]
+  int* rowIndex;    // capacity x sizes[0]: their columns, row r at r * sizes[0] (see rowValue)
   int* colStart[MAX_THREADS];   // sizes[0] + 1 per thread: CSC of the thread's own columns
   int* colRow[MAX_THREADS];     // capacity x sizes[0] per thread, then 2 x capacity of scratch
   float* colValue[MAX_THREADS]; // capacity x sizes[0] per thread
   // The job of the current batch, set by the caller and run_batch, read by every thread.
   int threads;
   int rows;
-  int mode;  // 0: train on activations[0]; 1: forward only; 2: gather, then train
+  int mode;  // 1: forward only, on activations[0]; 2: train on rows `indices` of `images`
   float learningRate, momentum, weightDecay;
   const float* images;
   const unsigned* indices;
@@ -69,6 +69,7 @@ typedef struct {
   int stop;
   float* transposed[MAX_LAYERS];  // sizes[l+1] x sizes[l]: W_l transposed, for l >= 1
   const float* zeros;             // as many zeros as the widest layer
+  float* rowValue;                // capacity x sizes[0]: the values of the non-zero inputs
 } Net;
 
 // ---- threads -----------------------------------------------------------------------------------
@@ -150,37 +151,28 @@ static inline float derivative1(float a, int hidden) {
 
 // ---- the input batch and its sparsity ----------------------------------------------------------
 
-// Copies the training rows `indices` [from, to) of `images` into the input batch.
-static void gather_rows(Net* net, int from, int to) {
+// Lists the non-zero inputs of batch rows [from, to) with their values, row by row, reading each
+// row where it lies: training row indices[r] of `images` (gather), or row r of activations[0].
+static void index_rows(Net* net, int from, int to, int gather) {
   const int n = net->sizes[0];
   for (int r = from; r < to; r++) {
-    const float* source = net->images + (unsigned long)net->indices[r] * n;
-    float* target = net->activations[0] + r * n;
-    int j = 0;
-    for (; j + 4 <= n; j += 4) wasm_v128_store(target + j, wasm_v128_load(source + j));
-    for (; j < n; j++) target[j] = source[j];
-  }
-}
-
-// Lists the non-zero inputs of batch rows [from, to), row by row.
-static void index_rows(Net* net, int from, int to) {
-  const int n = net->sizes[0];
-  for (int r = from; r < to; r++) {
-    const float* row = net->activations[0] + r * n;
+    const float* row = gather ? net->images + (unsigned long)net->indices[r] * n : net->activations[0] + r * n;
     int* index = net->rowIndex + r * n;
+    float* value = net->rowValue + r * n;
     int count = 0;
     int j = 0;
     // Four pixels at a time: most groups of MNIST's background are all zero and skipped at once.
     for (; j + 4 <= n; j += 4) {
-      int mask = wasm_i32x4_bitmask(wasm_f32x4_ne(wasm_v128_load(row + j), wasm_f32x4_splat(0.0f)));
+      v128_t x = wasm_v128_load(row + j);
+      int mask = wasm_i32x4_bitmask(wasm_f32x4_ne(x, wasm_f32x4_splat(0.0f)));
       if (!mask) continue;
-      if (mask & 1) index[count++] = j;
-      if (mask & 2) index[count++] = j + 1;
-      if (mask & 4) index[count++] = j + 2;
-      if (mask & 8) index[count++] = j + 3;
+      if (mask & 1) { index[count] = j; value[count++] = row[j]; }
+      if (mask & 2) { index[count] = j + 1; value[count++] = row[j + 1]; }
+      if (mask & 4) { index[count] = j + 2; value[count++] = row[j + 2]; }
+      if (mask & 8) { index[count] = j + 3; value[count++] = row[j + 3]; }
     }
     for (; j < n; j++) {
-      if (row[j] != 0.0f) index[count++] = j;
+      if (row[j] != 0.0f) { index[count] = j; value[count++] = row[j]; }
     }
     net->rowCount[r] = count;
   }
@@ -207,12 +199,11 @@ static void index_columns(Net* net, int thread, int rows, int from, int to) {
   // start[j] serves as column j's write position, then is shifted back to its start.
   for (int r = 0; r < rows; r++) {
     const int* index = net->rowIndex + r * n;
-    const float* row = net->activations[0] + r * n;
+    const float* value = net->rowValue + r * n;
     for (int t = segment[2 * r], end = segment[2 * r + 1]; t < end; t++) {
-      const int j = index[t];
-      const int at = start[j]++;
+      const int at = start[index[t]]++;
       net->colRow[thread][at] = r;
-      net->colValue[thread][at] = row[j];
+      net->colValue[thread][at] = value[t];
     }
   }
   for (int j = to; j > from; j--) start[j] = start[j - 1];
@@ -221,48 +212,31 @@ static void index_columns(Net* net, int thread, int rows, int from, int to) {
 
 // ---- forward -----------------------------------------------------------------------------------
 
-// out[r] = f(bias + sum over k of in[r][k] * W[k]) for one row, 16 outputs at a time in registers.
-// With `index`, only the listed k are visited (the sparse first layer).
-static void layer_row(const float* in, const int* index, int count, const float* W, const float* bias,
+// out = f(bias + sum over t of values[t] * W[k_t]) for one row, where k_t = index[t] (the sparse
+// first layer) or t (dense). 32 outputs at a time in eight registers, then 4, then one.
+static void layer_row(const float* values, const int* index, int count, const float* W, const float* bias,
                       float* out, int nOut, int hidden, int isOutput) {
   int c = 0;
-  for (; c + 16 <= nOut; c += 16) {
-    v128_t a0 = wasm_v128_load(bias + c), a1 = wasm_v128_load(bias + c + 4);
-    v128_t a2 = wasm_v128_load(bias + c + 8), a3 = wasm_v128_load(bias + c + 12);
+  for (; c + 32 <= nOut; c += 32) {
+    v128_t a[8];
+    for (int v = 0; v < 8; v++) a[v] = wasm_v128_load(bias + c + 4 * v);
     for (int t = 0; t < count; t++) {
-      int k = index ? index[t] : t;
-      v128_t x = wasm_f32x4_splat(in[k]);
-      const float* w = W + k * nOut + c;
-      a0 = MADD(x, wasm_v128_load(w), a0);
-      a1 = MADD(x, wasm_v128_load(w + 4), a1);
-      a2 = MADD(x, wasm_v128_load(w + 8), a2);
-      a3 = MADD(x, wasm_v128_load(w + 12), a3);
+      const v128_t x = wasm_f32x4_splat(values[t]);
+      const float* w = W + (index ? index[t] : t) * nOut + c;
+      for (int v = 0; v < 8; v++) a[v] = MADD(x, wasm_v128_load(w + 4 * v), a[v]);
     }
-    if (!isOutput) {
-      a0 = activate4(a0, hidden);
-      a1 = activate4(a1, hidden);
-      a2 = activate4(a2, hidden);
-      a3 = activate4(a3, hidden);
-    }
-    wasm_v128_store(out + c, a0);
-    wasm_v128_store(out + c + 4, a1);
-    wasm_v128_store(out + c + 8, a2);
-    wasm_v128_store(out + c + 12, a3);
+    for (int v = 0; v < 8; v++) wasm_v128_store(out + c + 4 * v, isOutput ? a[v] : activate4(a[v], hidden));
   }
   for (; c + 4 <= nOut; c += 4) {
     v128_t a = wasm_v128_load(bias + c);
     for (int t = 0; t < count; t++) {
-      int k = index ? index[t] : t;
-      a = MADD(wasm_f32x4_splat(in[k]), wasm_v128_load(W + k * nOut + c), a);
+      a = MADD(wasm_f32x4_splat(values[t]), wasm_v128_load(W + (index ? index[t] : t) * nOut + c), a);
     }
     wasm_v128_store(out + c, isOutput ? a : activate4(a, hidden));
   }
   for (; c < nOut; c++) {
     float a = bias[c];
-    for (int t = 0; t < count; t++) {
-      int k = index ? index[t] : t;
-      a += in[k] * W[k * nOut + c];
-    }
+    for (int t = 0; t < count; t++) a += values[t] * W[(index ? index[t] : t) * nOut + c];
     out[c] = isOutput ? a : activate1(a, hidden);
   }
 }
@@ -287,7 +261,7 @@ static void forward_rows(Net* net, int from, int to) {
     for (int r = from; r < to; r++) {
       float* out = net->activations[l + 1] + r * nOut;
       if (l == 0) {
-        layer_row(net->activations[0] + r * nIn, net->rowIndex + r * nIn, net->rowCount[r], net->weights[0],
+        layer_row(net->rowValue + r * nIn, net->rowIndex + r * nIn, net->rowCount[r], net->weights[0],
                   net->biases[0], out, nOut, net->hidden, L == 1);
       } else {
         layer_row(net->activations[l] + r * nIn, 0, nIn, net->weights[l], net->biases[l], out, nOut,
@@ -324,24 +298,19 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
   const float* delta = net->deltas[l + 1];
   const float* in = net->activations[l];
   float* w = net->weights[l] + k * nOut;
-  float* v = net->velocityW[l] + k * nOut;
+  float* velocityRow = net->velocityW[l] + k * nOut;
   const v128_t vlr = wasm_f32x4_splat(lr), vmu = wasm_f32x4_splat(mu), vwd = wasm_f32x4_splat(wd);
   int c = 0;
-  for (; c + 16 <= nOut; c += 16) {
-    v128_t g0 = wasm_f32x4_splat(0.0f), g1 = g0, g2 = g0, g3 = g0;
+  for (; c + 32 <= nOut; c += 32) {
+    v128_t g[8];
+    for (int q = 0; q < 8; q++) g[q] = wasm_f32x4_splat(0.0f);
     for (int t = 0; t < count; t++) {
       const int r = rowsOf ? rowsOf[t] : t;
       const v128_t x = wasm_f32x4_splat(rowsOf ? values[t] : in[r * nIn + k]);
       const float* d = delta + r * nOut + c;
-      g0 = MADD(x, wasm_v128_load(d), g0);
-      g1 = MADD(x, wasm_v128_load(d + 4), g1);
-      g2 = MADD(x, wasm_v128_load(d + 8), g2);
-      g3 = MADD(x, wasm_v128_load(d + 12), g3);
+      for (int q = 0; q < 8; q++) g[q] = MADD(x, wasm_v128_load(d + 4 * q), g[q]);
     }
-    update4(w + c, v + c, g0, vlr, vmu, vwd);
-    update4(w + c + 4, v + c + 4, g1, vlr, vmu, vwd);
-    update4(w + c + 8, v + c + 8, g2, vlr, vmu, vwd);
-    update4(w + c + 12, v + c + 12, g3, vlr, vmu, vwd);
+    for (int q = 0; q < 8; q++) update4(w + c + 4 * q, velocityRow + c + 4 * q, g[q], vlr, vmu, vwd);
   }
   for (; c + 4 <= nOut; c += 4) {
     v128_t g = wasm_f32x4_splat(0.0f);
@@ -350,7 +319,7 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
       const float x = rowsOf ? values[t] : in[r * nIn + k];
       g = MADD(wasm_f32x4_splat(x), wasm_v128_load(delta + r * nOut + c), g);
     }
-    update4(w + c, v + c, g, vlr, vmu, vwd);
+    update4(w + c, velocityRow + c, g, vlr, vmu, vwd);
   }
   for (; c < nOut; c++) {
     float g = 0.0f;
@@ -358,7 +327,7 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
       const int r = rowsOf ? rowsOf[t] : t;
       g += (rowsOf ? values[t] : in[r * nIn + k]) * delta[r * nOut + c];
     }
-    update1(w + c, v + c, g, lr, mu, wd);
+    update1(w + c, velocityRow + c, g, lr, mu, wd);
   }
 }
 
@@ -400,8 +369,7 @@ void refresh_transposed(Net* net) {
 static void run_part(Net* net, int thread) {
   const int T = net->threads, rows = net->rows, L = net->layers;
   const int from = share(rows, thread, T), to = share(rows, thread + 1, T);
-  if (net->mode == 2) gather_rows(net, from, to);
-  index_rows(net, from, to);
+  index_rows(net, from, to, net->mode == 2);
   forward_rows(net, from, to);
   if (net->mode == 1) {
     barrier(net);
@@ -446,8 +414,7 @@ static void run_part(Net* net, int thread) {
 }
 
 // Starts a job on every thread and does thread 0's share; returns when all shares are done.
-// mode 0: train on the batch already in activations[0]; 1: forward only; 2: gather `indices` of
-// `images` first, then train.
+// mode 1: forward only, on the rows in activations[0]; 2: train on rows `indices` of `images`.
 __attribute__((export_name("run_batch")))
 void run_batch(Net* net, int mode, int rows) {
   net->mode = mode;
