@@ -21,26 +21,20 @@ import {
 import type { InitOption } from "./network.ts";
 import type { Network } from "./network.ts";
 import { balancedSubset, type Examples, normalizeImages, takeExamples } from "./preprocess.ts";
-import { preset } from "./presets.ts";
+import { preset, type TrainingSettings } from "./presets.ts";
 import { crossEntropy } from "./loss.ts";
-import { classify, type EpochRecord, type Schedule } from "./train.ts";
+import { classify, type EpochRecord } from "./train.ts";
 import type { Matrix } from "./matrix.ts";
 import { unitImages } from "./network_plots.ts";
 
-/** Everything that defines a run. */
-export interface RunSettings {
+/** Everything that defines a run: a preset's network and training settings, and the data. */
+export interface RunSettings extends TrainingSettings {
   preset: string;
   dataset: string;
   sizes: number[];
   hidden: ActivationName;
   init: InitOption;
   seed: number;
-  epochs: number;
-  batchSize: number | "full";
-  learningRate: number;
-  momentum: number;
-  weightDecay: number;
-  schedule: Schedule;
   /** "fast" (WebAssembly SIMD, the default) or "reference" (the TypeScript kernels). */
   kernels: "fast" | "reference";
   /** Threads of the fast path, or null for every core (up to 4). Results do not depend on it. */

@@ -7,19 +7,22 @@
 import type { NetworkOptions } from "./network.ts";
 import type { Schedule } from "./train.ts";
 
+/** How a preset trains: the settings `train` takes that define a run. */
+export interface TrainingSettings {
+  epochs: number;
+  batchSize: number | "full";
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: Schedule;
+}
+
 /** A network and how to train it. */
 export interface Preset {
   name: string;
   description: string;
   network: Required<NetworkOptions>;
-  training: {
-    epochs: number;
-    batchSize: number | "full";
-    learningRate: number;
-    momentum: number;
-    weightDecay: number;
-    schedule: Schedule;
-  };
+  training: TrainingSettings;
   /** Train on a balanced subset of this many images per class, instead of all of them. */
   balancedPerClass?: number;
 }
