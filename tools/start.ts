@@ -41,10 +41,13 @@ if (!(await kernelRegistered())) {
   if (!success) Deno.exit(1);
 }
 const app = (await succeeds("jupyter", ["lab", "--version"])) ? "lab" : "notebook";
+const args = [app, ...Deno.args];
+// Jupyter refuses to run as root unless told; in a container that is often the only user.
+if (Deno.uid() === 0 && !args.includes("--allow-root")) {
+  console.log("Running as root: passing --allow-root to Jupyter.");
+  args.push("--allow-root");
+}
 console.log(`Opening Jupyter ${app === "lab" ? "Lab" : "Notebook"} on notebooks/ …`);
-const { code } = await new Deno.Command("jupyter", {
-  args: [app, ...Deno.args],
-  cwd: `${root}/notebooks`,
-}).spawn()
+const { code } = await new Deno.Command("jupyter", { args, cwd: `${root}/notebooks` }).spawn()
   .status;
 Deno.exit(code);
