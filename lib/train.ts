@@ -59,7 +59,10 @@ export interface TrainOptions {
   kernels?: "fast" | "reference";
   /** Threads of the fast path; default every core, up to 4. Results do not depend on it. */
   threads?: number;
-  /** Stops the run between batches; the network keeps its last completed epoch. */
+  /**
+   * Stops the run between batches; the network keeps its last completed epoch. Inside a Jupyter
+   * kernel, the kernel's interrupt does the same.
+   */
   signal?: AbortSignal;
   /** Called after every epoch with its record and the network as it now is. */
   onEpoch?: (record: EpochRecord, network: Network) => void | Promise<void>;
@@ -188,6 +191,12 @@ export async function train(
   const batchLabels = new Uint8Array(batchSize);
   const everyRow = Uint32Array.from({ length: rows }, (_, i) => i);
   const history: EpochRecord[] = [];
+  // Jupyter's interrupt (■) sends SIGINT, which would end Deno's kernel: inside a kernel, it
+  // stops the run instead, at the next batch.
+  let interrupted = false;
+  const onInterrupt = () => (interrupted = true);
+  const inKernel = "jupyter" in Deno;
+  if (inKernel) Deno.addSignalListener("SIGINT", onInterrupt);
 
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -197,7 +206,7 @@ export async function train(
       const order = batches === 1 ? everyRow : rng.permutation(rows);
       let lossSum = 0, correct = 0;
       for (let b = 0; b < batches; b++) {
-        if (options.signal?.aborted) return { network, history, stopped: true };
+        if (options.signal?.aborted || interrupted) return { network, history, stopped: true };
         const start = b * batchSize, size = Math.min(batchSize, rows - start);
         const indices = order.subarray(start, start + size);
         for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
@@ -252,6 +261,7 @@ export async function train(
     return { network, history, stopped: false };
   } finally {
     stepper.close?.();
+    if (inKernel) Deno.removeSignalListener("SIGINT", onInterrupt);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   errorOutputs,
   executeNotebook,
   figureCount,
+  findPython,
   injectParameters,
   INSTALL_JUPYTER,
   jupyterAvailable,
@@ -89,3 +90,24 @@ for (const path of await listNotebooks(folder)) {
     },
   });
 }
+
+Deno.test({
+  name: "the kernel's interrupt stops training and keeps the kernel and the completed epochs",
+  ignore: !available && !inCi,
+  fn: async () => {
+    assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
+    const { stdout, stderr, success } = await new Deno.Command(await findPython(), {
+      args: [decodeURIComponent(new URL("./interrupt_kernel.py", import.meta.url).pathname)],
+      cwd: folder,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(success, new TextDecoder().decode(stderr));
+    const result = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
+    assertEquals(result.alive, true, "the kernel survived the interrupt");
+    assert(String(result.stopped).includes("true"), `train() returned stopped: ${result.stopped}`);
+    const after = JSON.parse(result.after[0]);
+    assert(after.epochs >= 1 && after.epochs < 500, `completed ${after.epochs} of 500 epochs`);
+    assertEquals(after.kept, true, "the network holds finite weights of its last completed epoch");
+  },
+});

@@ -97,7 +97,7 @@ export function injectParameters(
 let pythonWithNbclient: Promise<string> | undefined;
 
 /** A Python that has nbclient: the first of `python3` and Debian's `/usr/bin/python3`. */
-function findPython(): Promise<string> {
+export function findPython(): Promise<string> {
   pythonWithNbclient ??= (async () => {
     for (const python of ["python3", "/usr/bin/python3", "python"]) {
       try {
