@@ -150,7 +150,9 @@ export function imageGrid(
   return plot({
     title: options.title,
     subtitle: options.subtitle,
-    width: columns * (size + 8),
+    // Wide enough for the longest caption (about 6 px a character at this size).
+    width: columns *
+      Math.max(size + 8, 6 * Math.max(...items.map((item) => item.caption.length)) + 6),
     height: rows * cellHeight,
     margin: 0,
     x: { type: "band", domain: [...Array(columns).keys()], axis: null, padding: 0 },

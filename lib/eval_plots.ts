@@ -51,7 +51,7 @@ export function historyChart(
         tickFormat: "d",
         ticks: Math.min(10, domain[1] - 1),
       },
-      y: { label: yLabel, grid: true, type: log ? "log" : "linear" },
+      y: { label: yLabel, grid: true, type: log ? "log" : "linear", tickFormat: "~g" },
       color: { domain: ["training", held], range: [TRAIN, VALIDATION] },
       marks: [
         Plot.line(data, { x: "epoch", y: "value", stroke: "name", z: "name", strokeWidth: 2 }),
