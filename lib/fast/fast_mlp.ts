@@ -26,6 +26,7 @@ interface Exports {
   offset_images(): number;
   offset_go(): number;
   offset_transposed(): number;
+  offset_row_index_of(): number;
   refresh_transposed(net: number): void;
 }
 
@@ -42,7 +43,6 @@ interface Layout {
   activations: number[];
   labels: number;
   indices: number;
-  images: number;
 }
 
 /** The thread count the fast path uses by default: every core, up to four. */
@@ -90,7 +90,8 @@ export class FastMlp {
   /**
    * @param network the parameters to start from (copied in)
    * @param capacity the most rows in a batch
-   * @param options `images`: the training images, copied in once (rows of sizes[0]); `threads`
+   * @param options `images`: the training images (rows of sizes[0]), indexed once as lists of
+   *   their non-zero inputs; `threads`
    *   (default: {@linkcode defaultThreads})
    */
   static async create(
@@ -128,7 +129,6 @@ export class FastMlp {
       activations: [],
       labels: allocate(capacity),
       indices: allocate(capacity * 4),
-      images: 0,
     };
     for (let l = 0; l < L; l++) {
       layout.weights.push(allocate(sizes[l] * sizes[l + 1] * 4));
@@ -155,7 +155,19 @@ export class FastMlp {
       colValue.push(t < threads ? allocate(capacity * n0 * 4) : 0);
     }
     const stacks = Array.from({ length: threads - 1 }, () => allocate(STACK_BYTES) + STACK_BYTES);
-    if (options.images) layout.images = allocate(options.images.data.length * 4);
+    const rowIndexOf = allocate(capacity * 4), rowValueOf = allocate(capacity * 4);
+    // The training rows as lists of their non-zero inputs (column, value), made once: a batch then
+    // only points at its rows. About 150 of MNIST's 784 pixels per image are not zero.
+    const images = options.images;
+    let nonZero = 0;
+    if (images) {
+      for (let i = 0; i < images.data.length; i++) {
+        if (images.data[i] !== 0) nonZero++;
+      }
+    }
+    const dataStart = images ? allocate((images.rows + 1) * 4) : 0;
+    const dataIndex = images ? allocate(nonZero * 4) : 0,
+      dataValue = images ? allocate(nonZero * 4) : 0;
     const needed = Math.ceil(next / PAGE) - memory.buffer.byteLength / PAGE;
     if (needed > 0) memory.grow(needed);
 
@@ -181,12 +193,36 @@ export class FastMlp {
     field(47, deltas);
     field(55, [rowCount, rowIndex, ...colStart, ...colRow, ...colValue]);
     header[at(exports.offset_threads())] = threads;
-    header[at(exports.offset_images())] = layout.images;
     header[at(exports.offset_images()) + 1] = layout.indices;
     header[at(exports.offset_images()) + 2] = layout.labels;
     field(at(exports.offset_transposed()), transposed);
     header[at(exports.offset_transposed()) + MAX_LAYERS] = zeros;
     header[at(exports.offset_transposed()) + MAX_LAYERS + 1] = rowValue;
+    field(at(exports.offset_row_index_of()), [
+      rowIndexOf,
+      rowValueOf,
+      dataStart,
+      dataIndex,
+      dataValue,
+    ]);
+    if (images) {
+      const starts = new Int32Array(memory.buffer, dataStart, images.rows + 1);
+      const columns = new Int32Array(memory.buffer, dataIndex, nonZero);
+      const values = new Float32Array(memory.buffer, dataValue, nonZero);
+      const source = images.data, n = images.cols;
+      let count = 0;
+      for (let r = 0; r < images.rows; r++) {
+        starts[r] = count;
+        for (let j = 0, at = r * n; j < n; j++) {
+          const v = source[at + j];
+          if (v !== 0) {
+            columns[count] = j;
+            values[count++] = v;
+          }
+        }
+      }
+      starts[images.rows] = count;
+    }
 
     const workers = await Promise.all(
       stacks.map((stackTop, i) =>
@@ -209,9 +245,6 @@ export class FastMlp {
     );
     const engine = new FastMlp(memory, exports, layout, workers, sizes, capacity);
     engine.load(network);
-    if (options.images) {
-      engine.#f32(layout.images, options.images.data.length).set(options.images.data);
-    }
     return engine;
   }
 

@@ -57,9 +57,9 @@ typedef struct {
   // The job of the current batch, set by the caller and run_batch, read by every thread.
   int threads;
   int rows;
-  int mode;  // 1: forward only, on activations[0]; 2: train on rows `indices` of `images`
+  int mode;  // 1: forward only, on activations[0]; 2: train on training rows `indices`
   float learningRate, momentum, weightDecay;
-  const float* images;
+  const float* images;  // unused: the training rows live in dataStart/dataIndex/dataValue
   const unsigned* indices;
   const unsigned char* labels;
   // Synchronisation: a generation counter that starts a job, a barrier, and a stop flag.
@@ -70,6 +70,13 @@ typedef struct {
   float* transposed[MAX_LAYERS];  // sizes[l+1] x sizes[l]: W_l transposed, for l >= 1
   const float* zeros;             // as many zeros as the widest layer
   float* rowValue;                // capacity x sizes[0]: the values of the non-zero inputs
+  // Where each batch row's non-zero inputs are listed: in rowIndex/rowValue (rows scanned from
+  // activations[0]) or in the training set's own lists, made once per run (dataStart/Index/Value).
+  const int** rowIndexOf;   // capacity
+  const float** rowValueOf; // capacity
+  const int* dataStart;     // images + 1: where each training row's list starts
+  const int* dataIndex;     // the columns of every training row's non-zero inputs
+  const float* dataValue;   // and their values
 } Net;
 
 // ---- threads -----------------------------------------------------------------------------------
@@ -151,14 +158,25 @@ static inline float derivative1(float a, int hidden) {
 
 // ---- the input batch and its sparsity ----------------------------------------------------------
 
-// Lists the non-zero inputs of batch rows [from, to) with their values, row by row, reading each
-// row where it lies: training row indices[r] of `images` (gather), or row r of activations[0].
-static void index_rows(Net* net, int from, int to, int gather) {
+// Points batch rows [from, to) at the lists of training rows `indices`, made once per run.
+static void point_rows(Net* net, int from, int to) {
+  for (int r = from; r < to; r++) {
+    const int row = (int)net->indices[r], start = net->dataStart[row];
+    net->rowIndexOf[r] = net->dataIndex + start;
+    net->rowValueOf[r] = net->dataValue + start;
+    net->rowCount[r] = net->dataStart[row + 1] - start;
+  }
+}
+
+// Lists the non-zero inputs of batch rows [from, to) of activations[0] with their values.
+static void index_rows(Net* net, int from, int to) {
   const int n = net->sizes[0];
   for (int r = from; r < to; r++) {
-    const float* row = gather ? net->images + (unsigned long)net->indices[r] * n : net->activations[0] + r * n;
+    const float* row = net->activations[0] + r * n;
     int* index = net->rowIndex + r * n;
     float* value = net->rowValue + r * n;
+    net->rowIndexOf[r] = index;
+    net->rowValueOf[r] = value;
     int count = 0;
     int j = 0;
     // Four pixels at a time: most groups of MNIST's background are all zero and skipped at once.
@@ -187,7 +205,7 @@ static void index_columns(Net* net, int thread, int rows, int from, int to) {
   for (int j = from; j <= to; j++) start[j] = 0;
   // Each row's list is sorted by column, so this thread's columns are one segment of it.
   for (int r = 0; r < rows; r++) {
-    const int* index = net->rowIndex + r * n;
+    const int* index = net->rowIndexOf[r];
     int first = 0, end = net->rowCount[r];
     while (first < end && index[first] < from) first++;
     int last = first;
@@ -198,8 +216,8 @@ static void index_columns(Net* net, int thread, int rows, int from, int to) {
   for (int j = from; j < to; j++) start[j + 1] += start[j];
   // start[j] serves as column j's write position, then is shifted back to its start.
   for (int r = 0; r < rows; r++) {
-    const int* index = net->rowIndex + r * n;
-    const float* value = net->rowValue + r * n;
+    const int* index = net->rowIndexOf[r];
+    const float* value = net->rowValueOf[r];
     for (int t = segment[2 * r], end = segment[2 * r + 1]; t < end; t++) {
       const int at = start[index[t]]++;
       net->colRow[thread][at] = r;
@@ -261,7 +279,7 @@ static void forward_rows(Net* net, int from, int to) {
     for (int r = from; r < to; r++) {
       float* out = net->activations[l + 1] + r * nOut;
       if (l == 0) {
-        layer_row(net->rowValue + r * nIn, net->rowIndex + r * nIn, net->rowCount[r], net->weights[0],
+        layer_row(net->rowValueOf[r], net->rowIndexOf[r], net->rowCount[r], net->weights[0],
                   net->biases[0], out, nOut, net->hidden, L == 1);
       } else {
         layer_row(net->activations[l] + r * nIn, 0, nIn, net->weights[l], net->biases[l], out, nOut,
@@ -369,7 +387,8 @@ void refresh_transposed(Net* net) {
 static void run_part(Net* net, int thread) {
   const int T = net->threads, rows = net->rows, L = net->layers;
   const int from = share(rows, thread, T), to = share(rows, thread + 1, T);
-  index_rows(net, from, to, net->mode == 2);
+  if (net->mode == 2) point_rows(net, from, to);
+  else index_rows(net, from, to);
   forward_rows(net, from, to);
   if (net->mode == 1) {
     barrier(net);
@@ -414,7 +433,7 @@ static void run_part(Net* net, int thread) {
 }
 
 // Starts a job on every thread and does thread 0's share; returns when all shares are done.
-// mode 1: forward only, on the rows in activations[0]; 2: train on rows `indices` of `images`.
+// mode 1: forward only, on the rows in activations[0]; 2: train on training rows `indices`.
 __attribute__((export_name("run_batch")))
 void run_batch(Net* net, int mode, int rows) {
   net->mode = mode;
@@ -452,3 +471,4 @@ __attribute__((export_name("offset_learning_rate"))) int offset_learning_rate(vo
 __attribute__((export_name("offset_images"))) int offset_images(void) { return __builtin_offsetof(Net, images); }
 __attribute__((export_name("offset_go"))) int offset_go(void) { return __builtin_offsetof(Net, go); }
 __attribute__((export_name("offset_transposed"))) int offset_transposed(void) { return __builtin_offsetof(Net, transposed); }
+__attribute__((export_name("offset_row_index_of"))) int offset_row_index_of(void) { return __builtin_offsetof(Net, rowIndexOf); }
