@@ -13,9 +13,18 @@ import type { EpochRecord } from "./train.ts";
 import type { Matrix } from "./matrix.ts";
 import { initDescription, type Network } from "./network.ts";
 
-/** A DataFrame from rows of plain values (one object per row, the same keys in each). */
+/**
+ * A DataFrame from rows of plain values (one object per row, the same keys in each). Fractional
+ * numbers are rounded to 5 significant digits, so tables show measurements, not float noise.
+ */
 export function table(rows: Record<string, string | number | boolean>[]): pl.DataFrame {
-  return pl.readRecords(rows);
+  const round = (v: string | number | boolean) =>
+    typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v)
+      ? Number(v.toPrecision(5))
+      : v;
+  return pl.readRecords(
+    rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, round(v)]))),
+  );
 }
 
 /** The data set's files: name, dimensions, bytes, SHA-256 and where each came from. */

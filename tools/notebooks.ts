@@ -168,12 +168,28 @@ export async function executeNotebook(
   return JSON.parse(executed) as Notebook;
 }
 
-/** The notebook as a standalone HTML page (`jupyter nbconvert --to html`). */
+/**
+ * The notebook as a standalone HTML page (`jupyter nbconvert --to html`). nbconvert 6.5 sanitizes
+ * inline SVG outputs down to bare text, so each SVG figure goes in as an image of itself instead.
+ */
 export function renderHtml(notebook: Notebook, folder = "."): Promise<string> {
+  const cells = notebook.cells.map((cell) => ({
+    ...cell,
+    outputs: cell.outputs?.map((output) => {
+      const svg = output.data?.["image/svg+xml"];
+      if (svg === undefined) return output;
+      const text = Array.isArray(svg) ? svg.join("") : String(svg);
+      const alt = String(output.data?.["text/plain"] ?? "figure").replace(/"/g, "&quot;");
+      const source = new TextEncoder().encode(text).toBase64();
+      const { "image/svg+xml": _, ...rest } = output.data!;
+      const html = `<img src="data:image/svg+xml;base64,${source}" alt="${alt}">`;
+      return { ...output, data: { ...rest, "text/html": html } };
+    }),
+  }));
   return pipeThrough(
     "jupyter",
     ["nbconvert", "--to", "html", "--stdin", "--stdout"],
-    JSON.stringify(notebook),
+    JSON.stringify({ ...notebook, cells }),
     folder,
   );
 }
