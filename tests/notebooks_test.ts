@@ -14,6 +14,7 @@ import {
   jupyterAvailable,
   listNotebooks,
   type Notebook,
+  renderHtml,
 } from "../tools/notebooks.ts";
 
 const folder = decodeURIComponent(new URL("../notebooks", import.meta.url).pathname);
@@ -64,6 +65,34 @@ Deno.test("injectParameters() adds a cell of overrides right after the parameter
 
 const available = await jupyterAvailable();
 const inCi = Deno.env.get("CI") === "true";
+
+Deno.test({
+  name: "renderHtml() keeps SVG figures whole, as images, where nbconvert would strip them",
+  ignore: !available && !inCi,
+  fn: async () => {
+    assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>';
+    const html = await renderHtml({
+      cells: [{
+        cell_type: "code",
+        source: "figure",
+        metadata: {},
+        execution_count: 1,
+        outputs: [{
+          output_type: "execute_result",
+          data: { "image/svg+xml": svg, "text/plain": "Figure: T" },
+        }],
+      }],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+    const image = /<img src="data:image\/svg\+xml;base64,([^"]+)" alt="Figure: T">/.exec(html);
+    assert(image, "the figure is an image in the page");
+    assertEquals(new TextDecoder().decode(Uint8Array.fromBase64(image[1])), svg);
+  },
+});
 if (!available && !inCi) {
   console.warn(`Skipping the notebook tests: Jupyter is not installed; ${INSTALL_JUPYTER}.`);
 }
