@@ -76,11 +76,14 @@ Deno.test({
     const html = await renderHtml({
       cells: [{
         cell_type: "code",
+        id: "figure",
         source: "figure",
         metadata: {},
         execution_count: 1,
         outputs: [{
           output_type: "execute_result",
+          execution_count: 1,
+          metadata: {},
           data: { "image/svg+xml": svg, "text/plain": "Figure: T" },
         }],
       }],

@@ -28,6 +28,8 @@ export interface Cell {
 export interface Output {
   output_type: "stream" | "display_data" | "execute_result" | "error" | "update_display_data";
   data?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  execution_count?: number | null;
   ename?: string;
   evalue?: string;
   name?: string;
