@@ -13,8 +13,20 @@ type Bundle = Record<string, string>;
 
 type Broadcast = (type: string, content: Record<string, unknown>) => Promise<void>;
 
+/**
+ * True inside Deno's Jupyter kernel. Outside it, `Deno.jupyter` exists but throws when read, so
+ * `"jupyter" in Deno` cannot tell.
+ */
+export function inJupyterKernel(): boolean {
+  return broadcaster() !== undefined;
+}
+
 function broadcaster(): Broadcast | undefined {
-  return (Deno as unknown as { jupyter?: { broadcast?: Broadcast } }).jupyter?.broadcast;
+  try {
+    return (Deno as unknown as { jupyter?: { broadcast?: Broadcast } }).jupyter?.broadcast;
+  } catch {
+    return undefined;
+  }
 }
 
 function bundleOf(content: Figure | Bundle | string): Bundle {

@@ -12,6 +12,7 @@
 
 import { countCorrect, crossEntropy } from "./loss.ts";
 import { FastMlp } from "./fast/fast_mlp.ts";
+import { inJupyterKernel } from "./live.ts";
 import { type Matrix, matrix, takeRows } from "./matrix.ts";
 import {
   backprop,
@@ -195,7 +196,7 @@ export async function train(
   // stops the run instead, at the next batch.
   let interrupted = false;
   const onInterrupt = () => (interrupted = true);
-  const inKernel = "jupyter" in Deno;
+  const inKernel = inJupyterKernel();
   if (inKernel) Deno.addSignalListener("SIGINT", onInterrupt);
 
   try {
