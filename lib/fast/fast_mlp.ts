@@ -23,7 +23,7 @@ interface Exports {
   stop_workers(net: number): void;
   offset_threads(): number;
   offset_learning_rate(): number;
-  offset_images(): number;
+  offset_indices(): number;
   offset_go(): number;
   offset_transposed(): number;
   offset_row_index_of(): number;
@@ -174,7 +174,8 @@ export class FastMlp {
     // The header: the Net struct of mlp.c, field by field.
     const header = new Int32Array(memory.buffer, layout.net, 128);
     const at = (byteOffset: number) => byteOffset / 4;
-    if (exports.offset_threads() !== 69 * 4 || exports.offset_go() !== 78 * 4) {
+    // The fields before `threads` are written by position below; the rest through offsets.
+    if (exports.offset_threads() !== 69 * 4) {
       throw new Error(
         "The fast kernels' Net layout changed: update lib/fast/fast_mlp.ts to match mlp.c",
       );
@@ -193,8 +194,8 @@ export class FastMlp {
     field(47, deltas);
     field(55, [rowCount, rowIndex, ...colStart, ...colRow, ...colValue]);
     header[at(exports.offset_threads())] = threads;
-    header[at(exports.offset_images()) + 1] = layout.indices;
-    header[at(exports.offset_images()) + 2] = layout.labels;
+    header[at(exports.offset_indices())] = layout.indices;
+    header[at(exports.offset_indices()) + 1] = layout.labels;
     field(at(exports.offset_transposed()), transposed);
     header[at(exports.offset_transposed()) + MAX_LAYERS] = zeros;
     header[at(exports.offset_transposed()) + MAX_LAYERS + 1] = rowValue;

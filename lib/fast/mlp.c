@@ -59,8 +59,7 @@ typedef struct {
   int rows;
   int mode;  // 1: forward only, on activations[0]; 2: train on training rows `indices`
   float learningRate, momentum, weightDecay;
-  const float* images;  // unused: the training rows live in dataStart/dataIndex/dataValue
-  const unsigned* indices;
+  const unsigned* indices;  // the batch's training rows (mode 2)
   const unsigned char* labels;
   // Synchronisation: a generation counter that starts a job, a barrier, and a stop flag.
   int go;
@@ -74,7 +73,7 @@ typedef struct {
   // activations[0]) or in the training set's own lists, made once per run (dataStart/Index/Value).
   const int** rowIndexOf;   // capacity
   const float** rowValueOf; // capacity
-  const int* dataStart;     // images + 1: where each training row's list starts
+  const int* dataStart;     // training rows + 1: where each row's list starts
   const int* dataIndex;     // the columns of every training row's non-zero inputs
   const float* dataValue;   // and their values
 } Net;
@@ -468,7 +467,7 @@ void stop_workers(Net* net) {
 __attribute__((export_name("net_size"))) int net_size(void) { return sizeof(Net); }
 __attribute__((export_name("offset_threads"))) int offset_threads(void) { return __builtin_offsetof(Net, threads); }
 __attribute__((export_name("offset_learning_rate"))) int offset_learning_rate(void) { return __builtin_offsetof(Net, learningRate); }
-__attribute__((export_name("offset_images"))) int offset_images(void) { return __builtin_offsetof(Net, images); }
+__attribute__((export_name("offset_indices"))) int offset_indices(void) { return __builtin_offsetof(Net, indices); }
 __attribute__((export_name("offset_go"))) int offset_go(void) { return __builtin_offsetof(Net, go); }
 __attribute__((export_name("offset_transposed"))) int offset_transposed(void) { return __builtin_offsetof(Net, transposed); }
 __attribute__((export_name("offset_row_index_of"))) int offset_row_index_of(void) { return __builtin_offsetof(Net, rowIndexOf); }
