@@ -100,27 +100,40 @@ if (!available && !inCi) {
   console.warn(`Skipping the notebook tests: Jupyter is not installed; ${INSTALL_JUPYTER}.`);
 }
 
-for (const path of await listNotebooks(folder)) {
-  const name = path.slice(path.lastIndexOf("/") + 1);
-  Deno.test({
-    name: `notebook ${name} runs top to bottom without errors`,
-    ignore: !available && !inCi,
-    fn: async () => {
-      assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
-      const plan = plans[name];
-      assert(
-        plan,
-        `${name} has no plan in tests/notebooks_test.ts: add its small overrides and figure count`,
-      );
-      const executed = await executeNotebook(path, { overrides: plan.overrides });
-      assertEquals(errorOutputs(executed), [], `${name} has error outputs`);
-      const figures = figureCount(executed);
-      assert(
-        figures >= plan.figures,
-        `${name} showed ${figures} figures, expected at least ${plan.figures}`,
-      );
-    },
-  });
+const fashionInstalled = await Deno.stat("/usr/share/datasets/fashion-mnist").then(
+  () => true,
+  () => false,
+);
+
+for (const dataset of ["mnist", "fashion-mnist"]) {
+  for (const path of await listNotebooks(folder)) {
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    Deno.test({
+      name: `notebook ${name} runs top to bottom without errors on ${dataset}`,
+      ignore: (!available || (dataset === "fashion-mnist" && !fashionInstalled)) && !inCi,
+      fn: async () => {
+        assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
+        const plan = plans[name];
+        assert(
+          plan,
+          `${name} has no plan in tests/notebooks_test.ts: add its small overrides and figure count`,
+        );
+        // Each data set's 06 saves its own model, which its 07 then evaluates.
+        const overrides: Record<string, unknown> = { ...plan.overrides };
+        if ("modelPath" in overrides) {
+          overrides.modelPath = `../data/models/notebook-test-${dataset}.json`;
+        }
+        if (name !== "07-evaluate.ipynb") overrides.dataset = dataset;
+        const executed = await executeNotebook(path, { overrides });
+        assertEquals(errorOutputs(executed), [], `${name} has error outputs`);
+        const figures = figureCount(executed);
+        assert(
+          figures >= plan.figures,
+          `${name} showed ${figures} figures, expected at least ${plan.figures}`,
+        );
+      },
+    });
+  }
 }
 
 Deno.test({
