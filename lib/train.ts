@@ -19,6 +19,8 @@ import {
   cloneNetwork,
   createWorkspace,
   feedForward,
+  gradientDescentStep,
+  type Gradients,
   type Network,
   type Workspace,
 } from "./network.ts";
@@ -217,11 +219,12 @@ export async function train(
         // A NaN anywhere in a row's logits spreads through its softmax to the label's probability.
         if (!Number.isFinite(loss)) {
           throw new RangeError(
-            `Training diverged at epoch ${epoch}, batch ${b + 1} of ${batches}: the loss is ${
-              Number.isFinite(loss) ? "NaN" : loss
-            }. Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
-              epoch - 1
-            }.`,
+            `Training diverged at epoch ${epoch}, batch ${
+              b + 1
+            } of ${batches}: the loss is ${loss}. ` +
+              `Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
+                epoch - 1
+              }.`,
           );
         }
         lossSum += loss * size;
@@ -300,26 +303,17 @@ function referenceStepper(
   return {
     step(indices, labels, learningRate) {
       const size = indices.length;
-      const x = size === data.images.rows && indices[size - 1] === size - 1 && indices[0] === 0
-        ? data.images
-        : takeRows(
-          data.images,
-          indices,
-          size === batchSize ? batchImages : matrix(size, data.images.cols),
-        );
+      // The only batch of every row is full-batch descent's, which keeps the rows in place.
+      const x = size === data.images.rows ? data.images : takeRows(
+        data.images,
+        indices,
+        size === batchSize ? batchImages : matrix(size, data.images.cols),
+      );
       const gradients = backprop(working, x, labels, workspace);
       if (settings.weightDecay > 0) {
         addWeightDecay(working, gradients.gradWeights, settings.weightDecay);
       }
-      step(
-        working,
-        gradients.gradWeights,
-        gradients.gradBiases,
-        learningRate,
-        settings.momentum,
-        velocities,
-        biasVelocities,
-      );
+      step(working, gradients, learningRate, settings.momentum, velocities, biasVelocities);
       const output = workspace.activations.at(-1)!;
       return { rows: size, cols: output.cols, data: output.data.subarray(0, size * output.cols) };
     },
@@ -352,33 +346,28 @@ async function fastStepper(
   };
 }
 
-/** θ ← θ − η∇ (or with momentum v ← μv − η∇; θ ← θ + v), in place. */
+/** θ ← θ − η∇ (`gradientDescentStep`), or with momentum v ← μv − η∇; θ ← θ + v, in place. */
 function step(
   network: Network,
-  gradWeights: Matrix[],
-  gradBiases: Float32Array[],
+  gradients: Gradients,
   learningRate: number,
   momentum: number,
   velocities: Float32Array[],
   biasVelocities: Float32Array[],
 ) {
-  const update = (
-    values: Float32Array,
-    gradient: Float32Array,
-    velocity: Float32Array | undefined,
-  ) => {
-    if (!velocity) {
-      for (let i = 0; i < values.length; i++) values[i] -= learningRate * gradient[i];
-      return;
-    }
+  if (momentum === 0) {
+    gradientDescentStep(network, gradients, learningRate);
+    return;
+  }
+  const update = (values: Float32Array, gradient: Float32Array, velocity: Float32Array) => {
     for (let i = 0; i < values.length; i++) {
       velocity[i] = momentum * velocity[i] - learningRate * gradient[i];
       values[i] += velocity[i];
     }
   };
   for (let l = 0; l < network.weights.length; l++) {
-    update(network.weights[l].data, gradWeights[l].data, velocities[l]);
-    update(network.biases[l], gradBiases[l], biasVelocities[l]);
+    update(network.weights[l].data, gradients.gradWeights[l].data, velocities[l]);
+    update(network.biases[l], gradients.gradBiases[l], biasVelocities[l]);
   }
 }
 

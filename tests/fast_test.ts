@@ -107,19 +107,35 @@ const subset = takeExamples(
   Array.from({ length: 3000 }, (_, i) => i),
 );
 
-Deno.test("one training epoch gives the same weights on the fast and the reference path", async () => {
-  const settings = { epochs: 1, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4 };
-  const fast = createNetwork(), reference = createNetwork();
-  const a = await train(fast, subset, { ...settings, kernels: "fast" });
-  const b = await train(reference, subset, { ...settings, kernels: "reference" });
-  fast.weights.forEach((w, l) => {
-    const d = maxDifference(w.data, reference.weights[l].data);
-    assert(d < 1e-4, `layer ${l + 1} weights differ by ${d} after an epoch`);
-  });
-  assert(
-    Math.abs(a.history[0].loss - b.history[0].loss) < 1e-4,
-    `losses ${a.history[0].loss} and ${b.history[0].loss}`,
-  );
+Deno.test("one training epoch gives the same weights on the fast and the reference path", async (t) => {
+  const runs = {
+    "mini-batches with momentum and weight decay": {
+      epochs: 1,
+      learningRate: 0.1,
+      momentum: 0.9,
+      weightDecay: 1e-4,
+    },
+    "plain full-batch descent, three steps": {
+      epochs: 3,
+      learningRate: 1,
+      batchSize: "full" as const,
+    },
+  };
+  for (const [name, settings] of Object.entries(runs)) {
+    await t.step(name, async () => {
+      const fast = createNetwork(), reference = createNetwork();
+      const a = await train(fast, subset, { ...settings, kernels: "fast" });
+      const b = await train(reference, subset, { ...settings, kernels: "reference" });
+      fast.weights.forEach((w, l) => {
+        const d = maxDifference(w.data, reference.weights[l].data);
+        assert(d < 1e-4, `layer ${l + 1} weights differ by ${d} after an epoch`);
+      });
+      assert(
+        Math.abs(a.history.at(-1)!.loss - b.history.at(-1)!.loss) < 1e-4,
+        `losses ${a.history.at(-1)!.loss} and ${b.history.at(-1)!.loss}`,
+      );
+    });
+  }
 });
 
 Deno.test("the fast path gives bit-identical weights for the same seed, run after run", async () => {
