@@ -10,6 +10,7 @@
  */
 
 import * as lib from "../lib/mod.ts";
+import { pythonWith } from "../tools/commands.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 const reps = Number(Deno.args[Deno.args.indexOf("--reps") + 1]) || 5;
@@ -27,23 +28,6 @@ const median = (values: number[]) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-
-async function findNumpy(): Promise<string | undefined> {
-  for (const python of ["python3", "/usr/bin/python3", "python"]) {
-    try {
-      const { success } = await new Deno.Command(python, {
-        args: ["-c", "import numpy"],
-        stdout: "null",
-        stderr: "null",
-      })
-        .output();
-      if (success) return python;
-    } catch {
-      // not installed
-    }
-  }
-  return undefined;
-}
 
 async function numpyRun(python: string, dtype: string) {
   const { success, stdout, stderr } = await new Deno.Command(python, {
@@ -95,7 +79,7 @@ console.log(
     } ms)`,
 );
 
-const python = await findNumpy();
+const python = await pythonWith(["numpy"]);
 if (!python) {
   console.log(
     "NumPy not found (python3 -c 'import numpy' failed): printing the project's figures only.",

@@ -7,6 +7,7 @@ import { predictProbabilities, train } from "../lib/train.ts";
 import { loadDataset } from "../lib/datasets.ts";
 import { normalizeImages, takeExamples } from "../lib/preprocess.ts";
 import { CLANG, compile, moduleText } from "../tools/build_wasm.ts";
+import { commandSucceeds } from "../tools/commands.ts";
 
 /** Random inputs in [0, 1) with `zeros` of them exactly 0; row 0 all zero, row 1 fully dense. */
 function inputs(rows: number, cols: number, zeros: number, rng: Random): Matrix {
@@ -155,12 +156,7 @@ Deno.test("the fast path gives bit-identical weights for the same seed, run afte
   }
 });
 
-const clang = await new Deno.Command(CLANG, {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-}).output()
-  .then((o) => o.success, () => false);
+const clang = await commandSucceeds(CLANG, ["--version"]);
 
 Deno.test({
   name: "lib/fast/mlp_wasm.ts is the build of lib/fast/mlp.c",

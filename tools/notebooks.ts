@@ -6,6 +6,8 @@
  * @module
  */
 
+import { commandSucceeds, pythonWith } from "./commands.ts";
+
 /** The parts of an .ipynb file this module reads and writes. */
 export interface Notebook {
   cells: Cell[];
@@ -37,18 +39,8 @@ export interface Output {
 }
 
 /** True when the Jupyter command line can execute notebooks here. */
-export async function jupyterAvailable(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("jupyter", {
-      args: ["nbconvert", "--version"],
-      stdout: "null",
-      stderr: "null",
-    })
-      .output();
-    return success;
-  } catch {
-    return false;
-  }
+export function jupyterAvailable(): Promise<boolean> {
+  return commandSucceeds("jupyter", ["nbconvert", "--version"]);
 }
 
 /** How to get Jupyter, for messages where it is missing. */
@@ -100,23 +92,12 @@ let pythonWithNbclient: Promise<string> | undefined;
 
 /** A Python that has nbclient: the first of `python3` and Debian's `/usr/bin/python3`. */
 export function findPython(): Promise<string> {
-  pythonWithNbclient ??= (async () => {
-    for (const python of ["python3", "/usr/bin/python3", "python"]) {
-      try {
-        const probe = new Deno.Command(python, {
-          args: ["-c", "import nbclient, nbformat"],
-          stdout: "null",
-          stderr: "null",
-        });
-        if ((await probe.output()).success) return python;
-      } catch {
-        // not installed: try the next
-      }
-    }
+  pythonWithNbclient ??= pythonWith(["nbclient", "nbformat"]).then((python) => {
+    if (python) return python;
     throw new Error(
       `Cannot execute notebooks: no Python with nbclient was found; ${INSTALL_JUPYTER}`,
     );
-  })();
+  });
   return pythonWithNbclient;
 }
 

@@ -4,17 +4,9 @@
  */
 import { exists } from "../lib/files.ts";
 import { INSTALL_JUPYTER } from "./notebooks.ts";
+import { commandSucceeds } from "./commands.ts";
 
 const root = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
-
-async function succeeds(command: string, args: string[]): Promise<boolean> {
-  try {
-    return (await new Deno.Command(command, { args, stdout: "null", stderr: "null" }).output())
-      .success;
-  } catch {
-    return false;
-  }
-}
 
 async function kernelRegistered(): Promise<boolean> {
   const output = await new Deno.Command("jupyter", {
@@ -30,7 +22,7 @@ async function kernelRegistered(): Promise<boolean> {
   return false;
 }
 
-if (!(await succeeds("jupyter", ["--version"]))) {
+if (!(await commandSucceeds("jupyter", ["--version"]))) {
   console.error(`Cannot start: Jupyter is not installed; ${INSTALL_JUPYTER}.`);
   Deno.exit(1);
 }
@@ -40,7 +32,7 @@ if (!(await kernelRegistered())) {
     .spawn().status;
   if (!success) Deno.exit(1);
 }
-const app = (await succeeds("jupyter", ["lab", "--version"])) ? "lab" : "notebook";
+const app = (await commandSucceeds("jupyter", ["lab", "--version"])) ? "lab" : "notebook";
 const args = [app, ...Deno.args];
 // Jupyter refuses to run as root unless told; in a container that is often the only user.
 if (Deno.uid() === 0 && !args.includes("--allow-root")) {

@@ -1,0 +1,27 @@
+/**
+ * Probing the machine for the programs the tools need: whether a command runs, and which Python
+ * has the modules asked for.
+ *
+ * @module
+ */
+
+/** True when `command args…` runs and exits 0; false when it fails or is not installed. */
+export async function commandSucceeds(command: string, args: string[]): Promise<boolean> {
+  try {
+    return (await new Deno.Command(command, { args, stdout: "null", stderr: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The first of `python3`, Debian's `/usr/bin/python3` and `python` that can import every module
+ * in `modules`, or undefined. (A pyenv `python3` first on the PATH often lacks Debian's packages.)
+ */
+export async function pythonWith(modules: string[]): Promise<string | undefined> {
+  for (const python of ["python3", "/usr/bin/python3", "python"]) {
+    if (await commandSucceeds(python, ["-c", `import ${modules.join(", ")}`])) return python;
+  }
+  return undefined;
+}
