@@ -164,14 +164,16 @@ async function setReport(
 
 /**
  * Evaluates a trained network on the training and the test set and draws the figures the
- * reference notebook shows, keyed by file name.
+ * reference notebook shows, keyed by file name; also returns the test set's softmax outputs.
  */
 export async function evaluateRun(
   network: Network,
   data: RunData,
   history: EpochRecord[],
   options: { title: string } & KernelChoice,
-): Promise<{ report: EvaluationReport; figures: Record<string, Figure> }> {
+): Promise<
+  { report: EvaluationReport; figures: Record<string, Figure>; testProbabilities: Matrix }
+> {
   const kernels = { kernels: options.kernels, threads: options.threads };
   const { probabilities: _trainProbabilities, ...train } = await setReport(
     network,
@@ -205,5 +207,5 @@ export async function evaluateRun(
     }),
   };
   if (history.length) figures["history"] = historyChart(history, { title: options.title });
-  return { report, figures };
+  return { report, figures, testProbabilities: probabilities };
 }
