@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { loadDataset, normalizeImages } from "./lib/mod.ts";
+ * import { loadDataset, normalizeImages } from "./mod.ts";
  * const mnist = await loadDataset("mnist");
  * const train = normalizeImages(mnist.train); // 60000×784 Float32 in [0, 1]
  * ```
@@ -13,29 +13,29 @@
  * @module
  */
 
-export * from "./idx.ts";
-export * from "./files.ts";
-export * from "./datasets.ts";
-export * from "./matrix.ts";
-export * from "./random.ts";
-export * from "./preprocess.ts";
-export * from "./png.ts";
-export * from "./figure.ts";
-export * from "./digit_plots.ts";
-export * from "./chart_plots.ts";
-export * from "./tables.ts";
-export * from "./display.ts";
-export * from "./kernels.ts";
-export * from "./activations.ts";
-export * from "./loss.ts";
-export * from "./network.ts";
-export * from "./gradient_check.ts";
-export * from "./network_plots.ts";
-export * from "./train.ts";
-export * from "./model_file.ts";
-export * from "./presets.ts";
-export * from "./metrics.ts";
-export * from "./eval_plots.ts";
-export * from "./live.ts";
-export * from "./experiment.ts";
-export { defaultThreads } from "./fast/fast_mlp.ts";
+export * from "./data/idx.ts";
+export * from "./data/files.ts";
+export * from "./data/datasets.ts";
+export * from "./nn/matrix.ts";
+export * from "./nn/random.ts";
+export * from "./data/preprocess.ts";
+export * from "./show/png.ts";
+export * from "./show/figure.ts";
+export * from "./show/digit_plots.ts";
+export * from "./show/chart_plots.ts";
+export * from "./show/tables.ts";
+export * from "./show/display.ts";
+export * from "./nn/kernels.ts";
+export * from "./nn/activations.ts";
+export * from "./nn/loss.ts";
+export * from "./nn/mlp.ts";
+export * from "./nn/gradient_check.ts";
+export * from "./show/network_plots.ts";
+export * from "./nn/train.ts";
+export * from "./eval/model_file.ts";
+export * from "./run/presets.ts";
+export * from "./eval/metrics.ts";
+export * from "./show/eval_plots.ts";
+export * from "./show/live.ts";
+export * from "./run/experiment.ts";
+export { defaultThreads } from "./engines/wasm.ts";

@@ -5,9 +5,9 @@ import {
   sigmoid,
   sigmoidDerivative,
   softmaxRows,
-} from "../lib/activations.ts";
-import { accuracy, crossEntropy } from "../lib/loss.ts";
-import { fromRows, matrix } from "../lib/matrix.ts";
+} from "../lib/nn/activations.ts";
+import { accuracy, crossEntropy } from "../lib/nn/loss.ts";
+import { fromRows, matrix } from "../lib/nn/matrix.ts";
 
 Deno.test("sigmoid() is finite and correct for ±1000 and in between", () => {
   assertEquals(sigmoid(0), 0.5);

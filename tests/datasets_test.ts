@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
-import { DATASETS, datasetSpec, fetchDatasetFile, loadDataset } from "../lib/datasets.ts";
-import { exists, sha256Hex } from "../lib/files.ts";
-import { classCounts } from "../lib/preprocess.ts";
+import { DATASETS, datasetSpec, fetchDatasetFile, loadDataset } from "../lib/data/datasets.ts";
+import { exists, sha256Hex } from "../lib/data/files.ts";
+import { classCounts } from "../lib/data/preprocess.ts";
 import { gzip } from "./gzip.ts";
 
 Deno.test("loadDataset() loads the real MNIST with the right shapes, digests and labels", async () => {

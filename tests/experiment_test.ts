@@ -1,11 +1,16 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { describeKernels, evaluateRun, loadRunData, resolveSettings } from "../lib/experiment.ts";
-import { preset } from "../lib/presets.ts";
-import { createNetwork } from "../lib/network.ts";
-import { classCounts } from "../lib/preprocess.ts";
-import { filesTable, oneHotTable, table } from "../lib/tables.ts";
-import { loadDataset } from "../lib/datasets.ts";
-import { oneHot } from "../lib/preprocess.ts";
+import {
+  describeKernels,
+  evaluateRun,
+  loadRunData,
+  resolveSettings,
+} from "../lib/run/experiment.ts";
+import { preset } from "../lib/run/presets.ts";
+import { createNetwork } from "../lib/nn/mlp.ts";
+import { classCounts } from "../lib/data/preprocess.ts";
+import { filesTable, oneHotTable, table } from "../lib/show/tables.ts";
+import { loadDataset } from "../lib/data/datasets.ts";
+import { oneHot } from "../lib/data/preprocess.ts";
 
 Deno.test("resolveSettings() starts from the preset and applies only the overrides given", () => {
   const settings = resolveSettings("assignment", {

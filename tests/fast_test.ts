@@ -1,11 +1,11 @@
 import { assert, assertEquals } from "./assert.ts";
-import { FastMlp } from "../lib/fast/fast_mlp.ts";
-import { backprop, cloneNetwork, createNetwork, type Network } from "../lib/network.ts";
-import { type Matrix, matrix, takeRows } from "../lib/matrix.ts";
-import { Random } from "../lib/random.ts";
-import { predictProbabilities, train } from "../lib/train.ts";
-import { loadDataset } from "../lib/datasets.ts";
-import { normalizeImages, takeExamples } from "../lib/preprocess.ts";
+import { FastMlp } from "../lib/engines/wasm.ts";
+import { backprop, cloneNetwork, createNetwork, type Network } from "../lib/nn/mlp.ts";
+import { type Matrix, matrix, takeRows } from "../lib/nn/matrix.ts";
+import { Random } from "../lib/nn/random.ts";
+import { predictProbabilities, train } from "../lib/nn/train.ts";
+import { loadDataset } from "../lib/data/datasets.ts";
+import { normalizeImages, takeExamples } from "../lib/data/preprocess.ts";
 import { CLANG, compile, moduleText } from "../tools/build_wasm.ts";
 import { commandSucceeds } from "../tools/commands.ts";
 
@@ -164,7 +164,7 @@ Deno.test({
   fn: async () => {
     assertEquals(
       moduleText(await compile()),
-      await Deno.readTextFile(new URL("../lib/fast/mlp_wasm.ts", import.meta.url)),
+      await Deno.readTextFile(new URL("../lib/engines/c/mlp_wasm.ts", import.meta.url)),
     );
   },
 });

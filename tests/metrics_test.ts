@@ -6,8 +6,8 @@ import {
   outcomesFor,
   predictions,
   rocCurve,
-} from "../lib/metrics.ts";
-import { fromRows } from "../lib/matrix.ts";
+} from "../lib/eval/metrics.ts";
+import { fromRows } from "../lib/nn/matrix.ts";
 
 Deno.test("confusionMatrix() counts true class by predicted class", () => {
   const labels = [0, 0, 0, 1, 1, 2, 2, 2, 2];

@@ -1,13 +1,13 @@
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import { createNetwork } from "../lib/network.ts";
+import { createNetwork } from "../lib/nn/mlp.ts";
 import {
   loadModel,
   MODEL_VERSION,
   parseModel,
   saveModel,
   serializeModel,
-} from "../lib/model_file.ts";
-import { sha256Hex } from "../lib/files.ts";
+} from "../lib/eval/model_file.ts";
+import { sha256Hex } from "../lib/data/files.ts";
 
 const network = createNetwork({ sizes: [784, 16, 10], seed: 3 });
 network.biases[0][2] = 0.125;

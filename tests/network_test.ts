@@ -7,14 +7,14 @@ import {
   forwardLayers,
   gradientDescentStep,
   parameterCount,
-} from "../lib/network.ts";
-import { gradientCheck } from "../lib/gradient_check.ts";
-import { accuracy, crossEntropy } from "../lib/loss.ts";
-import { type Matrix, matrix } from "../lib/matrix.ts";
-import { Random } from "../lib/random.ts";
-import { loadDataset } from "../lib/datasets.ts";
-import { normalizeImages, takeExamples } from "../lib/preprocess.ts";
-import { describe } from "../lib/preprocess.ts";
+} from "../lib/nn/mlp.ts";
+import { gradientCheck } from "../lib/nn/gradient_check.ts";
+import { accuracy, crossEntropy } from "../lib/nn/loss.ts";
+import { type Matrix, matrix } from "../lib/nn/matrix.ts";
+import { Random } from "../lib/nn/random.ts";
+import { loadDataset } from "../lib/data/datasets.ts";
+import { normalizeImages, takeExamples } from "../lib/data/preprocess.ts";
+import { describe } from "../lib/data/preprocess.ts";
 
 Deno.test("createNetwork() defaults to the assignment's network", () => {
   const network = createNetwork();

@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { encodePng } from "../lib/png.ts";
-import { combine, plot } from "../lib/figure.ts";
-import { digitFigure, imageGrid, samplesPerClass } from "../lib/digit_plots.ts";
-import { classCountsChart, histogramBins, histogramChart } from "../lib/chart_plots.ts";
-import { loadDataset } from "../lib/datasets.ts";
-import { classCounts } from "../lib/preprocess.ts";
+import { encodePng } from "../lib/show/png.ts";
+import { combine, plot } from "../lib/show/figure.ts";
+import { digitFigure, imageGrid, samplesPerClass } from "../lib/show/digit_plots.ts";
+import { classCountsChart, histogramBins, histogramChart } from "../lib/show/chart_plots.ts";
+import { loadDataset } from "../lib/data/datasets.ts";
+import { classCounts } from "../lib/data/preprocess.ts";
 import * as Plot from "@observablehq/plot";
 
 const mnist = await loadDataset("mnist");

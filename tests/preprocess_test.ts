@@ -1,6 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
-import { loadDataset } from "../lib/datasets.ts";
-import { fromRows } from "../lib/matrix.ts";
+import { loadDataset } from "../lib/data/datasets.ts";
+import { fromRows } from "../lib/nn/matrix.ts";
 import {
   balancedSubset,
   classCounts,
@@ -11,7 +11,7 @@ import {
   oneHot,
   shuffleExamples,
   trainValidationSplit,
-} from "../lib/preprocess.ts";
+} from "../lib/data/preprocess.ts";
 
 const mnist = await loadDataset("mnist");
 

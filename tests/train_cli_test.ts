@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { main, parseArguments, UsageError } from "../tools/train.ts";
-import { loadModel } from "../lib/model_file.ts";
+import { loadModel } from "../lib/eval/model_file.ts";
 
 function capture() {
   const lines: string[] = [];

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import { loadDataset } from "../lib/datasets.ts";
-import { cloneNetwork, createNetwork } from "../lib/network.ts";
-import { normalizeImages, takeExamples } from "../lib/preprocess.ts";
-import { type EpochRecord, evaluate, learningRateAt, train } from "../lib/train.ts";
+import { loadDataset } from "../lib/data/datasets.ts";
+import { cloneNetwork, createNetwork } from "../lib/nn/mlp.ts";
+import { normalizeImages, takeExamples } from "../lib/data/preprocess.ts";
+import { type EpochRecord, evaluate, learningRateAt, train } from "../lib/nn/train.ts";
 
 const mnist = await loadDataset("mnist");
 const all = normalizeImages(mnist.train);

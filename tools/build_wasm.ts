@@ -5,7 +5,7 @@
  * `--check` only compares.
  */
 
-const folder = decodeURIComponent(new URL("../lib/fast", import.meta.url).pathname);
+const folder = decodeURIComponent(new URL("../lib/engines/c", import.meta.url).pathname);
 
 /** The compiler: clang 16 (the first with the final relaxed-SIMD encoding that V8 accepts). */
 export const CLANG = "clang-16";

@@ -3,7 +3,7 @@
  * and an HTML rendering of each under data/reports/. Stops with a non-zero exit if a notebook
  * shows an error.
  */
-import { writeFileAtomic } from "../lib/files.ts";
+import { writeFileAtomic } from "../lib/data/files.ts";
 import {
   errorOutputs,
   executeNotebook,

@@ -2,7 +2,7 @@
  * `deno task start`: registers the Deno kernel with Jupyter if it is not registered, then opens
  * JupyterLab on notebooks/ — or the classic Notebook when JupyterLab is not installed.
  */
-import { exists } from "../lib/files.ts";
+import { exists } from "../lib/data/files.ts";
 import { INSTALL_JUPYTER } from "./notebooks.ts";
 import { commandSucceeds } from "./commands.ts";
 

@@ -5,21 +5,21 @@
  * @module
  */
 
-import { figureSaver } from "../lib/figure.ts";
-import { writeFileAtomic } from "../lib/files.ts";
-import { formatDuration, progressBar } from "../lib/live.ts";
-import { saveModel } from "../lib/model_file.ts";
-import { createNetwork } from "../lib/network.ts";
-import { PRESETS } from "../lib/presets.ts";
-import { DATASETS } from "../lib/datasets.ts";
+import { figureSaver } from "../lib/show/figure.ts";
+import { writeFileAtomic } from "../lib/data/files.ts";
+import { formatDuration, progressBar } from "../lib/show/live.ts";
+import { saveModel } from "../lib/eval/model_file.ts";
+import { createNetwork } from "../lib/nn/mlp.ts";
+import { PRESETS } from "../lib/run/presets.ts";
+import { DATASETS } from "../lib/data/datasets.ts";
 import {
   describeKernels,
   evaluateRun,
   loadRunData,
   resolveSettings,
   type RunOverrides,
-} from "../lib/experiment.ts";
-import { train } from "../lib/train.ts";
+} from "../lib/run/experiment.ts";
+import { train } from "../lib/nn/train.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { sha256Hex, writeFileAtomic } from "./files.ts";
-import { matrix } from "./matrix.ts";
-import type { Network } from "./network.ts";
-import type { EpochRecord } from "./train.ts";
+import { sha256Hex, writeFileAtomic } from "../data/files.ts";
+import { matrix } from "../nn/matrix.ts";
+import type { Network } from "../nn/mlp.ts";
+import type { EpochRecord } from "../nn/train.ts";
 
 /** The format's name and the version this library writes and reads. */
 export const MODEL_FORMAT = "mnist-mlp-model";

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { argmaxRow } from "./loss.ts";
-import type { Matrix } from "./matrix.ts";
+import { argmaxRow } from "../nn/loss.ts";
+import type { Matrix } from "../nn/matrix.ts";
 
 /** The predicted class of every row and the probability given to it. */
 export function predictions(

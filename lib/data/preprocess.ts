@@ -7,8 +7,8 @@
  */
 
 import type { ImageSet } from "./datasets.ts";
-import { type Matrix, matrix, takeRows } from "./matrix.ts";
-import { Random } from "./random.ts";
+import { type Matrix, matrix, takeRows } from "../nn/matrix.ts";
+import { Random } from "../nn/random.ts";
 
 /** Images as rows of Float32 pixels in [0, 1], with their class labels. */
 export interface Examples {

@@ -7,10 +7,10 @@
  * @module
  */
 
-import type { ActivationName } from "../activations.ts";
-import type { Matrix } from "../matrix.ts";
-import type { Network } from "../network.ts";
-import { MLP_WASM_BASE64 } from "./mlp_wasm.ts";
+import type { ActivationName } from "../nn/activations.ts";
+import type { Matrix } from "../nn/matrix.ts";
+import type { Network } from "../nn/mlp.ts";
+import { MLP_WASM_BASE64 } from "./c/mlp_wasm.ts";
 
 const HIDDEN_CODES: Record<ActivationName, number> = { sigmoid: 0, relu: 1, tanh: 2 };
 const MAX_LAYERS = 7;
@@ -228,7 +228,9 @@ export class FastMlp {
     const workers = await Promise.all(
       stacks.map((stackTop, i) =>
         new Promise<Worker>((resolve, reject) => {
-          const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+          const worker = new Worker(new URL("./wasm_worker.ts", import.meta.url), {
+            type: "module",
+          });
           worker.onmessage = () => resolve(worker);
           worker.onerror = (event) => {
             event.preventDefault();

@@ -7,7 +7,7 @@
 
 /// <reference lib="deno.worker" />
 
-import { MLP_WASM_BASE64 } from "./mlp_wasm.ts";
+import { MLP_WASM_BASE64 } from "./c/mlp_wasm.ts";
 
 interface Start {
   memory: WebAssembly.Memory;

@@ -7,7 +7,7 @@
  */
 
 import type { Figure } from "./figure.ts";
-import type { Progress } from "./train.ts";
+import type { Progress } from "../nn/train.ts";
 
 type Bundle = Record<string, string>;
 

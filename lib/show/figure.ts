@@ -8,7 +8,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import { writeFileAtomic } from "./files.ts";
+import { writeFileAtomic } from "../data/files.ts";
 
 /** The part of a DOM element that flattening a figure reads (linkedom implements it). */
 interface PlotElement {

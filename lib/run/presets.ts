@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { NetworkOptions } from "./network.ts";
-import type { Schedule } from "./train.ts";
+import type { NetworkOptions } from "../nn/mlp.ts";
+import type { Schedule } from "../nn/train.ts";
 
 /** How a preset trains: the settings `train` takes that define a run. */
 export interface TrainingSettings {

@@ -7,9 +7,9 @@
 
 import * as Plot from "@observablehq/plot";
 import { combine, type Figure, plot } from "./figure.ts";
-import type { RocPoint } from "./metrics.ts";
-import { thinCurve } from "./metrics.ts";
-import type { EpochRecord } from "./train.ts";
+import type { RocPoint } from "../eval/metrics.ts";
+import { thinCurve } from "../eval/metrics.ts";
+import type { EpochRecord } from "../nn/train.ts";
 
 const TRAIN = "#4269d0", VALIDATION = "#ff725c";
 

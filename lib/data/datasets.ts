@@ -142,7 +142,7 @@ export interface LoadOptions {
 }
 
 /** The repository's `data/` folder, found from this file so it works from any working folder. */
-export const DEFAULT_DATA_DIR = decodeURIComponent(new URL("../data", import.meta.url).pathname);
+export const DEFAULT_DATA_DIR = decodeURIComponent(new URL("../../data", import.meta.url).pathname);
 
 /** The spec of a data set, or an error that lists the known names. */
 export function datasetSpec(name: string): DatasetSpec {

@@ -8,7 +8,7 @@
 import * as Plot from "@observablehq/plot";
 import { type Figure, plot } from "./figure.ts";
 import { type GridItem, imageGrid } from "./digit_plots.ts";
-import type { Matrix } from "./matrix.ts";
+import type { Matrix } from "../nn/matrix.ts";
 
 /** One curve of a function chart. */
 export interface Curve {

@@ -11,8 +11,8 @@
  */
 
 import { countCorrect, crossEntropy } from "./loss.ts";
-import { FastMlp } from "./fast/fast_mlp.ts";
-import { inJupyterKernel } from "./live.ts";
+import { FastMlp } from "../engines/wasm.ts";
+import { inJupyterKernel } from "../show/live.ts";
 import { type Matrix, matrix, takeRows } from "./matrix.ts";
 import {
   backprop,
@@ -23,8 +23,8 @@ import {
   type Gradients,
   type Network,
   type Workspace,
-} from "./network.ts";
-import type { Examples } from "./preprocess.ts";
+} from "./mlp.ts";
+import type { Examples } from "../data/preprocess.ts";
 import { DEFAULT_SEED, Random } from "./random.ts";
 
 /** How the learning rate changes over the epochs. */

@@ -6,26 +6,31 @@
  * @module
  */
 
-import type { ActivationName } from "./activations.ts";
-import { defaultThreads } from "./fast/fast_mlp.ts";
-import { loadDataset } from "./datasets.ts";
-import { confusionHeatmap, historyChart, rocChart } from "./eval_plots.ts";
-import type { Figure } from "./figure.ts";
+import type { ActivationName } from "../nn/activations.ts";
+import { defaultThreads } from "../engines/wasm.ts";
+import { loadDataset } from "../data/datasets.ts";
+import { confusionHeatmap, historyChart, rocChart } from "../show/eval_plots.ts";
+import type { Figure } from "../show/figure.ts";
 import {
   type ClassScores,
   classScores,
   confusionMatrix,
   oneVsRestRoc,
   predictions,
-} from "./metrics.ts";
-import type { InitOption } from "./network.ts";
-import type { Network } from "./network.ts";
-import { balancedSubset, type Examples, normalizeImages, takeExamples } from "./preprocess.ts";
+} from "../eval/metrics.ts";
+import type { InitOption } from "../nn/mlp.ts";
+import type { Network } from "../nn/mlp.ts";
+import {
+  balancedSubset,
+  type Examples,
+  normalizeImages,
+  takeExamples,
+} from "../data/preprocess.ts";
 import { preset, type TrainingSettings } from "./presets.ts";
-import { crossEntropy } from "./loss.ts";
-import { classify, type EpochRecord } from "./train.ts";
-import type { Matrix } from "./matrix.ts";
-import { unitImages } from "./network_plots.ts";
+import { crossEntropy } from "../nn/loss.ts";
+import { classify, type EpochRecord } from "../nn/train.ts";
+import type { Matrix } from "../nn/matrix.ts";
+import { unitImages } from "../show/network_plots.ts";
 
 /** Everything that defines a run: a preset's network and training settings, and the data. */
 export interface RunSettings extends TrainingSettings {

@@ -6,12 +6,12 @@
  */
 
 import pl from "nodejs-polars";
-import type { FileRecord } from "./datasets.ts";
-import type { LayerCheck } from "./gradient_check.ts";
-import type { ClassScores } from "./metrics.ts";
-import type { EpochRecord } from "./train.ts";
-import type { Matrix } from "./matrix.ts";
-import { initDescription, type Network } from "./network.ts";
+import type { FileRecord } from "../data/datasets.ts";
+import type { LayerCheck } from "../nn/gradient_check.ts";
+import type { ClassScores } from "../eval/metrics.ts";
+import type { EpochRecord } from "../nn/train.ts";
+import type { Matrix } from "../nn/matrix.ts";
+import { initDescription, type Network } from "../nn/mlp.ts";
 
 /**
  * A DataFrame from rows of plain values (one object per row, the same keys in each). Fractional
