@@ -127,7 +127,7 @@ if (Deno.args.includes("--reference")) {
   const { history } = await lib.train(network, train, {
     ...settings,
     epochs: 1,
-    kernels: "reference",
+    engine: "reference",
   });
   const t = performance.now();
   lib.predictProbabilities(network, test.images);

@@ -1,7 +1,16 @@
 /**
- * A handwritten-digit classifier from scratch, on typed arrays: MNIST loading and preprocessing,
- * a multi-layer perceptron with sigmoid hidden layers and a softmax output, and the figures the
- * step-numbered notebooks show.
+ * A handwritten-digit classifier from scratch, on typed arrays. The notebooks import everything
+ * from here; the folders show how it is built:
+ *
+ * | folder         | what is there                                                                 |
+ * | -------------- | ----------------------------------------------------------------------------- |
+ * | `nn/`          | the maths, in notebook order: matrices, the seeded generator, kernels, activations, the loss, initialisation, the MLP and its two passes, the gradient check, the model interface, optimizers and schedules |
+ * | `data/`        | the IDX reader, the data sets and their sources, preprocessing, safe file writes |
+ * | `engines/`     | who does the arithmetic: the reference TypeScript, and C compiled to WebAssembly |
+ * | `train/`       | the training loop and what it reports                                          |
+ * | `eval/`        | metrics, classifying, evaluating a network, model files                        |
+ * | `run/`         | the settings of a run, the presets, and settings → data and network            |
+ * | `show/`        | figures, tables, text, live outputs and what only Jupyter's kernel has         |
  *
  * @example
  * ```ts
@@ -13,29 +22,51 @@
  * @module
  */
 
-export * from "./data/idx.ts";
-export * from "./data/files.ts";
-export * from "./data/datasets.ts";
 export * from "./nn/matrix.ts";
 export * from "./nn/random.ts";
-export * from "./data/preprocess.ts";
-export * from "./show/png.ts";
-export * from "./show/figure.ts";
-export * from "./show/digit_plots.ts";
-export * from "./show/chart_plots.ts";
-export * from "./show/tables.ts";
-export * from "./show/display.ts";
 export * from "./nn/kernels.ts";
 export * from "./nn/activations.ts";
 export * from "./nn/loss.ts";
+export * from "./nn/init.ts";
 export * from "./nn/mlp.ts";
+export * from "./nn/backprop.ts";
 export * from "./nn/gradient_check.ts";
-export * from "./show/network_plots.ts";
-export * from "./nn/train.ts";
-export * from "./eval/model_file.ts";
-export * from "./run/presets.ts";
+export * from "./nn/model.ts";
+export * from "./nn/optimizers.ts";
+export * from "./nn/schedules.ts";
+
+export * from "./data/idx.ts";
+export * from "./data/files.ts";
+export * from "./data/dataset_specs.ts";
+export * from "./data/datasets.ts";
+export * from "./data/preprocess.ts";
+
+export * from "./engines/engine.ts";
+export * from "./engines/registry.ts";
+export { defaultThreads } from "./engines/wasm_mlp.ts";
+
+export * from "./train/records.ts";
+export * from "./train/loop.ts";
+
 export * from "./eval/metrics.ts";
-export * from "./show/eval_plots.ts";
-export * from "./show/live.ts";
+export * from "./eval/predict.ts";
+export * from "./eval/evaluate.ts";
+export * from "./eval/model_file.ts";
+
+export * from "./run/settings.ts";
+export * from "./run/presets.ts";
 export * from "./run/experiment.ts";
-export { defaultThreads } from "./engines/wasm.ts";
+
+export * from "./show/figure.ts";
+export * from "./show/png.ts";
+export * from "./show/digit_plots.ts";
+export * from "./show/chart_plots.ts";
+export * from "./show/network_plots.ts";
+export * from "./show/eval_plots.ts";
+export * from "./show/evaluation_figures.ts";
+export * from "./show/example_plots.ts";
+export * from "./show/tables.ts";
+export * from "./show/display.ts";
+export * from "./show/kernel.ts";
+export * from "./show/live.ts";
+export * from "./show/train_live.ts";

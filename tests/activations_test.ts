@@ -5,9 +5,9 @@ import {
   sigmoid,
   sigmoidDerivative,
   softmaxRows,
-} from "../lib/nn/activations.ts";
-import { accuracy, crossEntropy } from "../lib/nn/loss.ts";
-import { fromRows, matrix } from "../lib/nn/matrix.ts";
+} from "../lib/mod.ts";
+import { accuracy, crossEntropy } from "../lib/mod.ts";
+import { fromRows, matrix } from "../lib/mod.ts";
 
 Deno.test("sigmoid() is finite and correct for ±1000 and in between", () => {
   assertEquals(sigmoid(0), 0.5);

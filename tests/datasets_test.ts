@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
-import { DATASETS, datasetSpec, fetchDatasetFile, loadDataset } from "../lib/data/datasets.ts";
-import { exists, sha256Hex } from "../lib/data/files.ts";
-import { classCounts } from "../lib/data/preprocess.ts";
+import { DATASETS, datasetSpec, fetchDatasetFile, loadDataset } from "../lib/mod.ts";
+import { exists, sha256Hex } from "../lib/mod.ts";
+import { classCounts } from "../lib/mod.ts";
 import { gzip } from "./gzip.ts";
 
 Deno.test("loadDataset() loads the real MNIST with the right shapes, digests and labels", async () => {

@@ -1,16 +1,18 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import {
-  describeKernels,
-  evaluateRun,
+  describeEngine,
+  evaluateNetwork,
+  evaluationFigures,
   loadRunData,
+  networkFor,
   resolveSettings,
-} from "../lib/run/experiment.ts";
-import { preset } from "../lib/run/presets.ts";
-import { createNetwork } from "../lib/nn/mlp.ts";
-import { classCounts } from "../lib/data/preprocess.ts";
-import { filesTable, oneHotTable, table } from "../lib/show/tables.ts";
-import { loadDataset } from "../lib/data/datasets.ts";
-import { oneHot } from "../lib/data/preprocess.ts";
+} from "../lib/mod.ts";
+import { preset } from "../lib/mod.ts";
+import { createNetwork } from "../lib/mod.ts";
+import { classCounts } from "../lib/mod.ts";
+import { filesTable, oneHotTable, table } from "../lib/mod.ts";
+import { loadDataset } from "../lib/mod.ts";
+import { oneHot } from "../lib/mod.ts";
 
 Deno.test("resolveSettings() starts from the preset and applies only the overrides given", () => {
   const settings = resolveSettings("assignment", {
@@ -19,14 +21,14 @@ Deno.test("resolveSettings() starts from the preset and applies only the overrid
     dataset: undefined,
   });
   assertEquals(settings.epochs, 3);
-  assertEquals(settings.learningRate, preset("assignment").training.learningRate);
-  assertEquals(settings.sizes, [784, 128, 64, 10]);
+  assertEquals(settings.learningRate, preset("assignment").learningRate);
+  assertEquals(networkFor(settings).sizes, [784, 128, 64, 10]);
   assertEquals(settings.dataset, "mnist");
   assertEquals(resolveSettings("reference-notebook").batchSize, "full");
   assertThrows(
     () => resolveSettings("assignment", { epoch: 3 } as never),
     RangeError,
-    'Unknown setting "epoch": expected one of preset, dataset',
+    'Invalid settings: unknown setting "epoch"; expected one of preset, dataset',
   );
   assertThrows(
     () => resolveSettings("bigger"),
@@ -35,14 +37,34 @@ Deno.test("resolveSettings() starts from the preset and applies only the overrid
   );
 });
 
-Deno.test("describeKernels() says which path and how many threads", () => {
+Deno.test("resolveSettings() names the bad field, what it expects and what it found", async (t) => {
+  const cases: [Record<string, unknown>, string][] = [
+    [{ learningRate: -1 }, "expected learningRate to be a positive number, found -1"],
+    [
+      { hiddenSizes: [128, 0] },
+      "expected hiddenSizes to be a list of positive integers, found [128,0]",
+    ],
+    [{ seed: 2 ** 32 }, "expected seed to be an integer from 0 to 4294967295, found 4294967296"],
+    [{ limitTrainingRows: 2.5 }, 'expected limitTrainingRows to be a positive integer, or "all"'],
+    [{ engine: "gpu" }, 'expected engine to be one of wasm, reference, found "gpu"'],
+    [{ threads: 100 }, 'expected threads to be an integer from 1 to 4, or "auto"'],
+    [{ schedule: "linear" }, "expected schedule to be one of constant, cosine, step"],
+  ];
+  for (const [overrides, message] of cases) {
+    await t.step(JSON.stringify(overrides), () => {
+      assertThrows(() => resolveSettings("assignment", overrides), RangeError, message);
+    });
+  }
+});
+
+Deno.test("describeEngine() says which engine and how many threads", () => {
   assertEquals(
-    describeKernels({ kernels: "fast", threads: 2 }),
-    "fast WebAssembly SIMD kernels (lib/fast/) on 2 threads",
+    describeEngine({ engine: "wasm", threads: 2 }),
+    "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads",
   );
   assertEquals(
-    describeKernels({ kernels: "reference", threads: null }),
-    "reference TypeScript kernels (lib/kernels.ts) on 1 thread",
+    describeEngine({ engine: "reference", threads: "auto" }),
+    "reference TypeScript (lib/nn/) on 1 thread",
   );
 });
 
@@ -52,12 +74,17 @@ Deno.test("loadRunData() takes the balanced subset the reference-notebook preset
   assertEquals(data.test.labels.length, 10000);
 });
 
-Deno.test("evaluateRun() reports both sets and draws every figure", async () => {
+Deno.test("evaluateNetwork() reports both sets; evaluationFigures() draws every figure", async () => {
   const data = await loadRunData(resolveSettings("assignment", { limitTrainingRows: 500 }));
-  const { report, figures } = await evaluateRun(createNetwork(), data, [], { title: "untrained" });
+  const network = createNetwork();
+  const report = await evaluateNetwork(network, data);
+  const figures = evaluationFigures(network, report, [], {
+    title: "untrained",
+    classNames: data.classNames,
+  });
   assertEquals([report.train.examples, report.test.examples], [500, 10000]);
-  assertEquals(report.test.confusion.flat().reduce((a, b) => a + b), 10000);
-  assertEquals(report.auc.length, 10);
+  assertEquals(report.test.confusion.flat().reduce((a: number, b: number) => a + b), 10000);
+  assertEquals(report.roc.length, 10);
   assert(
     report.test.accuracy > 0.03 && report.test.accuracy < 0.2,
     `untrained: ${report.test.accuracy}`,

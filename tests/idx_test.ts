@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects, assertThrows } from "./assert.ts";
-import { decodeIdx, encodeIdx, type IdxArray, readIdx, readIdxFile } from "../lib/data/idx.ts";
+import { decodeIdx, encodeIdx, type IdxArray, readIdx, readIdxFile } from "../lib/mod.ts";
 import { gzip } from "./gzip.ts";
 
 const samples: IdxArray[] = [

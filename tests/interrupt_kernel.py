@@ -35,7 +35,7 @@ try:
         'const data = await lib.loadRunData(lib.resolveSettings("assignment", { limitTrainingRows: 20000 }));\n'
         "const network = lib.createNetwork();\nconst done: number[] = [];")
     started = time.time()
-    msg_id = client.execute("const result = await lib.train(network, data.train, { epochs: 500, onEpoch: (r) => { done.push(r.epoch); } });\n"
+    msg_id = client.execute("const result = await lib.trainLive(network, data.train, { title: 'interrupted', epochs: 500, onEpoch: (r) => { done.push(r.epoch); } });\n"
                             "result.stopped")
     time.sleep(3)
     manager.interrupt_kernel()

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { addBiasRow, columnSums, matmul, matmulTransA, matmulTransB } from "../lib/nn/kernels.ts";
-import { fromRows, type Matrix, matrix } from "../lib/nn/matrix.ts";
-import { Random } from "../lib/nn/random.ts";
+import { addBiasRow, columnSums, matmul, matmulTransA, matmulTransB } from "../lib/mod.ts";
+import { fromRows, type Matrix, matrix } from "../lib/mod.ts";
+import { Random } from "../lib/mod.ts";
 
 const rng = new Random(11);
 

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "./assert.ts";
-import { formatDuration, LiveOutput, progressBar } from "../lib/show/live.ts";
-import { check, text } from "../lib/show/display.ts";
+import { formatDuration, LiveOutput, progressBar } from "../lib/mod.ts";
+import { check, text } from "../lib/mod.ts";
 import { assertThrows } from "./assert.ts";
 
 Deno.test("formatDuration() writes minutes and seconds, and hours when there are any", () => {

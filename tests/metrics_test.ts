@@ -6,8 +6,8 @@ import {
   outcomesFor,
   predictions,
   rocCurve,
-} from "../lib/eval/metrics.ts";
-import { fromRows } from "../lib/nn/matrix.ts";
+} from "../lib/mod.ts";
+import { fromRows } from "../lib/mod.ts";
 
 Deno.test("confusionMatrix() counts true class by predicted class", () => {
   const labels = [0, 0, 0, 1, 1, 2, 2, 2, 2];

@@ -1,20 +1,13 @@
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import { createNetwork } from "../lib/nn/mlp.ts";
-import {
-  loadModel,
-  MODEL_VERSION,
-  parseModel,
-  saveModel,
-  serializeModel,
-} from "../lib/eval/model_file.ts";
-import { sha256Hex } from "../lib/data/files.ts";
+import { createNetwork, resolveSettings } from "../lib/mod.ts";
+import { loadModel, MODEL_VERSION, parseModel, saveModel, serializeModel } from "../lib/mod.ts";
+import { sha256Hex } from "../lib/mod.ts";
 
 const network = createNetwork({ sizes: [784, 16, 10], seed: 3 });
 network.biases[0][2] = 0.125;
 const model = {
   network,
-  dataset: "mnist",
-  training: { preset: "assignment", epochs: 2, learningRate: 0.1 },
+  settings: resolveSettings("assignment", { epochs: 2, hiddenSizes: [16], seed: 3 }),
   history: [{ epoch: 1, loss: 0.5, trainAccuracy: 0.9, learningRate: 0.1, seconds: 1.5 }],
 };
 
@@ -45,9 +38,8 @@ Deno.test("saveModel() and loadModel() round-trip every weight, bias and setting
       "uniform",
       3,
     ]);
-    assertEquals(loaded.training, model.training);
+    assertEquals(loaded.settings, model.settings);
     assertEquals(loaded.history, model.history);
-    assertEquals(loaded.dataset, "mnist");
     const names = [...Deno.readDirSync(`${folder}/models`)].map((e) => e.name);
     assertEquals(names, ["m.json"], "no temporary file left behind");
   } finally {
@@ -102,6 +94,32 @@ Deno.test("loadModel() explains every kind of bad file", async (t) => {
       () => parseModel(wrong),
       SyntaxError,
       "expected 3 weight matrices and bias vectors for sizes 784-16-10-10, found 2 and 2",
+    );
+  });
+  await t.step("settings with a bad or missing field", async () => {
+    const { dataset: _, ...settings } = body.settings;
+    await assertRejects(
+      () => reseal({ ...body, settings }).then((text) => parseModel(text, "'m.json'")),
+      SyntaxError,
+      "Cannot load model 'm.json': Invalid settings: expected dataset to be one of mnist, fashion-mnist, found nothing",
+    );
+  });
+  await t.step("an unknown activation", async () => {
+    const wrong = await reseal({ ...body, network: { ...body.network, hidden: "swish" } });
+    await assertRejects(
+      () => parseModel(wrong),
+      SyntaxError,
+      'expected network.hidden to be one of sigmoid, relu, tanh, found "swish"',
+    );
+  });
+  await t.step("weights that are not numbers", async () => {
+    const nan = new Uint8Array(new Float32Array(784 * 16).fill(NaN).buffer).toBase64();
+    const weights = [nan, ...body.parameters.weights.slice(1)];
+    const wrong = await reseal({ ...body, parameters: { ...body.parameters, weights } });
+    await assertRejects(
+      () => parseModel(wrong),
+      SyntaxError,
+      "weights of layer 1 hold NaN or infinite values",
     );
   });
   await t.step("no such file", async () => {

@@ -19,27 +19,54 @@ import {
 
 const folder = decodeURIComponent(new URL("../notebooks", import.meta.url).pathname);
 
+/** Where the notebooks under test write: a temporary folder, never the user's data/. */
+const scratch = await Deno.makeTempDir({ prefix: "notebook-test-" });
+const model = (dataset: string) => `${scratch}/model-${dataset}.json`;
+
 /** Overrides that make each notebook run small, and the figures each must show at least. */
-const plans: Record<string, { overrides: Record<string, unknown>; figures: number }> = {
-  "01-acquire.ipynb": { overrides: { samplesPerClassShown: 3 }, figures: 3 },
-  "02-preprocess.ipynb": { overrides: { balancedPerClass: 20, oneHotRowsShown: 3 }, figures: 3 },
-  "03-init.ipynb": { overrides: { batchRows: 32 }, figures: 5 },
-  "04-feed-forward.ipynb": { overrides: { batchRows: 16, digitsShown: 2 }, figures: 2 },
+const plans: Record<
+  string,
+  { overrides: (dataset: string) => Record<string, unknown>; figures: number }
+> = {
+  "01-acquire.ipynb": {
+    overrides: (dataset) => ({ dataset, samplesPerClassShown: 3 }),
+    figures: 3,
+  },
+  "02-preprocess.ipynb": {
+    overrides: (dataset) => ({ dataset, balancedPerClass: 20, oneHotRowsShown: 3 }),
+    figures: 3,
+  },
+  "03-init.ipynb": { overrides: (dataset) => ({ dataset, batchRows: 32 }), figures: 5 },
+  "04-feed-forward.ipynb": {
+    overrides: (dataset) => ({ dataset, batchRows: 16, digitsShown: 2 }),
+    figures: 2,
+  },
+  "05-backprop.ipynb": {
+    overrides: (dataset) => ({
+      dataset,
+      batchSize: 32,
+      unitsShown: 4,
+      checkSizes: [784, 3, 10],
+      checkRows: 4,
+    }),
+    figures: 1,
+  },
+  // Each data set's 06 saves its own model, which its 07 then evaluates.
   "06-train.ipynb": {
-    overrides: {
-      epochs: 2,
-      limitTrainingRows: 2000,
-      modelPath: "../data/models/notebook-test.json",
-    },
+    overrides: (dataset) => ({
+      overrides: { dataset, epochs: 2, limitTrainingRows: 2000 },
+      modelPath: model(dataset),
+      figuresFolder: `${scratch}/figures-06-${dataset}`,
+    }),
     figures: 2,
   },
   "07-evaluate.ipynb": {
-    overrides: { modelPath: "../data/models/notebook-test.json", examplesShown: 5 },
+    overrides: (dataset) => ({
+      modelPath: model(dataset),
+      figuresFolder: `${scratch}/figures-07-${dataset}`,
+      examplesShown: 5,
+    }),
     figures: 8,
-  },
-  "05-backprop.ipynb": {
-    overrides: { batchSize: 32, unitsShown: 4, checkSizes: [784, 3, 10], checkRows: 4 },
-    figures: 1,
   },
 };
 
@@ -118,13 +145,7 @@ for (const dataset of ["mnist", "fashion-mnist"]) {
           plan,
           `${name} has no plan in tests/notebooks_test.ts: add its small overrides and figure count`,
         );
-        // Each data set's 06 saves its own model, which its 07 then evaluates.
-        const overrides: Record<string, unknown> = { ...plan.overrides };
-        if ("modelPath" in overrides) {
-          overrides.modelPath = `../data/models/notebook-test-${dataset}.json`;
-        }
-        if (name !== "07-evaluate.ipynb") overrides.dataset = dataset;
-        const executed = await executeNotebook(path, { overrides });
+        const executed = await executeNotebook(path, { overrides: plan.overrides(dataset) });
         assertEquals(errorOutputs(executed), [], `${name} has error outputs`);
         const figures = figureCount(executed);
         assert(

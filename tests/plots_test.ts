@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { encodePng } from "../lib/show/png.ts";
-import { combine, plot } from "../lib/show/figure.ts";
-import { digitFigure, imageGrid, samplesPerClass } from "../lib/show/digit_plots.ts";
-import { classCountsChart, histogramBins, histogramChart } from "../lib/show/chart_plots.ts";
-import { loadDataset } from "../lib/data/datasets.ts";
-import { classCounts } from "../lib/data/preprocess.ts";
+import { encodePng } from "../lib/mod.ts";
+import { combine, plot } from "../lib/mod.ts";
+import { digitFigure, imageGrid, samplesPerClass } from "../lib/mod.ts";
+import { classCountsChart, histogramBins, histogramChart } from "../lib/mod.ts";
+import { loadDataset } from "../lib/mod.ts";
+import { classCounts } from "../lib/mod.ts";
 import * as Plot from "@observablehq/plot";
 
 const mnist = await loadDataset("mnist");

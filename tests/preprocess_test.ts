@@ -1,6 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
-import { loadDataset } from "../lib/data/datasets.ts";
-import { fromRows } from "../lib/nn/matrix.ts";
+import { loadDataset } from "../lib/mod.ts";
+import { fromRows } from "../lib/mod.ts";
 import {
   balancedSubset,
   classCounts,
@@ -11,7 +11,7 @@ import {
   oneHot,
   shuffleExamples,
   trainValidationSplit,
-} from "../lib/data/preprocess.ts";
+} from "../lib/mod.ts";
 
 const mnist = await loadDataset("mnist");
 

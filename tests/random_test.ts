@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
-import { DEFAULT_SEED, Random } from "../lib/nn/random.ts";
+import { DEFAULT_SEED, Random } from "../lib/mod.ts";
 
 Deno.test("Random() gives the same numbers for the same seed, other numbers for another", () => {
   const a = new Random(695), b = new Random(695), c = new Random(696);

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { main, parseArguments, UsageError } from "../tools/train.ts";
-import { loadModel } from "../lib/eval/model_file.ts";
+import { loadModel } from "../lib/mod.ts";
 
 function capture() {
   const lines: string[] = [];
@@ -20,9 +20,12 @@ Deno.test("parseArguments() reads every flag, in both spellings", () => {
     "--momentum",
     "0.9",
     "--seed",
-    "-4",
-    "--limit",
+    "4",
+    "--limit-training-rows",
     "100",
+    "--hidden-sizes",
+    "32,16",
+    "--threads=auto",
   ]);
   assertEquals(parsed.preset, "reference-notebook");
   assertEquals(parsed.overrides, {
@@ -31,8 +34,10 @@ Deno.test("parseArguments() reads every flag, in both spellings", () => {
     batchSize: "full",
     learningRate: 0.05,
     momentum: 0.9,
-    seed: -4,
+    seed: 4,
     limitTrainingRows: 100,
+    hiddenSizes: [32, 16],
+    threads: "auto",
   });
 });
 
@@ -60,6 +65,14 @@ Deno.test("parseArguments() names the bad flag or value", async (t) => {
       ["--momentum", "1"],
       'Invalid value for --momentum: expected a number from 0 up to 1, found "1"',
     ],
+    [
+      ["--seed", "4294967296"],
+      'Invalid value for --seed: expected an integer from 0 to 4294967295, found "4294967296"',
+    ],
+    [
+      ["--hidden-sizes", "128,x"],
+      'Invalid value for --hidden-sizes: expected a list of positive integers, found "128,x"',
+    ],
     [["--epochs"], "Missing value for --epochs"],
     [["--epochs", "--seed", "3"], "Missing value for --epochs"],
   ];
@@ -78,7 +91,7 @@ Deno.test("main() prints the usage for --help and exits 2 on a usage error", asy
   assertEquals(await main(["--batch-size", "many"], bad.io), 2);
   assert(
     bad.lines[0].startsWith(
-      'error: Invalid value for --batch-size: expected a positive integer, found "many"',
+      'error: Invalid value for --batch-size: expected a positive integer, or "full" for full-batch gradient descent, found "many"',
     ),
   );
   assert(bad.lines[0].includes("Usage: deno task train"));
@@ -91,7 +104,7 @@ Deno.test("main() trains, then writes the model, metrics.json and the figures", 
     const code = await main([
       "--epochs",
       "3",
-      "--limit",
+      "--limit-training-rows",
       "4000",
       "--learning-rate",
       "0.3",

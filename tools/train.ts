@@ -5,125 +5,59 @@
  * @module
  */
 
-import { figureSaver } from "../lib/show/figure.ts";
 import { writeFileAtomic } from "../lib/data/files.ts";
-import { formatDuration, progressBar } from "../lib/show/live.ts";
+import { evaluateNetwork } from "../lib/eval/evaluate.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
-import { createNetwork } from "../lib/nn/mlp.ts";
-import { PRESETS } from "../lib/run/presets.ts";
-import { DATASETS } from "../lib/data/datasets.ts";
-import {
-  describeKernels,
-  evaluateRun,
-  loadRunData,
-  resolveSettings,
-  type RunOverrides,
-} from "../lib/run/experiment.ts";
-import { train } from "../lib/nn/train.ts";
+import { describeEngine, describeRun, loadRunData, networkFor } from "../lib/run/experiment.ts";
+import { PRESETS, resolveSettings } from "../lib/run/presets.ts";
+import { flagOf, type RunOverrides, type RunSettings, SETTINGS } from "../lib/run/settings.ts";
+import { evaluationFigures } from "../lib/show/evaluation_figures.ts";
+import { figureSaver } from "../lib/show/figure.ts";
+import { formatDuration, progressBar } from "../lib/show/live.ts";
+import { train } from "../lib/train/loop.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 
+/** The lines of --help that list the settings' flags, grouped as the settings are. */
+function settingsHelp(): string {
+  const lines: string[] = [];
+  let group = "";
+  for (const [key, field] of Object.entries(SETTINGS)) {
+    if (key === "preset") continue;
+    if (field.group !== group) lines.push("", `The ${group = field.group}:`);
+    const flag = flagOf(key);
+    lines.push(`  ${flag.padEnd(24)}${field.help}: ${field.expected}`);
+  }
+  return lines.join("\n");
+}
+
 export const USAGE = `Usage: deno task train [options]
 
-Trains the network from the command line and writes the model, metrics.json and the figures to a
-new folder under data/runs/.
+Trains a network from the command line and writes the model, metrics.json and the figures to a
+new folder under data/runs/. Every setting starts from the preset's value.
 
 Options:
-  --preset NAME          ${Object.keys(PRESETS).join(" | ")} (default: assignment)
-  --dataset NAME         ${Object.keys(DATASETS).join(" | ")} (default: mnist)
-  --epochs N             passes over the training set (default: the preset's)
-  --batch-size N|full    rows per mini-batch, or full-batch gradient descent (default: the preset's)
-  --learning-rate X      the step size η (default: the preset's)
-  --momentum X           momentum μ, 0 for plain gradient descent (default: the preset's)
-  --weight-decay X       L2 weight decay λ (default: the preset's)
-  --kernels NAME         fast (WebAssembly SIMD, default) | reference (the TypeScript kernels)
-  --threads N            threads of the fast path (default: every core, up to 4)
-  --seed N               seed of the weights and the shuffles (default: 695)
-  --limit N              train on the first N training images only, for a quick try
-  --out DIR              the folder to write (default: data/runs/<time>-<preset>-<dataset>)
-  --help                 show this help
+  --preset NAME           ${Object.keys(PRESETS).join(" | ")} (default: assignment)
+  --out DIR               the folder to write (default: data/runs/<time>-<preset>-<dataset>)
+  --help                  show this help
+${settingsHelp()}
 
 Example:
   deno task train --preset assignment --epochs 10
-  deno task train --dataset fashion-mnist`;
+  deno task train --dataset fashion-mnist --hidden-sizes 256,128`;
 
 /** A mistake in the command line: reported with the usage, exit code 2. */
 export class UsageError extends Error {}
 
-type Parser = (text: string, flag: string) => unknown;
+/** The setting each flag sets: its name in kebab-case. */
+const FLAGS = new Map(Object.keys(SETTINGS).map((key) => [flagOf(key), key as keyof RunSettings]));
 
-const positiveInteger: Parser = (text, flag) => {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1) {
-    throw new UsageError(`Invalid value for ${flag}: expected a positive integer, found "${text}"`);
-  }
-  return n;
-};
-const positiveNumber: Parser = (text, flag) => {
-  const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n)) {
-    throw new UsageError(`Invalid value for ${flag}: expected a positive number, found "${text}"`);
-  }
-  return n;
-};
-const oneOf = (names: string[]): Parser => (text, flag) => {
-  if (!names.includes(text)) {
-    throw new UsageError(
-      `Invalid value for ${flag}: expected one of ${names.join(", ")}, found "${text}"`,
-    );
-  }
-  return text;
-};
-
-const FLAGS: Record<string, { key: keyof RunOverrides | "preset" | "out"; parse: Parser }> = {
-  "--preset": { key: "preset", parse: oneOf(Object.keys(PRESETS)) },
-  "--dataset": { key: "dataset", parse: oneOf(Object.keys(DATASETS)) },
-  "--epochs": { key: "epochs", parse: positiveInteger },
-  "--batch-size": {
-    key: "batchSize",
-    parse: (text, flag) => (text === "full" ? "full" : positiveInteger(text, flag)),
-  },
-  "--learning-rate": { key: "learningRate", parse: positiveNumber },
-  "--momentum": {
-    key: "momentum",
-    parse: (text, flag) => {
-      const n = Number(text);
-      if (!(n >= 0 && n < 1)) {
-        throw new UsageError(
-          `Invalid value for ${flag}: expected a number from 0 up to 1, found "${text}"`,
-        );
-      }
-      return n;
-    },
-  },
-  "--seed": {
-    key: "seed",
-    parse: (text, flag) => {
-      if (!/^-?\d+$/.test(text)) {
-        throw new UsageError(`Invalid value for ${flag}: expected an integer, found "${text}"`);
-      }
-      return Number(text);
-    },
-  },
-  "--limit": { key: "limitTrainingRows", parse: positiveInteger },
-  "--kernels": { key: "kernels", parse: oneOf(["fast", "reference"]) },
-  "--threads": { key: "threads", parse: positiveInteger },
-  "--weight-decay": {
-    key: "weightDecay",
-    parse: (text, flag) => {
-      const n = Number(text);
-      if (!(n >= 0) || !Number.isFinite(n) || text.trim() === "") {
-        throw new UsageError(
-          `Invalid value for ${flag}: expected a number of 0 or more, found "${text}"`,
-        );
-      }
-      return n;
-    },
-  },
-  "--out": { key: "out", parse: (text) => text },
-};
-
-/** Parses the command line into a preset name, overrides and an output folder. */
+/**
+ * Parses the command line into a preset name, overrides and an output folder.
+ *
+ * @returns what the command line asks for
+ * @throws UsageError naming the flag, what it expects and what it found
+ */
 export function parseArguments(
   args: string[],
 ): { help: boolean; preset: string; overrides: RunOverrides; out?: string } {
@@ -134,23 +68,32 @@ export function parseArguments(
     out: undefined as string | undefined,
   };
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].includes("=")
-      ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)]
-      : [args[i], undefined];
+    const cut = args[i].indexOf("=");
+    const [flag, inline] = cut > 0 ? [args[i].slice(0, cut), args[i].slice(cut + 1)] : [args[i]];
     if (flag === "--help" || flag === "-h") {
       result.help = true;
       continue;
     }
-    const spec = FLAGS[flag];
-    if (!spec) throw new UsageError(`Unknown option "${flag}"`);
-    const value = inline ?? args[++i];
-    if (value === undefined || (inline === undefined && value.startsWith("--"))) {
+    if (flag !== "--out" && !FLAGS.has(flag)) throw new UsageError(`Unknown option "${flag}"`);
+    const text = inline ?? args[++i];
+    if (text === undefined || (inline === undefined && text.startsWith("--"))) {
       throw new UsageError(`Missing value for ${flag}`);
     }
-    const parsed = spec.parse(value, flag);
-    if (spec.key === "preset") result.preset = parsed as string;
-    else if (spec.key === "out") result.out = parsed as string;
-    else result.overrides[spec.key] = parsed;
+    if (flag === "--out") {
+      result.out = text;
+      continue;
+    }
+    const key = FLAGS.get(flag)!, field = SETTINGS[key];
+    const value = key === "preset" ? text : field.parse(text);
+    const known = key === "preset" ? Object.hasOwn(PRESETS, text) : field.accepts(value);
+    if (!known) {
+      const expected = key === "preset"
+        ? `one of ${Object.keys(PRESETS).join(", ")}`
+        : field.expected;
+      throw new UsageError(`Invalid value for ${flag}: expected ${expected}, found "${text}"`);
+    }
+    if (key === "preset") result.preset = text;
+    else result.overrides[key] = value;
   }
   return result as { help: boolean; preset: string; overrides: RunOverrides; out?: string };
 }
@@ -186,28 +129,20 @@ export async function main(
     io.log(USAGE);
     return 0;
   }
-  const settings = resolveSettings(parsed.preset, parsed.overrides);
+  let settings: RunSettings;
+  try {
+    settings = resolveSettings(parsed.preset, parsed.overrides);
+  } catch (error) {
+    io.log(`error: ${(error as Error).message}`);
+    return 2;
+  }
   const out = parsed.out ??
     `${ROOT}/data/runs/${timestamp()}-${settings.preset}-${settings.dataset}`;
-  io.log(
-    `Training preset "${settings.preset}" on ${settings.dataset}: ${
-      settings.sizes.join("-")
-    } ${settings.hidden}, ` +
-      `${settings.epochs} epochs, batch ${settings.batchSize}, learning rate ${settings.learningRate} (${
-        typeof settings.schedule === "string" ? settings.schedule : "step"
-      }), ` +
-      `momentum ${settings.momentum}, weight decay ${settings.weightDecay}; ${
-        describeKernels(settings)
-      }`,
-  );
+  io.log(`Training preset "${settings.preset}" on ${settings.dataset}: ${describeRun(settings)}`);
+  io.log(`engine: ${describeEngine(settings)}`);
 
   const data = await loadRunData(settings);
-  const network = createNetwork({
-    sizes: settings.sizes,
-    hidden: settings.hidden,
-    init: settings.init,
-    seed: settings.seed,
-  });
+  const network = networkFor(settings);
   const started = performance.now();
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -216,7 +151,6 @@ export async function main(
   try {
     result = await train(network, data.train, {
       ...settings,
-      threads: settings.threads ?? undefined,
       validation: data.test,
       signal: controller.signal,
       onProgress: (p) =>
@@ -237,17 +171,13 @@ export async function main(
   const seconds = (performance.now() - started) / 1000;
   if (result.stopped) io.log(`Stopped after epoch ${result.history.length}; saving that model.`);
 
-  const title = `Training ${settings.sizes.join("-")} (${settings.preset}) on ${settings.dataset}`;
-  const { report, figures } = await evaluateRun(network, data, result.history, {
+  const title = `Training ${network.sizes.join("-")} (${settings.preset}) on ${settings.dataset}`;
+  const evaluation = await evaluateNetwork(network, data, settings);
+  await saveModel(`${out}/model.json`, { network, settings, history: result.history });
+  const report = { ...evaluation, auc: evaluation.roc.map((r) => r.auc) };
+  const figures = evaluationFigures(network, evaluation, result.history, {
     title,
-    kernels: settings.kernels,
-    threads: settings.threads ?? undefined,
-  });
-  await saveModel(`${out}/model.json`, {
-    network,
-    dataset: settings.dataset,
-    training: { ...settings },
-    history: result.history,
+    classNames: data.classNames,
   });
   const metrics = {
     settings,

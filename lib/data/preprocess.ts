@@ -208,3 +208,24 @@ export function datasetShapes(
     "test labels": `(${data.test.labels.length},)`,
   };
 }
+
+/**
+ * The pixels of example `i`: a view of its row, no copy.
+ *
+ * @returns height·width values in [0, 1]
+ * @example
+ * ```ts
+ * import { imageOf } from "./preprocess.ts";
+ * import { matrix } from "../nn/matrix.ts";
+ * imageOf({ images: matrix(3, 784), labels: new Uint8Array(3) }, 2).length; // 784
+ * ```
+ */
+export function imageOf(examples: Examples, i: number): Float32Array {
+  const { images } = examples;
+  if (!Number.isInteger(i) || i < 0 || i >= images.rows) {
+    throw new RangeError(
+      `Cannot take image ${i}: expected an index from 0 to ${images.rows - 1}`,
+    );
+  }
+  return images.data.subarray(i * images.cols, (i + 1) * images.cols);
+}

@@ -1,12 +1,37 @@
 /**
- * Step 7's measures of a classifier: predictions with their confidence, the confusion matrix,
+ * Step 7's measures of a classifier: accuracy, predictions with their confidence, the confusion matrix,
  * precision, recall and F1 per class, and one-vs-rest ROC curves with their AUC.
  *
  * @module
  */
 
-import { argmaxRow } from "../nn/loss.ts";
 import type { Matrix } from "../nn/matrix.ts";
+
+/** The share of rows whose largest probability is at the label. */
+export function accuracy(probabilities: Matrix, labels: ArrayLike<number>): number {
+  return probabilities.rows === 0 ? 0 : countCorrect(probabilities, labels) / probabilities.rows;
+}
+
+/** How many of the first `rows` rows have their largest entry at the label. */
+export function countCorrect(
+  probabilities: Matrix,
+  labels: ArrayLike<number>,
+  rows = probabilities.rows,
+): number {
+  let correct = 0;
+  for (let i = 0; i < rows; i++) {
+    if (argmaxRow(probabilities, i) === labels[i]) correct++;
+  }
+  return correct;
+}
+
+/** The column of row i's largest entry (the first, on ties). */
+export function argmaxRow(m: Matrix, i: number): number {
+  const n = m.cols, row = i * n, D = m.data;
+  let best = 0;
+  for (let j = 1; j < n; j++) if (D[row + j] > D[row + best]) best = j;
+  return best;
+}
 
 /** The predicted class of every row and the probability given to it. */
 export function predictions(
@@ -156,4 +181,34 @@ export function outcomesFor(
     else result.trueNegatives.push(i);
   }
   return result;
+}
+
+/**
+ * The examples the classifier got wrong, most confident mistake first.
+ *
+ * @returns their indices
+ */
+export function mistakes(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  confidence: ArrayLike<number>,
+): number[] {
+  return Array.from({ length: labels.length }, (_, i) => i)
+    .filter((i) => predicted[i] !== labels[i])
+    .sort((a, b) => confidence[b] - confidence[a]);
+}
+
+/**
+ * The examples the classifier got right, least confident first: the hard cases it still solved.
+ *
+ * @returns their indices
+ */
+export function leastSure(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  confidence: ArrayLike<number>,
+): number[] {
+  return Array.from({ length: labels.length }, (_, i) => i)
+    .filter((i) => predicted[i] === labels[i])
+    .sort((a, b) => confidence[a] - confidence[b]);
 }

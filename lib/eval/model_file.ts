@@ -1,6 +1,6 @@
 /**
  * Saving and loading a trained model: one JSON file holding the network's shape and activation,
- * how it was trained, its history, the data set's name and the parameters (little-endian Float32,
+ * the run settings it was trained with (data set included), its history and the parameters (little-endian Float32,
  * base64), sealed with the SHA-256 of everything else and written atomically.
  *
  * @module
@@ -8,19 +8,20 @@
 
 import { sha256Hex, writeFileAtomic } from "../data/files.ts";
 import { matrix } from "../nn/matrix.ts";
+import { ACTIVATIONS } from "../nn/activations.ts";
 import type { Network } from "../nn/mlp.ts";
-import type { EpochRecord } from "../nn/train.ts";
+import { type RunSettings, validateSettings } from "../run/settings.ts";
+import type { EpochRecord } from "../train/records.ts";
 
 /** The format's name and the version this library writes and reads. */
 export const MODEL_FORMAT = "mnist-mlp-model";
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /** A model as saved: the network and what is known about how it came to be. */
 export interface SavedModel {
   network: Network;
-  dataset: string;
-  /** The settings it was trained with (preset, epochs, batch size, learning rate, …). */
-  training: Record<string, unknown>;
+  /** The settings it was trained with: data set, network, training, engine. */
+  settings: RunSettings;
   history: EpochRecord[];
   createdAt?: string;
 }
@@ -47,14 +48,13 @@ export async function serializeModel(model: SavedModel): Promise<string> {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     createdAt: model.createdAt ?? new Date().toISOString(),
-    dataset: model.dataset,
     network: {
       sizes: network.sizes,
       hidden: network.hidden,
       init: network.init,
       seed: network.seed,
     },
-    training: model.training,
+    settings: model.settings,
     history: model.history,
     parameters: {
       weights: network.weights.map((w) => toBase64(w.data)),
@@ -70,7 +70,10 @@ export async function serializeModel(model: SavedModel): Promise<string> {
  *
  * @example
  * ```ts
- * await saveModel("data/models/latest.json", { network, dataset: "mnist", training: {}, history });
+ * import { createNetwork, resolveSettings, saveModel } from "../mod.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * const settings = resolveSettings("assignment");
+ * await saveModel(path, { network: createNetwork(), settings, history: [] });
  * ```
  */
 export async function saveModel(path: string, model: SavedModel): Promise<string> {
@@ -99,7 +102,9 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   }
   if (parsed.version !== MODEL_VERSION) {
     fail(
-      `expected format version ${MODEL_VERSION}, found version ${JSON.stringify(parsed.version)}`,
+      `expected format version ${MODEL_VERSION}, found version ${
+        JSON.stringify(parsed.version)
+      }; models from older versions of this project must be trained again`,
     );
   }
   const { sha256, ...body } = parsed;
@@ -108,6 +113,33 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
 
   const meta = body.network as Pick<Network, "sizes" | "hidden" | "init" | "seed">;
   const parameters = body.parameters as { weights: string[]; biases: string[] };
+  if (
+    !Array.isArray(meta?.sizes) || meta.sizes.length < 2 ||
+    !meta.sizes.every((n) => Number.isInteger(n) && n > 0)
+  ) {
+    fail(
+      `expected network.sizes to list 2 or more positive integers, found ${
+        JSON.stringify(meta?.sizes)
+      }`,
+    );
+  }
+  if (!ACTIVATIONS.includes(meta.hidden)) {
+    fail(
+      `expected network.hidden to be one of ${ACTIVATIONS.join(", ")}, found ${
+        JSON.stringify(meta.hidden)
+      }`,
+    );
+  }
+  if (!Array.isArray(parameters?.weights) || !Array.isArray(parameters?.biases)) {
+    fail("expected parameters.weights and parameters.biases to be lists");
+  }
+  if (!Array.isArray(body.history)) fail("expected history to be a list");
+  let settings: RunSettings;
+  try {
+    settings = validateSettings(body.settings, "settings");
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   const layers = meta.sizes.length - 1;
   if (parameters.weights.length !== layers || parameters.biases.length !== layers) {
     fail(
@@ -126,6 +158,9 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
         } values, found ${values.length}`,
       );
     }
+    if (!values.every(Number.isFinite)) {
+      fail(`weights of layer ${l + 1} hold NaN or infinite values`);
+    }
     return matrix(rows, cols, values);
   });
   const biases = parameters.biases.map((text, l) => {
@@ -135,12 +170,14 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
         `biases of layer ${l + 1} should have ${meta.sizes[l + 1]} values, found ${values.length}`,
       );
     }
+    if (!values.every(Number.isFinite)) {
+      fail(`biases of layer ${l + 1} hold NaN or infinite values`);
+    }
     return values;
   });
   return {
     network: { ...meta, weights, biases },
-    dataset: body.dataset as string,
-    training: body.training as Record<string, unknown>,
+    settings,
     history: body.history as EpochRecord[],
     createdAt: body.createdAt as string,
   };

@@ -7,7 +7,8 @@
 
 import { crossEntropy } from "./loss.ts";
 import type { Matrix } from "./matrix.ts";
-import { backprop, cloneNetwork, feedForward, type Network } from "./mlp.ts";
+import { backprop, feedForward } from "./backprop.ts";
+import { cloneNetwork, type Network } from "./mlp.ts";
 
 /**
  * Below this size, gradients are compared by absolute error: Float32 round-off in the loss, divided

@@ -24,29 +24,3 @@ export function crossEntropy(probabilities: Matrix, labels: ArrayLike<number>): 
   }
   return sum / probabilities.rows;
 }
-
-/** The share of rows whose largest probability is at the label. */
-export function accuracy(probabilities: Matrix, labels: ArrayLike<number>): number {
-  return probabilities.rows === 0 ? 0 : countCorrect(probabilities, labels) / probabilities.rows;
-}
-
-/** How many of the first `rows` rows have their largest entry at the label. */
-export function countCorrect(
-  probabilities: Matrix,
-  labels: ArrayLike<number>,
-  rows = probabilities.rows,
-): number {
-  let correct = 0;
-  for (let i = 0; i < rows; i++) {
-    if (argmaxRow(probabilities, i) === labels[i]) correct++;
-  }
-  return correct;
-}
-
-/** The column of row i's largest entry (the first, on ties). */
-export function argmaxRow(m: Matrix, i: number): number {
-  const n = m.cols, row = i * n, D = m.data;
-  let best = 0;
-  for (let j = 1; j < n; j++) if (D[row + j] > D[row + best]) best = j;
-  return best;
-}

@@ -27,7 +27,7 @@ export class Text {
  * text("training images (60000, 28, 28)", "test images (10000, 28, 28)");
  * ```
  */
-export function text(...lines: (string | number)[]): Text {
+export function text(...lines: (string | number | Text)[]): Text {
   return new Text(lines.join("\n"));
 }
 

@@ -9,7 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { combine, type Figure, plot } from "./figure.ts";
 import type { RocPoint } from "../eval/metrics.ts";
 import { thinCurve } from "../eval/metrics.ts";
-import type { EpochRecord } from "../nn/train.ts";
+import type { EpochRecord } from "../train/records.ts";
 
 const TRAIN = "#4269d0", VALIDATION = "#ff725c";
 

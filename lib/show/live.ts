@@ -7,27 +7,10 @@
  */
 
 import type { Figure } from "./figure.ts";
-import type { Progress } from "../nn/train.ts";
+import type { Progress } from "../train/records.ts";
+import { broadcaster } from "./kernel.ts";
 
 type Bundle = Record<string, string>;
-
-type Broadcast = (type: string, content: Record<string, unknown>) => Promise<void>;
-
-/**
- * True inside Deno's Jupyter kernel. Outside it, `Deno.jupyter` exists but throws when read, so
- * `"jupyter" in Deno` cannot tell.
- */
-export function inJupyterKernel(): boolean {
-  return broadcaster() !== undefined;
-}
-
-function broadcaster(): Broadcast | undefined {
-  try {
-    return (Deno as unknown as { jupyter?: { broadcast?: Broadcast } }).jupyter?.broadcast;
-  } catch {
-    return undefined;
-  }
-}
 
 function bundleOf(content: Figure | Bundle | string): Bundle {
   if (typeof content === "string") return { "text/plain": content };

@@ -6,12 +6,15 @@
  */
 
 import pl from "nodejs-polars";
+import type { Evaluation, SetReport } from "../eval/evaluate.ts";
+import { type RunSettings, SETTINGS } from "../run/settings.ts";
 import type { FileRecord } from "../data/datasets.ts";
 import type { LayerCheck } from "../nn/gradient_check.ts";
 import type { ClassScores } from "../eval/metrics.ts";
-import type { EpochRecord } from "../nn/train.ts";
+import type { EpochRecord } from "../train/records.ts";
 import type { Matrix } from "../nn/matrix.ts";
-import { initDescription, type Network } from "../nn/mlp.ts";
+import { initDistribution } from "../nn/init.ts";
+import type { Network } from "../nn/mlp.ts";
 
 /**
  * A DataFrame from rows of plain values (one object per row, the same keys in each). Fractional
@@ -50,7 +53,7 @@ export function oneHotTable(labels: ArrayLike<number>, encoded: Matrix, rows = 5
 /** One row per layer: shape, parameter count, and how the weights were drawn. */
 export function parameterTable(network: Network): pl.DataFrame {
   return table(network.weights.map((w, l) => {
-    const spec = initDescription(network.init, w.rows, w.cols);
+    const spec = initDistribution(network.init, w.rows, w.cols);
     const range = spec.distribution === "uniform"
       ? `U(${spec.low!.toPrecision(3)}, ${spec.high!.toPrecision(3)})`
       : `N(0, ${spec.std!.toPrecision(3)}²)`;
@@ -111,6 +114,38 @@ export function classScoresTable(
       support: total,
     },
   ]);
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/**
+ * Every setting of a run: its value, its group and what it means.
+ *
+ * @returns a table of one row per setting
+ */
+export function settingsTable(settings: RunSettings): pl.DataFrame {
+  return table(
+    Object.entries(SETTINGS).map(([key, field]) => ({
+      setting: key,
+      value: JSON.stringify(settings[key as keyof RunSettings]),
+      group: field.group,
+      "what it is": field.help,
+    })),
+  );
+}
+
+/**
+ * Accuracy and loss of an evaluation's training and test sets.
+ *
+ * @returns a table of two rows
+ */
+export function evaluationTable(evaluation: Evaluation): pl.DataFrame {
+  return table([["training", evaluation.train], ["test", evaluation.test]].map(([set, r]) => ({
+    set: set as string,
+    images: (r as SetReport).examples,
+    accuracy: percent((r as SetReport).accuracy),
+    loss: (r as SetReport).loss,
+  })));
 }
 
 /** The training history, one row per epoch. */

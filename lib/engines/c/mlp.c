@@ -13,7 +13,7 @@
 //   thread count, so the results are bit-identical on 1 thread or 4.
 //
 // Build: deno task build-wasm (clang 16: --target=wasm32 -msimd128 -mrelaxed-simd -O3); embedded in
-// lib/fast/mlp_wasm.ts.
+// lib/engines/c/mlp_wasm.ts.
 
 #include <wasm_simd128.h>
 
@@ -463,11 +463,15 @@ void stop_workers(Net* net) {
   __builtin_wasm_memory_atomic_notify(&net->go, MAX_THREADS);
 }
 
-// Where the fields the TypeScript side writes live, so it never hard-codes the layout.
+// Where each field of Net lies, so that lib/engines/wasm_layout.ts fills it in by name
+// (offset_layers(), offset_sizes(), …) instead of by hard-coded position.
+#define OFFSET(field) \
+  __attribute__((export_name("offset_" #field))) int offset_##field(void) { return __builtin_offsetof(Net, field); }
+OFFSET(layers) OFFSET(hidden) OFFSET(capacity) OFFSET(sizes) OFFSET(weights) OFFSET(biases)
+OFFSET(velocityW) OFFSET(velocityB) OFFSET(activations) OFFSET(deltas) OFFSET(rowCount)
+OFFSET(rowIndex) OFFSET(colStart) OFFSET(colRow) OFFSET(colValue) OFFSET(threads)
+OFFSET(learningRate) OFFSET(indices) OFFSET(labels) OFFSET(go) OFFSET(transposed) OFFSET(zeros)
+OFFSET(rowValue) OFFSET(rowIndexOf) OFFSET(rowValueOf) OFFSET(dataStart) OFFSET(dataIndex)
+OFFSET(dataValue)
+// How many bytes the header takes, so that the TypeScript side allocates exactly that.
 __attribute__((export_name("net_size"))) int net_size(void) { return sizeof(Net); }
-__attribute__((export_name("offset_threads"))) int offset_threads(void) { return __builtin_offsetof(Net, threads); }
-__attribute__((export_name("offset_learning_rate"))) int offset_learning_rate(void) { return __builtin_offsetof(Net, learningRate); }
-__attribute__((export_name("offset_indices"))) int offset_indices(void) { return __builtin_offsetof(Net, indices); }
-__attribute__((export_name("offset_go"))) int offset_go(void) { return __builtin_offsetof(Net, go); }
-__attribute__((export_name("offset_transposed"))) int offset_transposed(void) { return __builtin_offsetof(Net, transposed); }
-__attribute__((export_name("offset_row_index_of"))) int offset_row_index_of(void) { return __builtin_offsetof(Net, rowIndexOf); }

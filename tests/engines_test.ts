@@ -1,11 +1,11 @@
 import { assert, assertEquals } from "./assert.ts";
-import { FastMlp } from "../lib/engines/wasm.ts";
-import { backprop, cloneNetwork, createNetwork, type Network } from "../lib/nn/mlp.ts";
-import { type Matrix, matrix, takeRows } from "../lib/nn/matrix.ts";
-import { Random } from "../lib/nn/random.ts";
-import { predictProbabilities, train } from "../lib/nn/train.ts";
-import { loadDataset } from "../lib/data/datasets.ts";
-import { normalizeImages, takeExamples } from "../lib/data/preprocess.ts";
+import { FastMlp } from "../lib/engines/wasm_mlp.ts";
+import { backprop, cloneNetwork, createNetwork, type Network } from "../lib/mod.ts";
+import { type Matrix, matrix, takeRows } from "../lib/mod.ts";
+import { Random } from "../lib/mod.ts";
+import { predictProbabilities, train } from "../lib/mod.ts";
+import { loadDataset } from "../lib/mod.ts";
+import { normalizeImages, takeExamples } from "../lib/mod.ts";
 import { CLANG, compile, moduleText } from "../tools/build_wasm.ts";
 import { commandSucceeds } from "../tools/commands.ts";
 
@@ -125,8 +125,8 @@ Deno.test("one training epoch gives the same weights on the fast and the referen
   for (const [name, settings] of Object.entries(runs)) {
     await t.step(name, async () => {
       const fast = createNetwork(), reference = createNetwork();
-      const a = await train(fast, subset, { ...settings, kernels: "fast" });
-      const b = await train(reference, subset, { ...settings, kernels: "reference" });
+      const a = await train(fast, subset, { ...settings, engine: "wasm" });
+      const b = await train(reference, subset, { ...settings, engine: "reference" });
       fast.weights.forEach((w, l) => {
         const d = maxDifference(w.data, reference.weights[l].data);
         assert(d < 1e-4, `layer ${l + 1} weights differ by ${d} after an epoch`);

@@ -1,0 +1,57 @@
+/**
+ * What an engine is: who does the arithmetic of training and classifying. Every engine runs the
+ * same mathematics; the fast ones are tested against the reference. An engine may fuse the
+ * forward pass, the backward pass and the update for speed: the training loop only asks it for a
+ * session that takes one step at a time.
+ *
+ * @module
+ */
+
+import type { Matrix } from "../nn/matrix.ts";
+import type { Network } from "../nn/mlp.ts";
+import type { OptimizerSettings } from "../nn/optimizers.ts";
+
+/** The engines by name: `reference` is the TypeScript students read; `wasm` is C in WebAssembly. */
+export const ENGINE_NAMES = ["wasm", "reference"] as const;
+
+/** One of {@linkcode ENGINE_NAMES}. */
+export type EngineName = typeof ENGINE_NAMES[number];
+
+/** What a training session is opened with. */
+export interface SessionRequest {
+  /** Where training starts (copied: the session trains a working copy). */
+  network: Network;
+  /** The training images, one per row; a step names its rows by index. */
+  images: Matrix;
+  /** The most rows in a batch. */
+  batchSize: number;
+  optimizer: OptimizerSettings;
+  /** Threads, where the engine has them. */
+  threads?: number;
+}
+
+/**
+ * Training in progress on a working copy of a network. The caller's network is not touched until
+ * `store`, so a run that stops mid-epoch can keep its last completed epoch.
+ */
+export interface TrainingSession {
+  /** One step on the training rows `indices`; returns the batch's softmax output before the step. */
+  step(indices: Uint32Array, labels: Uint8Array, learningRate: number): Matrix;
+  /** Copies the working parameters into `network`. */
+  store(network: Network): void;
+  /** The softmax outputs for `images` with the working parameters. */
+  predict(images: Matrix): Matrix;
+  /** Releases threads; the session cannot be used afterwards. */
+  close(): void;
+}
+
+/** An engine. */
+export interface Engine {
+  readonly name: EngineName;
+  /** What runs, in words: "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads". */
+  describe(threads?: number): string;
+  /** Opens a training session. */
+  train(request: SessionRequest): Promise<TrainingSession>;
+  /** The softmax outputs of `network` for every row of `images`. */
+  classify(network: Network, images: Matrix, threads?: number): Promise<Matrix>;
+}

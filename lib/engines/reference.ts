@@ -1,0 +1,48 @@
+/**
+ * The reference engine: the readable TypeScript of `lib/nn/`, one step at a time. The model runs
+ * the batch forward and backward, then the optimizer updates its parameters, exactly as
+ * notebooks 03–06 teach it.
+ *
+ * @module
+ */
+
+import { predictProbabilities } from "../nn/backprop.ts";
+import { matrix, takeRows } from "../nn/matrix.ts";
+import { cloneNetwork } from "../nn/mlp.ts";
+import { mlpModel } from "../nn/model.ts";
+import { createOptimizer } from "../nn/optimizers.ts";
+import type { Engine } from "./engine.ts";
+
+/** The reference engine. */
+export const referenceEngine: Engine = {
+  name: "reference",
+  describe: () => "reference TypeScript (lib/nn/) on 1 thread",
+  train({ network, images, batchSize, optimizer: settings }) {
+    const working = cloneNetwork(network);
+    const model = mlpModel(working, batchSize);
+    const optimizer = createOptimizer(settings);
+    const batch = matrix(batchSize, images.cols);
+    return Promise.resolve({
+      step(indices, labels, learningRate) {
+        const rows = indices.length;
+        // A batch of every row in order is full-batch descent's: use the images as they are.
+        const x = rows === images.rows && indices[rows - 1] === rows - 1 ? images : takeRows(
+          images,
+          indices,
+          matrix(rows, images.cols, batch.data.subarray(0, rows * images.cols)),
+        );
+        const output = model.forward(x);
+        model.backward(labels);
+        optimizer.step(model.parameters(), learningRate);
+        return output;
+      },
+      store(target) {
+        working.weights.forEach((w, l) => target.weights[l].data.set(w.data));
+        working.biases.forEach((b, l) => target.biases[l].set(b));
+      },
+      predict: (images) => predictProbabilities(working, images),
+      close() {},
+    });
+  },
+  classify: (network, images) => Promise.resolve(predictProbabilities(network, images)),
+};

@@ -1,0 +1,34 @@
+/**
+ * The engines by name, and the one to use when none is named.
+ *
+ * @module
+ */
+
+import { type Engine, ENGINE_NAMES, type EngineName } from "./engine.ts";
+import { referenceEngine } from "./reference.ts";
+import { wasmEngine } from "./wasm.ts";
+
+/** Every engine, by name. */
+export const ENGINES: Record<EngineName, Engine> = { wasm: wasmEngine, reference: referenceEngine };
+
+/** The engine used when none is named. */
+export const DEFAULT_ENGINE: EngineName = "wasm";
+
+/**
+ * The engine called `name`.
+ *
+ * @returns the engine, or throws a RangeError that lists the known names
+ * @example
+ * ```ts
+ * import { engineNamed } from "./registry.ts";
+ * engineNamed("reference").describe(); // "reference TypeScript (lib/nn/) on 1 thread"
+ * ```
+ */
+export function engineNamed(name: string = DEFAULT_ENGINE): Engine {
+  if (!(ENGINE_NAMES as readonly string[]).includes(name)) {
+    throw new RangeError(
+      `Unknown engine ${JSON.stringify(name)}: expected one of ${ENGINE_NAMES.join(", ")}`,
+    );
+  }
+  return ENGINES[name as EngineName];
+}

@@ -1,0 +1,193 @@
+/**
+ * One type describes a run — its data, network, training and engine — and one function checks
+ * it. Presets are named settings; notebook 06's parameters cell, the flags of `deno task train`
+ * (each the field's name in kebab-case) and the model files all use these names.
+ *
+ * @module
+ */
+
+import { DATASET_NAMES, type DatasetName } from "../data/dataset_specs.ts";
+import { ENGINE_NAMES, type EngineName } from "../engines/engine.ts";
+import { MAX_THREADS } from "../engines/wasm_layout.ts";
+import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
+import { type InitName, INITS } from "../nn/init.ts";
+import { type OptimizerName, OPTIMIZERS } from "../nn/optimizers.ts";
+import { type ScheduleName, SCHEDULES } from "../nn/schedules.ts";
+import { type Field, integer, listOf, name, oneOf, orWord, real } from "./fields.ts";
+
+/** Everything that defines a run. */
+export interface RunSettings {
+  /** The preset these settings started from. */
+  preset: string;
+  // The data
+  dataset: DatasetName;
+  balancedPerClass: number | "all";
+  limitTrainingRows: number | "all";
+  // The network
+  hiddenSizes: number[];
+  activation: ActivationName;
+  init: InitName;
+  seed: number;
+  // The training
+  epochs: number;
+  batchSize: number | "full";
+  optimizer: OptimizerName;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: ScheduleName;
+  stepEvery: number;
+  stepFactor: number;
+  // The engine
+  engine: EngineName;
+  threads: number | "auto";
+}
+
+/** A setting: its group, its help text and the values it takes. */
+export interface Setting extends Field {
+  group: "run" | "data" | "network" | "training" | "engine";
+  help: string;
+}
+
+const setting = (group: Setting["group"], help: string, field: Field): Setting => ({
+  group,
+  help,
+  ...field,
+});
+
+/** Every setting, in the order tables and `--help` show them. */
+export const SETTINGS: Record<keyof RunSettings, Setting> = {
+  preset: setting("run", "the preset the other settings start from", name),
+  dataset: setting("data", "the data set", oneOf(DATASET_NAMES)),
+  balancedPerClass: setting(
+    "data",
+    "train on this many images of each class, drawn at random (seeded)",
+    orWord(integer(1), "all", "every image"),
+  ),
+  limitTrainingRows: setting(
+    "data",
+    "train on the first this-many training images only, for a quick try",
+    orWord(integer(1), "all", "every image"),
+  ),
+  hiddenSizes: setting(
+    "network",
+    "the hidden layers' sizes, input to output (comma-separated on the command line)",
+    listOf(integer(1), "positive integers"),
+  ),
+  activation: setting("network", "the hidden layers' activation", oneOf(ACTIVATIONS)),
+  init: setting("network", "how the first weights are drawn", oneOf(INITS)),
+  seed: setting(
+    "network",
+    "seed of the weights, the subsets and the shuffles",
+    integer(0, 2 ** 32 - 1),
+  ),
+  epochs: setting("training", "passes over the training set", integer(1)),
+  batchSize: setting(
+    "training",
+    "rows per mini-batch",
+    orWord(integer(1), "full", "full-batch gradient descent"),
+  ),
+  optimizer: setting("training", "the update rule", oneOf(OPTIMIZERS)),
+  learningRate: setting(
+    "training",
+    "the step size η",
+    real({ greaterThan: 0 }, "a positive number"),
+  ),
+  momentum: setting(
+    "training",
+    "μ of the momentum optimizer",
+    real({ min: 0, lessThan: 1 }, "a number from 0 up to 1"),
+  ),
+  weightDecay: setting(
+    "training",
+    "λ of L2 weight decay (0 for none)",
+    real({ min: 0 }, "a number of 0 or more"),
+  ),
+  schedule: setting("training", "how the learning rate changes over the epochs", oneOf(SCHEDULES)),
+  stepEvery: setting("training", 'epochs between the drops of the "step" schedule', integer(1)),
+  stepFactor: setting(
+    "training",
+    'what each drop of the "step" schedule multiplies the rate by',
+    real({ greaterThan: 0, lessThan: 1 }, "a number between 0 and 1"),
+  ),
+  engine: setting("engine", "who does the arithmetic", oneOf(ENGINE_NAMES)),
+  threads: setting(
+    "engine",
+    "threads of the WebAssembly engine; results do not depend on it",
+    orWord(integer(1, MAX_THREADS), "auto", "every core"),
+  ),
+};
+
+/** A run's settings with some changed; `null` or `undefined` keeps the value it changes. */
+export type RunOverrides = { [K in keyof RunSettings]?: RunSettings[K] | null };
+
+/**
+ * Checks that `value` is a complete, valid {@linkcode RunSettings}.
+ *
+ * @param value the settings to check
+ * @param source what they came from, for the error ("settings", "model 'x.json'")
+ * @returns the settings, typed
+ * @throws RangeError naming the first bad field, what was expected and what was found
+ */
+export function validateSettings(value: unknown, source = "settings"): RunSettings {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RangeError(`Invalid ${source}: expected an object of settings, found ${value}`);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!Object.hasOwn(SETTINGS, key)) throw unknownSetting(key, source);
+  }
+  for (const [key, field] of Object.entries(SETTINGS)) {
+    if (!field.accepts(record[key])) {
+      throw new RangeError(
+        `Invalid ${source}: expected ${key} to be ${field.expected}, found ${
+          record[key] === undefined ? "nothing" : JSON.stringify(record[key])
+        }`,
+      );
+    }
+  }
+  return record as unknown as RunSettings;
+}
+
+/** The error for a setting that does not exist. */
+export function unknownSetting(key: string, source = "settings"): RangeError {
+  return new RangeError(
+    `Invalid ${source}: unknown setting ${JSON.stringify(key)}; expected one of ${
+      Object.keys(SETTINGS).join(", ")
+    }`,
+  );
+}
+
+/**
+ * Settings with overrides applied and checked.
+ *
+ * @returns new, valid settings
+ * @example
+ * ```ts
+ * import { applyOverrides } from "./settings.ts";
+ * import { preset } from "./presets.ts";
+ * applyOverrides(preset("assignment"), { epochs: 5, seed: null }).epochs; // 5
+ * ```
+ */
+export function applyOverrides(settings: RunSettings, overrides: RunOverrides): RunSettings {
+  const result: Record<string, unknown> = { ...settings };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(SETTINGS, key)) throw unknownSetting(key);
+    if (value !== null && value !== undefined) result[key] = value;
+  }
+  return validateSettings(result);
+}
+
+/**
+ * A flag's name for a setting: its name in kebab-case.
+ *
+ * @returns "--learning-rate" for "learningRate"
+ */
+export function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The network's layer sizes for a data set's inputs and classes: [784, ...hiddenSizes, 10]. */
+export function layerSizes(settings: RunSettings, inputs = 784, classes = 10): number[] {
+  return [inputs, ...settings.hiddenSizes, classes];
+}

@@ -1,0 +1,208 @@
+/**
+ * Step 6, the training loop: each epoch reshuffles the training rows (seeded), walks through them
+ * in mini-batches and asks an engine to take one step per batch; then it reports the epoch
+ * through `onEpoch`. Full-batch gradient descent is the same loop with one batch per epoch.
+ *
+ * The loop knows nothing of Jupyter, files or figures. The caller's network changes only at the
+ * end of each completed epoch, so a run that is aborted or diverges keeps its last completed
+ * epoch.
+ *
+ * @module
+ */
+
+import { engineNamed } from "../engines/registry.ts";
+import { countCorrect } from "../eval/metrics.ts";
+import { crossEntropy } from "../nn/loss.ts";
+import type { Network } from "../nn/mlp.ts";
+import { DEFAULT_SEED, Random } from "../nn/random.ts";
+import { learningRateAt } from "../nn/schedules.ts";
+import type { Examples } from "../data/preprocess.ts";
+import { type RunSettings, SETTINGS } from "../run/settings.ts";
+import { checkTrainingData, type EpochRecord, type Progress } from "./records.ts";
+
+/** The settings the loop uses. */
+export type TrainingSettings = Pick<
+  RunSettings,
+  | "epochs"
+  | "batchSize"
+  | "optimizer"
+  | "learningRate"
+  | "momentum"
+  | "weightDecay"
+  | "schedule"
+  | "stepEvery"
+  | "stepFactor"
+  | "seed"
+  | "engine"
+  | "threads"
+>;
+
+/** What `train` takes: any training setting (the assignment preset's by default) and callbacks. */
+export interface TrainOptions extends Partial<TrainingSettings> {
+  /** Examples evaluated after every epoch (a validation or the test set). */
+  validation?: Examples;
+  /** Stops the run between batches; the network keeps its last completed epoch. */
+  signal?: AbortSignal;
+  /** Called after every epoch with its record and the network as it now is. */
+  onEpoch?: (record: EpochRecord, network: Network) => void | Promise<void>;
+  /** Called every `progressEvery` batches (by default every 100 ms), for progress bars. */
+  onProgress?: (progress: Progress) => void | Promise<void>;
+  /** Batches between `onProgress` calls and yields to the event loop. */
+  progressEvery?: number;
+}
+
+/** What `train` returns. */
+export interface TrainResult {
+  network: Network;
+  history: EpochRecord[];
+  /** True when the signal stopped the run before its last epoch. */
+  stopped: boolean;
+}
+
+/**
+ * What `train` does where an option is missing: plain gradient descent with η = 0.1 on batches of
+ * 128 for 100 epochs (the assignment's), on the WebAssembly engine. Giving a `momentum` without
+ * an `optimizer` means the momentum optimizer.
+ */
+export const TRAINING_DEFAULTS: TrainingSettings = {
+  epochs: 100,
+  batchSize: 128,
+  optimizer: "sgd",
+  learningRate: 0.1,
+  momentum: 0,
+  weightDecay: 0,
+  schedule: "constant",
+  stepEvery: 30,
+  stepFactor: 0.1,
+  seed: DEFAULT_SEED,
+  engine: "wasm",
+  threads: "auto",
+};
+
+/** The options with defaults where they are missing, each checked by name. */
+function settingsOf(options: TrainOptions): TrainingSettings {
+  const settings: Record<string, unknown> = {
+    ...TRAINING_DEFAULTS,
+    optimizer: options.momentum ? "momentum" : "sgd",
+  };
+  for (const key of Object.keys(TRAINING_DEFAULTS) as (keyof TrainingSettings)[]) {
+    const value = options[key] ?? settings[key];
+    if (!SETTINGS[key].accepts(value)) {
+      throw new RangeError(
+        `Cannot train: expected ${key} to be ${SETTINGS[key].expected}, found ${
+          JSON.stringify(value)
+        }`,
+      );
+    }
+    settings[key] = value;
+  }
+  return settings as unknown as TrainingSettings;
+}
+
+/**
+ * Trains `network` by mini-batch gradient descent and returns its per-epoch history.
+ *
+ * @param network updated at the end of each completed epoch
+ * @param data the training rows and labels
+ * @param options see {@linkcode TrainOptions}
+ * @returns the network, the history, and whether the run was stopped early
+ * @example
+ * ```ts
+ * import { createNetwork, fromRows, train } from "../mod.ts";
+ * const network = createNetwork({ sizes: [2, 4, 2] });
+ * const data = { images: fromRows([[0, 1], [1, 0]]), labels: new Uint8Array([0, 1]) };
+ * const { history } = await train(network, data, { epochs: 3, batchSize: 2, engine: "reference" });
+ * history.length; // 3
+ * ```
+ */
+export async function train(
+  network: Network,
+  data: Examples,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  const settings = settingsOf(options);
+  checkTrainingData(network, data, options.validation);
+  const rows = data.images.rows;
+  const batchSize = settings.batchSize === "full" ? rows : Math.min(settings.batchSize, rows);
+  const batches = Math.ceil(rows / batchSize);
+  const rng = new Random(settings.seed);
+  const session = await engineNamed(settings.engine).train({
+    network,
+    images: data.images,
+    batchSize,
+    optimizer: settings,
+    threads: settings.threads === "auto" ? undefined : settings.threads,
+  });
+  const batchLabels = new Uint8Array(batchSize);
+  const everyRow = Uint32Array.from({ length: rows }, (_, i) => i);
+  const history: EpochRecord[] = [];
+  let lastReport = performance.now();
+  try {
+    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      const started = performance.now();
+      const learningRate = learningRateAt(settings, epoch);
+      // Full-batch descent keeps the rows in place; mini-batches reshuffle every epoch.
+      const order = batches === 1 ? everyRow : rng.permutation(rows);
+      let lossSum = 0, correct = 0;
+      for (let b = 0; b < batches; b++) {
+        if (options.signal?.aborted) return { network, history, stopped: true };
+        const start = b * batchSize, size = Math.min(batchSize, rows - start);
+        const indices = order.subarray(start, start + size);
+        for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
+        const labels = batchLabels.subarray(0, size);
+        const output = session.step(indices, labels, learningRate);
+        const loss = crossEntropy(output, labels);
+        // A NaN anywhere in a row's logits spreads through its softmax to the label's probability.
+        if (!Number.isFinite(loss)) {
+          throw new RangeError(
+            `Training diverged at epoch ${epoch}, batch ${
+              b + 1
+            } of ${batches}: the loss is ${loss}. ` +
+              `Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
+                epoch - 1
+              }.`,
+          );
+        }
+        lossSum += loss * size;
+        correct += countCorrect(output, labels);
+        const now = performance.now();
+        const due = options.progressEvery
+          ? (b + 1) % options.progressEvery === 0
+          : now - lastReport >= 100;
+        if (due || b + 1 === batches) {
+          lastReport = now;
+          const seen = Math.min(rows, (b + 1) * batchSize);
+          await options.onProgress?.({
+            epoch,
+            epochs: settings.epochs,
+            batch: b + 1,
+            batches,
+            loss: lossSum / seen,
+          });
+          // Let timers, abort signals and the kernel's messages through.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }
+      session.store(network);
+      const record: EpochRecord = {
+        epoch,
+        loss: lossSum / rows,
+        trainAccuracy: correct / rows,
+        learningRate,
+        seconds: 0,
+      };
+      if (options.validation) {
+        const probabilities = session.predict(options.validation.images);
+        record.validationLoss = crossEntropy(probabilities, options.validation.labels);
+        record.validationAccuracy = countCorrect(probabilities, options.validation.labels) /
+          probabilities.rows;
+      }
+      record.seconds = (performance.now() - started) / 1000;
+      history.push(record);
+      await options.onEpoch?.(record, network);
+    }
+    return { network, history, stopped: false };
+  } finally {
+    session.close();
+  }
+}
