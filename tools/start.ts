@@ -1,6 +1,7 @@
 /**
- * `deno task start`: registers the Deno kernel with Jupyter if it is not registered, then opens
- * JupyterLab on notebooks/ — or the classic Notebook when JupyterLab is not installed.
+ * `deno task start`: registers the Deno kernel with Jupyter if it is not registered, then starts
+ * JupyterLab — or the classic Notebook when JupyterLab is not installed — rooted at the project,
+ * opened on notebooks/, so that data/ (saved figures, models) and the README are one click away.
  */
 import { exists } from "../lib/data/files.ts";
 import { INSTALL_JUPYTER } from "./notebooks.ts";
@@ -33,13 +34,17 @@ if (!(await kernelRegistered())) {
   if (!success) Deno.exit(1);
 }
 const app = (await commandSucceeds("jupyter", ["lab", "--version"])) ? "lab" : "notebook";
-const args = [app, ...Deno.args];
+// The server's root is the project; the page it opens is the notebooks folder.
+const args = app === "lab"
+  ? [app, `--ServerApp.root_dir=${root}`, "--LabApp.default_url=/lab/tree/notebooks"]
+  : [app, `--NotebookApp.notebook_dir=${root}`, "--NotebookApp.default_url=/tree/notebooks"];
+args.push(...Deno.args);
 // Jupyter refuses to run as root unless told; in a container that is often the only user.
 if (Deno.uid() === 0 && !args.includes("--allow-root")) {
   console.log("Running as root: passing --allow-root to Jupyter.");
   args.push("--allow-root");
 }
 console.log(`Opening Jupyter ${app === "lab" ? "Lab" : "Notebook"} on notebooks/ …`);
-const { code } = await new Deno.Command("jupyter", { args, cwd: `${root}/notebooks` }).spawn()
+const { code } = await new Deno.Command("jupyter", { args, cwd: root }).spawn()
   .status;
 Deno.exit(code);

@@ -83,7 +83,8 @@ export function forwardLayers(network: Network, x: Matrix, workspace?: Workspace
  *
  * @example
  * ```ts
- * const probabilities = feedForward(createNetwork(), images); // each row sums to 1
+ * import { createNetwork, feedForward, matrix } from "../mod.ts";
+ * const probabilities = feedForward(createNetwork(), matrix(2, 784)); // 2×10, each row sums to 1
  * ```
  */
 export function feedForward(network: Network, x: Matrix, workspace?: Workspace): Matrix {

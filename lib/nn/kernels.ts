@@ -24,6 +24,7 @@ function expectShape(what: string, m: Matrix, rows: number, cols: number) {
  *
  * @example
  * ```ts
+ * import { fromRows, matmul, matrix } from "../mod.ts";
  * matmul(fromRows([[1, 2]]), fromRows([[3], [4]]), matrix(1, 1)); // [[11]]
  * ```
  */

@@ -41,7 +41,7 @@ export interface Model {
  * @returns the model
  * @example
  * ```ts
- * import { createNetwork } from "./backprop.ts";
+ * import { createNetwork } from "./mlp.ts";
  * import { mlpModel } from "./model.ts";
  * const model = mlpModel(createNetwork({ sizes: [4, 3, 2] }), 8);
  * model.parameters().map((p) => p.name); // ["W1", "b1", "W2", "b2"]
