@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects, assertThrows } from "./assert.ts";
-import { decodeIdx, encodeIdx, type IdxArray, readIdx, readIdxFile } from "../lib/mod.ts";
+import { decodeIdx, type IdxArray, readIdx, readIdxFile } from "../lib/mod.ts";
+import { encodeIdx } from "./idx_fixtures.ts";
 import { gzip } from "./gzip.ts";
 
 const samples: IdxArray[] = [

@@ -45,24 +45,63 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Decompresses gzip bytes; other bytes are returned as they are.
+ * Decompresses gzip bytes holding an IDX file; other bytes are returned as they are. The stream is
+ * inflated chunk by chunk: the IDX header is checked as soon as its bytes arrive, and inflation
+ * stops with an error as soon as the output would pass the size the header declares, so a small
+ * file that inflates to gigabytes never takes more memory than its header claims.
  *
  * @param bytes raw or gzipped bytes
  * @param source the file or address the bytes came from, for the error message
+ * @returns the decompressed bytes
  */
 export async function gunzipIfNeeded(bytes: Uint8Array, source = "input"): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new DecompressionStream("gzip")).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  let header: IdxHeader | undefined;
   try {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
-      .pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      chunks.push(next.value);
+      length += next.value.length;
+      if (!header) {
+        const start = chunks.length === 1 ? chunks[0] : concat(chunks, Math.min(length, 1024));
+        header = readHeader(start, source);
+      }
+      if (header && length > header.fileLength) {
+        fail(
+          source,
+          `${header.fileLength} bytes once inflated, as its header declares (dimensions ${
+            header.dims.join("×")
+          })`,
+          "more: the gzip stream inflates past it",
+        );
+      }
+    }
   } catch (error) {
+    await reader.cancel().catch(() => {});
+    if (error instanceof SyntaxError && error.message.startsWith("Cannot read IDX")) throw error;
     throw new SyntaxError(
       `Cannot decompress ${source}: expected a complete gzip stream, found damaged or truncated data (${
         (error as Error).message
       })`,
     );
   }
+  return concat(chunks, length);
+}
+
+/** The first `length` bytes of some chunks, as one array. */
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    if (at >= length) break;
+    const part = chunk.subarray(0, length - at);
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 function fail(source: string, expected: string, found: string): never {
@@ -82,44 +121,74 @@ function fail(source: string, expected: string, found: string): never {
  * ```
  */
 export function decodeIdx(bytes: Uint8Array, source = "input"): IdxArray {
-  if (bytes.length < 4) fail(source, "a 4-byte magic number", `${bytes.length} bytes`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
+  const header = readHeader(bytes, source);
+  if (!header) {
+    const needed = bytes.length < 4
+      ? "a 4-byte magic number"
+      : `a header of ${4 + 4 * bytes[3]} bytes for ${bytes[3]} dimensions`;
+    return fail(source, needed, `${bytes.length} bytes`);
+  }
+  const { type, dims, headerLength, count } = header;
+  // Compared with the bytes at hand before anything is allocated: a header that claims 2^31
+  // images fails here, not in the allocator.
+  const payload = bytes.length - headerLength;
+  if (payload !== count * IDX_SIZES[type]) {
+    fail(
+      source,
+      `${count * IDX_SIZES[type]} bytes of ${type} data for dimensions ${dims.join("×")}`,
+      `${payload} bytes`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { type, dims, data: readElements(view, headerLength, count, type) };
+}
+
+/** What an IDX header says: the element type, the dimensions, and the sizes they imply. */
+interface IdxHeader {
+  type: IdxTypeName;
+  dims: number[];
+  headerLength: number;
+  /** Elements the dimensions hold. */
+  count: number;
+  /** Bytes of the whole file the header describes. */
+  fileLength: number;
+}
+
+const IDX_SIZES = Object.fromEntries(
+  Object.values(IDX_TYPES).map((t) => [t.name, t.size]),
+) as Record<IdxTypeName, number>;
+
+/**
+ * Reads and checks the header at the start of `bytes`, or returns undefined when the bytes end
+ * before it does (more may be on the way).
+ */
+function readHeader(bytes: Uint8Array, source: string): IdxHeader | undefined {
+  if (bytes.length >= 2 && (bytes[0] !== 0 || bytes[1] !== 0)) {
     fail(
       source,
       "a magic number starting with two zero bytes",
       `${hex(bytes[0])} ${hex(bytes[1])}`,
     );
   }
-  const code = bytes[2] as keyof typeof IDX_TYPES;
-  const type = IDX_TYPES[code];
+  if (bytes.length < 4) return undefined;
+  const type = IDX_TYPES[bytes[2] as keyof typeof IDX_TYPES];
   if (!type) {
     fail(source, "a type code of 08, 09, 0b, 0c, 0d or 0e", `type code ${hex(bytes[2])}`);
   }
   const rank = bytes[3];
   if (rank === 0) fail(source, "at least one dimension", "0 dimensions");
   const headerLength = 4 + 4 * rank;
-  if (bytes.length < headerLength) {
-    fail(
-      source,
-      `a header of ${headerLength} bytes for ${rank} dimensions`,
-      `${bytes.length} bytes`,
-    );
-  }
+  if (bytes.length < headerLength) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dims: number[] = [];
-  for (let d = 0; d < rank; d++) dims.push(view.getUint32(4 + 4 * d, false));
-  // Compared with the bytes at hand before anything is allocated: a header that claims 2^31
-  // images fails here, not in the allocator.
+  const dims = Array.from({ length: rank }, (_, d) => view.getUint32(4 + 4 * d, false));
   const count = dims.reduce((product, size) => product * size, 1);
-  const payload = bytes.length - headerLength;
-  if (payload !== count * type.size) {
-    fail(
-      source,
-      `${count * type.size} bytes of ${type.name} data for dimensions ${dims.join("×")}`,
-      `${payload} bytes`,
-    );
-  }
-  return { type: type.name, dims, data: readElements(view, headerLength, count, type.name) };
+  return {
+    type: type.name,
+    dims,
+    headerLength,
+    count,
+    fileLength: headerLength + count * type.size,
+  };
 }
 
 function readElements(view: DataView, offset: number, count: number, type: IdxTypeName): IdxData {
@@ -153,56 +222,6 @@ function readElements(view: DataView, offset: number, count: number, type: IdxTy
       return out;
     }
   }
-}
-
-/**
- * Encodes an array as IDX bytes: the inverse of {@linkcode decodeIdx}, used to write fixtures.
- *
- * @param array the element type, dimensions and elements (their count must fit the dimensions)
- */
-export function encodeIdx(array: IdxArray): Uint8Array {
-  const entry = Object.entries(IDX_TYPES).find(([, t]) => t.name === array.type);
-  if (!entry) throw new TypeError(`Cannot encode IDX: unknown element type "${array.type}"`);
-  const [code, { size }] = entry;
-  const count = array.dims.reduce((product, d) => product * d, 1);
-  if (count !== array.data.length) {
-    throw new RangeError(
-      `Cannot encode IDX: dimensions ${
-        array.dims.join("×")
-      } hold ${count} elements, found ${array.data.length}`,
-    );
-  }
-  const headerLength = 4 + 4 * array.dims.length;
-  const bytes = new Uint8Array(headerLength + count * size);
-  const view = new DataView(bytes.buffer);
-  bytes[2] = Number(code);
-  bytes[3] = array.dims.length;
-  array.dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  for (let i = 0; i < count; i++) {
-    const at = headerLength + i * size;
-    const value = array.data[i];
-    switch (array.type) {
-      case "ubyte":
-        view.setUint8(at, value);
-        break;
-      case "byte":
-        view.setInt8(at, value);
-        break;
-      case "short":
-        view.setInt16(at, value, false);
-        break;
-      case "int":
-        view.setInt32(at, value, false);
-        break;
-      case "float":
-        view.setFloat32(at, value, false);
-        break;
-      case "double":
-        view.setFloat64(at, value, false);
-        break;
-    }
-  }
-  return bytes;
 }
 
 /**
