@@ -47,6 +47,7 @@ export { defaultThreads } from "./engines/wasm_mlp.ts";
 
 export * from "./train/records.ts";
 export * from "./train/loop.ts";
+export * from "./train/divergence.ts";
 
 export * from "./eval/metrics.ts";
 export * from "./eval/predict.ts";

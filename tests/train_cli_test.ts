@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { main, parseArguments, UsageError } from "../tools/train.ts";
-import { loadModel } from "../lib/mod.ts";
+import { defaultFolder, main, parseArguments, UsageError } from "../tools/train.ts";
+import { loadModel, resolveSettings } from "../lib/mod.ts";
 
 function capture() {
   const lines: string[] = [];
@@ -140,6 +140,82 @@ Deno.test("main() trains, then writes the model, metrics.json and the figures", 
         `${name} saved as SVG and PNG`,
       );
     }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("main() checks the output folder before any training", async (t) => {
+  const folder = await Deno.makeTempDir();
+  const file = `${folder}/a-file`;
+  await Deno.writeTextFile(file, "");
+  await Deno.writeTextFile(`${folder}/model.json`, "{}");
+  const run = async (args: string[]) => {
+    const { lines, io } = capture();
+    return {
+      code: await main(["--epochs", "1", "--limit-training-rows", "500", ...args], io),
+      lines,
+    };
+  };
+  try {
+    await t.step("an empty --out is a usage error", async () => {
+      const { code, lines } = await run(["--out", ""]);
+      assertEquals(code, 2);
+      assert(lines[0].includes('expected a folder, found ""'), lines[0]);
+    });
+    await t.step("a file is not a folder", async () => {
+      const { code, lines } = await run(["--out", file]);
+      assertEquals(code, 2);
+      assert(lines[0].includes(`found a file '${file}'`), lines[0]);
+    });
+    await t.step("a folder that cannot be made fails with status 1, before training", async () => {
+      const { code, lines } = await run(["--out", `${file}/run`]);
+      assertEquals(code, 1);
+      assert(lines[0].startsWith(`error: Cannot write the run to '${file}/run'`), lines[0]);
+      assert(!lines.some((l) => l.startsWith("epoch")), "no training");
+    });
+    await t.step("an earlier run is never overwritten without --overwrite", async () => {
+      const { code, lines } = await run(["--out", folder]);
+      assertEquals(code, 2);
+      assert(lines[0].includes("already holds a run (model.json); pass --overwrite"), lines[0]);
+      assertEquals((await run(["--out", folder, "--overwrite"])).code, 0);
+      assertEquals((await loadModel(`${folder}/model.json`)).history.length, 1);
+    });
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("defaultFolder() names are unique even when made in the same millisecond", () => {
+  const settings = resolveSettings("assignment");
+  const names = new Set(Array.from({ length: 200 }, () => defaultFolder(settings)));
+  assertEquals(names.size, 200);
+});
+
+Deno.test("main() reports a diverged run in one line, exits 1, and saves the last good epoch", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    const { lines, io } = capture();
+    // Momentum 0.999 and a large rate: the first epochs learn, then the loss explodes.
+    const code = await main([
+      "--epochs",
+      "30",
+      "--limit-training-rows",
+      "1000",
+      "--learning-rate",
+      "3",
+      "--momentum",
+      "0.995",
+      "--out",
+      `${folder}/run`,
+    ], io);
+    assertEquals(code, 1, lines.join("\n"));
+    const error = lines.find((l) => l.startsWith("error: Training diverged"));
+    assert(error, lines.join("\n"));
+    assert(/The network keeps the model of epoch \d+/.test(error), error);
+    const kept = Number(/epoch (\d+)\.$/.exec(error)![1]);
+    if (kept > 0) assertEquals((await loadModel(`${folder}/run/model.json`)).history.length, kept);
+    else assert(lines.some((l) => l === "Nothing was saved."), lines.join("\n"));
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

@@ -4,6 +4,7 @@ import { cloneNetwork, createNetwork } from "../lib/mod.ts";
 import { normalizeImages, takeExamples } from "../lib/mod.ts";
 import {
   accuracy,
+  divergence,
   type EpochRecord,
   learningRateAt,
   predictProbabilities,
@@ -83,7 +84,9 @@ Deno.test("train() stops a diverging run naming the epoch and batch, and keeps t
     RangeError,
   );
   assert(
-    error.message.includes("the loss is NaN. Try a smaller learning rate than 10000000000"),
+    error.message.includes(
+      "the loss is NaN. Try a smaller learning rate (learningRate, --learning-rate) than 10000000000",
+    ),
     error.message,
   );
   assertEquals(network.weights, original.weights, "the network keeps the model of epoch 0");
@@ -145,5 +148,25 @@ Deno.test("train() rejects bad settings by name", async () => {
     () => train(network, subset, { engine: "gpu" as never }),
     RangeError,
     'Cannot train: expected engine to be one of wasm, reference, found "gpu"',
+  );
+});
+
+Deno.test("divergence() catches a loss that explodes while staying finite, and accuracy back at chance", () => {
+  const epoch = (n: number, loss: number, trainAccuracy = 0.5) => ({
+    epoch: n,
+    loss,
+    trainAccuracy,
+    learningRate: 0.1,
+    seconds: 1,
+  });
+  const history = [epoch(1, 0.9), epoch(2, 0.5)];
+  assertEquals(divergence(epoch(3, 0.45), history, 10), undefined);
+  assert(divergence(epoch(3, 7.5), history, 10)?.includes("the mean loss rose to 7.50 from 0.50"));
+  assert(divergence(epoch(3, 0.6, 0.1), history, 10)?.includes("fell to 10.0%, chance level"));
+  assert(divergence(epoch(1, 40), [], 10)?.includes("the mean loss is 40.00"));
+  assertEquals(
+    divergence(epoch(1, 2.4), [], 10),
+    undefined,
+    "an untrained start is not divergence",
   );
 });

@@ -6,7 +6,7 @@
  */
 
 import { writeFileAtomic } from "../lib/data/files.ts";
-import { evaluateNetwork } from "../lib/eval/evaluate.ts";
+import { evaluateNetwork, type Evaluation } from "../lib/eval/evaluate.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
 import { describeEngine, describeRun, loadRunData, networkFor } from "../lib/run/experiment.ts";
 import { PRESETS, resolveSettings } from "../lib/run/presets.ts";
@@ -14,7 +14,9 @@ import { flagOf, type RunOverrides, type RunSettings, SETTINGS } from "../lib/ru
 import { evaluationFigures } from "../lib/show/evaluation_figures.ts";
 import { figureSaver } from "../lib/show/figure.ts";
 import { formatDuration, progressBar } from "../lib/show/live.ts";
+import { TrainingDiverged } from "../lib/train/divergence.ts";
 import { train } from "../lib/train/loop.ts";
+import type { EpochRecord } from "../lib/train/records.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 
@@ -38,8 +40,13 @@ new folder under data/runs/. Every setting starts from the preset's value.
 
 Options:
   --preset NAME           ${Object.keys(PRESETS).join(" | ")} (default: assignment)
-  --out DIR               the folder to write (default: data/runs/<time>-<preset>-<dataset>)
+  --out DIR               the folder to write (default: a new data/runs/<time>-<preset>-<dataset>-<id>)
+  --overwrite             replace the run already in --out
+  --debug                 show the stack trace of an unexpected error (or set MNIST_DEBUG=1)
   --help                  show this help
+
+Exit status: 0 done, 1 failed, 2 a usage error, 130 interrupted (the model of the last completed
+epoch is saved).
 ${settingsHelp()}
 
 Example:
@@ -48,6 +55,16 @@ Example:
 
 /** A mistake in the command line: reported with the usage, exit code 2. */
 export class UsageError extends Error {}
+
+/** What the command line asks for. */
+export interface ParsedArguments {
+  help: boolean;
+  overwrite: boolean;
+  debug: boolean;
+  preset: string;
+  overrides: RunOverrides;
+  out?: string;
+}
 
 /** The setting each flag sets: its name in kebab-case. */
 const FLAGS = new Map(Object.keys(SETTINGS).map((key) => [flagOf(key), key as keyof RunSettings]));
@@ -60,9 +77,11 @@ const FLAGS = new Map(Object.keys(SETTINGS).map((key) => [flagOf(key), key as ke
  */
 export function parseArguments(
   args: string[],
-): { help: boolean; preset: string; overrides: RunOverrides; out?: string } {
+): ParsedArguments {
   const result = {
     help: false,
+    overwrite: false,
+    debug: false,
     preset: "assignment",
     overrides: {} as Record<string, unknown>,
     out: undefined as string | undefined,
@@ -72,6 +91,11 @@ export function parseArguments(
     const [flag, inline] = cut > 0 ? [args[i].slice(0, cut), args[i].slice(cut + 1)] : [args[i]];
     if (flag === "--help" || flag === "-h") {
       result.help = true;
+      continue;
+    }
+    if (flag === "--overwrite" || flag === "--debug") {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
+      result[flag === "--overwrite" ? "overwrite" : "debug"] = true;
       continue;
     }
     if (flag !== "--out" && !FLAGS.has(flag)) throw new UsageError(`Unknown option "${flag}"`);
@@ -95,11 +119,59 @@ export function parseArguments(
     if (key === "preset") result.preset = text;
     else result.overrides[key] = value;
   }
-  return result as { help: boolean; preset: string; overrides: RunOverrides; out?: string };
+  return result as ParsedArguments;
 }
 
-function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+/** A failure after the command line was understood: reported in one line, exit code 1. */
+export class RunError extends Error {}
+
+/**
+ * A new run folder's name: the time to the millisecond, the preset, the data set, and a random
+ * suffix, so that runs started at the same moment, even by two processes, never share one.
+ */
+export function defaultFolder(settings: RunSettings): string {
+  const time = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").replace(".", "")
+    .slice(0, 18);
+  const suffix = crypto.randomUUID().slice(0, 4);
+  return `${ROOT}/data/runs/${time}-${settings.preset}-${settings.dataset}-${suffix}`;
+}
+
+/**
+ * Makes sure the run can be saved before any training starts: `out` is a folder (made if
+ * missing), writable, and holds no earlier run unless `overwrite`.
+ *
+ * @returns whether the folder was made now
+ * @throws UsageError for a folder the user named wrongly, RunError when it cannot be written
+ */
+export async function prepareOutputFolder(out: string, overwrite: boolean): Promise<boolean> {
+  if (out.trim() === "") {
+    throw new UsageError('Invalid value for --out: expected a folder, found ""');
+  }
+  const found = await Deno.stat(out).catch(() => undefined);
+  if (found && !found.isDirectory) {
+    throw new UsageError(`Invalid value for --out: expected a folder, found a file '${out}'`);
+  }
+  if (found && !overwrite) {
+    const hasRun = await Deno.stat(`${out}/model.json`).then(() => true, () => false);
+    if (hasRun) {
+      throw new UsageError(
+        `Invalid value for --out: '${out}' already holds a run (model.json); pass --overwrite to replace it, or choose another folder`,
+      );
+    }
+  }
+  const probe = `${out}/.write-test-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.mkdir(out, { recursive: true });
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+    return found === undefined;
+  } catch (error) {
+    throw new RunError(
+      `Cannot write the run to '${out}': ${
+        (error as Error).message
+      }. Choose another folder with --out`,
+    );
+  }
 }
 
 /**
@@ -136,8 +208,16 @@ export async function main(
     io.log(`error: ${(error as Error).message}`);
     return 2;
   }
-  const out = parsed.out ??
-    `${ROOT}/data/runs/${timestamp()}-${settings.preset}-${settings.dataset}`;
+  const out = parsed.out ?? defaultFolder(settings);
+  let created: boolean;
+  try {
+    created = await prepareOutputFolder(out, parsed.overwrite);
+  } catch (error) {
+    io.log(`error: ${(error as Error).message}`);
+    if (error instanceof UsageError) return 2;
+    if (error instanceof RunError) return 1;
+    throw error;
+  }
   io.log(`Training preset "${settings.preset}" on ${settings.dataset}: ${describeRun(settings)}`);
   io.log(`engine: ${describeEngine(settings)}`);
 
@@ -147,9 +227,9 @@ export async function main(
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);
-  let result;
+  let history: EpochRecord[] = [], stopped = false, diverged: TrainingDiverged | undefined;
   try {
-    result = await train(network, data.train, {
+    ({ history, stopped } = await train(network, data.train, {
       ...settings,
       validation: data.test,
       signal: controller.signal,
@@ -164,48 +244,90 @@ export async function main(
             `test ${(100 * r.validationAccuracy!).toFixed(2)}%  ${r.seconds.toFixed(1)} s`,
         );
       },
-    });
+    }));
+  } catch (error) {
+    if (!(error instanceof TrainingDiverged)) throw error;
+    diverged = error;
+    history = error.history;
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
   }
+  io.progress?.("");
   const seconds = (performance.now() - started) / 1000;
-  if (result.stopped) io.log(`Stopped after epoch ${result.history.length}; saving that model.`);
+  if (diverged) io.log(`error: ${diverged.message}`);
+  if (history.length === 0) {
+    io.log(
+      stopped ? "Stopped before the first epoch ended: nothing to save." : "Nothing was saved.",
+    );
+    if (created) await Deno.remove(out).catch(() => {}); // made for nothing: leave no trace
+    return stopped ? 130 : 1;
+  }
+  // The model first: whatever fails after this, the trained network is on disk.
+  await saveModel(`${out}/model.json`, { network, settings, history });
+  const epochs = `${history.length} epoch${history.length === 1 ? "" : "s"}`;
+  io.log(`saved the model of epoch ${history.length} to ${out}/model.json`);
+  if (stopped) io.log(`Stopped after ${epochs}.`);
 
-  const title = `Training ${network.sizes.join("-")} (${settings.preset}) on ${settings.dataset}`;
-  const evaluation = await evaluateNetwork(network, data, settings);
-  await saveModel(`${out}/model.json`, { network, settings, history: result.history });
-  const report = { ...evaluation, auc: evaluation.roc.map((r) => r.auc) };
-  const figures = evaluationFigures(network, evaluation, result.history, {
-    title,
-    classNames: data.classNames,
-  });
-  const metrics = {
-    settings,
-    epochsCompleted: result.history.length,
-    seconds,
-    secondsPerEpoch: result.history.length
-      ? result.history.reduce((s, r) => s + r.seconds, 0) / result.history.length
-      : 0,
-    trainAccuracy: report.train.accuracy,
-    testAccuracy: report.test.accuracy,
-    testLoss: report.test.loss,
-    auc: report.auc,
-    perClass: report.test.perClass,
-    confusionTest: report.test.confusion,
-    confusionTrain: report.train.confusion,
-    history: result.history,
-  };
-  await writeFileAtomic(`${out}/metrics.json`, JSON.stringify(metrics, null, 2) + "\n");
-  const keep = figureSaver(`${out}/figures`);
-  for (const [name, figure] of Object.entries(figures)) await keep(name, figure);
-  io.log(
-    `training accuracy ${(100 * report.train.accuracy).toFixed(2)}%, test accuracy ${
-      (100 * report.test.accuracy).toFixed(2)
-    }% ` +
-      `after ${result.history.length} epochs in ${formatDuration(seconds)}`,
-  );
+  try {
+    const evaluation = await evaluateNetwork(network, data, settings);
+    await writeFileAtomic(
+      `${out}/metrics.json`,
+      JSON.stringify(metricsOf(settings, history, evaluation, seconds), null, 2) + "\n",
+    );
+    const title = `Training ${network.sizes.join("-")} (${settings.preset}) on ${settings.dataset}`;
+    const keep = figureSaver(`${out}/figures`);
+    const figures = evaluationFigures(network, evaluation, history, {
+      title,
+      classNames: data.classNames,
+    });
+    for (const [name, figure] of Object.entries(figures)) await keep(name, figure);
+    io.log(
+      `training accuracy ${(100 * evaluation.train.accuracy).toFixed(2)}%, test accuracy ${
+        (100 * evaluation.test.accuracy).toFixed(2)
+      }% after ${epochs} in ${formatDuration(seconds)}`,
+    );
+  } catch (error) {
+    io.log(
+      `error: could not finish the report (${
+        (error as Error).message
+      }); the model is saved in ${out}/model.json`,
+    );
+    return 1;
+  }
   io.log(`wrote ${out}/ (model.json, metrics.json, figures/)`);
-  return 0;
+  return diverged ? 1 : stopped ? 130 : 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+/** What metrics.json holds. */
+function metricsOf(
+  settings: RunSettings,
+  history: EpochRecord[],
+  evaluation: Evaluation,
+  seconds: number,
+) {
+  return {
+    settings,
+    epochsCompleted: history.length,
+    seconds,
+    secondsPerEpoch: history.reduce((s, r) => s + r.seconds, 0) / history.length,
+    trainAccuracy: evaluation.train.accuracy,
+    testAccuracy: evaluation.test.accuracy,
+    testLoss: evaluation.test.loss,
+    auc: evaluation.roc.map((r) => r.auc),
+    perClass: evaluation.test.perClass,
+    confusionTest: evaluation.test.confusion,
+    confusionTrain: evaluation.train.confusion,
+    history,
+  };
+}
+
+if (import.meta.main) {
+  const debug = Deno.args.includes("--debug") || Deno.env.get("MNIST_DEBUG") === "1";
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    // One line, not a stack trace: the message says what went wrong and what to do.
+    console.error(`error: ${debug ? (error as Error).stack : (error as Error).message}`);
+    Deno.exit(1);
+  }
+}

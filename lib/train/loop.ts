@@ -17,25 +17,14 @@ import type { Network } from "../nn/mlp.ts";
 import { DEFAULT_SEED, Random } from "../nn/random.ts";
 import { learningRateAt } from "../nn/schedules.ts";
 import type { Examples } from "../data/preprocess.ts";
-import { type RunSettings, SETTINGS } from "../run/settings.ts";
-import { checkTrainingData, type EpochRecord, type Progress } from "./records.ts";
-
-/** The settings the loop uses. */
-export type TrainingSettings = Pick<
-  RunSettings,
-  | "epochs"
-  | "batchSize"
-  | "optimizer"
-  | "learningRate"
-  | "momentum"
-  | "weightDecay"
-  | "schedule"
-  | "stepEvery"
-  | "stepFactor"
-  | "seed"
-  | "engine"
-  | "threads"
->;
+import { SETTINGS } from "../run/settings.ts";
+import { divergence, TrainingDiverged } from "./divergence.ts";
+import {
+  checkTrainingData,
+  type EpochRecord,
+  type Progress,
+  type TrainingSettings,
+} from "./records.ts";
 
 /** What `train` takes: any training setting (the assignment preset's by default) and callbacks. */
 export interface TrainOptions extends Partial<TrainingSettings> {
@@ -154,13 +143,11 @@ export async function train(
         const loss = crossEntropy(output, labels);
         // A NaN anywhere in a row's logits spreads through its softmax to the label's probability.
         if (!Number.isFinite(loss)) {
-          throw new RangeError(
-            `Training diverged at epoch ${epoch}, batch ${
-              b + 1
-            } of ${batches}: the loss is ${loss}. ` +
-              `Try a smaller learning rate than ${learningRate}. The network keeps the model of epoch ${
-                epoch - 1
-              }.`,
+          throw new TrainingDiverged(
+            `at epoch ${epoch}, batch ${b + 1} of ${batches}: the loss is ${loss}`,
+            settings,
+            settings.learningRate,
+            history,
           );
         }
         lossSum += loss * size;
@@ -183,7 +170,6 @@ export async function train(
           await new Promise((resolve) => setTimeout(resolve, 0));
         }
       }
-      session.store(network);
       const record: EpochRecord = {
         epoch,
         loss: lossSum / rows,
@@ -191,6 +177,10 @@ export async function train(
         learningRate,
         seconds: 0,
       };
+      // Checked before the epoch is stored, so the network keeps the last good one.
+      const problem = divergence(record, history, network.sizes.at(-1)!);
+      if (problem) throw new TrainingDiverged(problem, settings, settings.learningRate, history);
+      session.store(network);
       if (options.validation) {
         const probabilities = session.predict(options.validation.images);
         record.validationLoss = crossEntropy(probabilities, options.validation.labels);

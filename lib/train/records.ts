@@ -7,6 +7,24 @@
 
 import type { Examples } from "../data/preprocess.ts";
 import type { Network } from "../nn/mlp.ts";
+import type { RunSettings } from "../run/settings.ts";
+
+/** The settings the loop uses. */
+export type TrainingSettings = Pick<
+  RunSettings,
+  | "epochs"
+  | "batchSize"
+  | "optimizer"
+  | "learningRate"
+  | "momentum"
+  | "weightDecay"
+  | "schedule"
+  | "stepEvery"
+  | "stepFactor"
+  | "seed"
+  | "engine"
+  | "threads"
+>;
 
 /** Where a run is, for progress bars. */
 export interface Progress {
