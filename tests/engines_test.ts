@@ -168,3 +168,26 @@ Deno.test({
     );
   },
 });
+
+Deno.test("FastMlp refuses a bad thread count, and a label past the output layer never writes outside its row", async () => {
+  const network = createNetwork({ sizes: [784, 8, 10], seed: 5 });
+  for (const threads of [Number.NaN, 0, 5, 1.5]) {
+    let message = "";
+    await FastMlp.create(network, 4, { threads }).catch((e) => (message = e.message));
+    assert(message.includes("expected threads to be an integer from 1 to 4"), message);
+  }
+  const images = matrix(4, 784, new Float32Array(4 * 784).fill(0.5));
+  const engine = await FastMlp.create(network, 4, { images, threads: 1 });
+  try {
+    engine.trainBatch(
+      Uint32Array.from([0, 1, 2, 3]),
+      Uint8Array.from([10, 255, 3, 9]),
+      { learningRate: 0.1, momentum: 0, weightDecay: 0 },
+    );
+    const after = cloneNetwork(network);
+    engine.store(after);
+    assert(after.weights.every((w) => w.data.every(Number.isFinite)));
+  } finally {
+    engine.close();
+  }
+});

@@ -70,3 +70,11 @@ Deno.test("predictions(), oneVsRestRoc() and outcomesFor() on a small example", 
     trueNegatives: [0, 1],
   });
 });
+
+Deno.test("rocCurve() refuses scores that are not numbers instead of looping", () => {
+  assertThrows(
+    () => rocCurve([0.5, Number.NaN, 0.2], [true, false, false]),
+    RangeError,
+    "expected finite scores, found NaN at example 1",
+  );
+});

@@ -43,5 +43,15 @@ Deno.test("Random.integer() stays below n and rejects a bad n", () => {
   for (let i = 0; i < 1000; i++) seen.add(rng.integer(7));
   assertEquals([...seen].sort(), [0, 1, 2, 3, 4, 5, 6]);
   assertThrows(() => rng.integer(0), RangeError, "expected 1 ≤ n ≤ 2^32, found 0");
-  assertThrows(() => new Random(1.5), TypeError, "expected an integer, found 1.5");
+});
+
+Deno.test("Random() refuses seeds outside 0 … 2^32 − 1 instead of wrapping them", () => {
+  for (const seed of [-1, 2 ** 32, 1.5, Number.NaN]) {
+    assertThrows(
+      () => new Random(seed),
+      RangeError,
+      `expected an integer from 0 to 4294967295, found ${seed}`,
+    );
+  }
+  assertEquals(new Random(2 ** 32 - 1).seed, 2 ** 32 - 1);
 });

@@ -86,7 +86,12 @@ export class FastMlp {
         `Cannot use the WebAssembly engine: at most ${MAX_LAYERS} layers, found ${layers}`,
       );
     }
-    const threads = Math.max(1, Math.min(MAX_THREADS, options.threads ?? defaultThreads()));
+    const threads = options.threads ?? defaultThreads();
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new RangeError(
+        `Cannot use the WebAssembly engine: expected threads to be an integer from 1 to ${MAX_THREADS}, found ${threads}`,
+      );
+    }
     compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(MLP_WASM_BASE64));
     const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
     const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;

@@ -112,6 +112,19 @@ export function rocCurve(
   scores: ArrayLike<number>,
   positive: ArrayLike<boolean>,
 ): { points: RocPoint[]; auc: number } {
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i])) {
+      throw new RangeError(
+        `Cannot draw a ROC curve: expected finite scores, found ${scores[i]} at example ${i}; ` +
+          "the network's outputs are not numbers (a damaged or diverged model?)",
+      );
+    }
+  }
+  if (positive.length !== scores.length) {
+    throw new RangeError(
+      `Cannot draw a ROC curve: ${scores.length} scores but ${positive.length} answers`,
+    );
+  }
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) =>
     scores[b] - scores[a]
   );

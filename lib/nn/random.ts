@@ -8,6 +8,9 @@
 /** The assignment's seed, the default wherever a seed is taken. */
 export const DEFAULT_SEED = 695;
 
+/** The largest seed: seeds are 32-bit, from 0 to 2^32 − 1. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /**
  * xoshiro128** (Blackman and Vigna, 2018): four 32-bit words of state, period 2^128 − 1, seeded
  * through SplitMix32 so that nearby seeds give unrelated streams.
@@ -25,10 +28,13 @@ export class Random {
   #s3: number;
   #spareNormal: number | undefined;
 
-  /** @param seed any integer; the same seed gives the same sequence */
+  /** @param seed an integer from 0 to 2^32 − 1; the same seed gives the same sequence */
   constructor(readonly seed: number = DEFAULT_SEED) {
-    if (!Number.isSafeInteger(seed)) {
-      throw new TypeError(`Cannot seed the random generator: expected an integer, found ${seed}`);
+    // Refused rather than wrapped: seeds 0 and 2^32 would otherwise give the same stream.
+    if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+      throw new RangeError(
+        `Cannot seed the random generator: expected an integer from 0 to ${MAX_SEED}, found ${seed}`,
+      );
     }
     let state = seed >>> 0;
     const splitMix32 = () => {

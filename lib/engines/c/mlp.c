@@ -400,7 +400,10 @@ static void run_part(Net* net, int thread) {
     float* top = net->deltas[L] + r * classes;
     const float* p = net->activations[L] + r * classes;
     for (int c = 0; c < classes; c++) top[c] = p[c] * scale;
-    top[net->labels[r]] -= scale;
+    // The caller checks every label against the output layer; this guard only makes sure that a
+    // bad one can never write outside the row.
+    const int label = net->labels[r];
+    if (label < classes) top[label] -= scale;
   }
   for (int l = L - 1; l > 0; l--) back_delta(net, l, from, to);
   barrier(net);
