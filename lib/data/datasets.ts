@@ -28,6 +28,8 @@ export interface FileRecord {
   bytes: number;
   sha256: string;
   source: string;
+  /** What the user should know about this file's cache, if anything. */
+  note?: string;
 }
 
 /** A loaded data set. */
@@ -48,7 +50,14 @@ export interface LoadOptions {
   packaged?: boolean;
   /** Mirror base addresses that serve `<file>.gz`; default: the data set's public mirrors. */
   mirrors?: readonly string[];
+  /** Seconds to wait for a mirror's answer, and between two parts of its body: 15 and 30. */
+  timeouts?: { connect: number; idle: number };
+  /** Where one-line notices go (a cache not kept, a cache file repaired); default console.warn. */
+  notice?: (line: string) => void;
 }
+
+/** How long a download may wait, in seconds: for the answer, and between two parts of the body. */
+export const DOWNLOAD_TIMEOUTS = { connect: 15, idle: 30 };
 
 /** The repository's `data/` folder, found from this file so it works from any working folder. */
 export const DEFAULT_DATA_DIR = decodeURIComponent(new URL("../../data", import.meta.url).pathname);
@@ -133,6 +142,8 @@ export async function fetchDatasetFile(
   const cachePath = `${options.dataDir ?? DEFAULT_DATA_DIR}/${spec.name}/${file}`;
   const failures: string[] = [];
 
+  const notice = options.notice ?? ((line: string) => console.warn(line));
+  let repaired = "";
   const accept = async (bytes: Uint8Array, source: string, cache: boolean) => {
     const found = await sha256Hex(bytes);
     if (found !== sha256) {
@@ -141,20 +152,30 @@ export async function fetchDatasetFile(
       );
     }
     const idx = decodeIdx(bytes, `${file} from ${source}`);
-    if (cache) await writeFileAtomic(cachePath, bytes);
+    let note = repaired || undefined;
+    if (cache) {
+      // A verified copy is used even when it cannot be kept: the cache only saves time.
+      await writeFileAtomic(cachePath, bytes).catch((error) => {
+        note = `not cached: cannot write ${cachePath} (${(error as Error).message})`;
+      });
+    }
+    if (note) notice(`${spec.name} ${file}: ${note}`);
     return {
-      record: { role, file, dims: idx.dims, bytes: bytes.length, sha256: found, source },
+      record: { role, file, dims: idx.dims, bytes: bytes.length, sha256: found, source, note },
       data: idx.data as Uint8Array,
     };
   };
 
-  if (await exists(cachePath)) {
+  // A cache that cannot be read (missing, or a file where its folder should be) is skipped.
+  const cached = await Deno.readFile(cachePath).catch(() => undefined);
+  if (cached) {
     try {
-      return await accept(await Deno.readFile(cachePath), `cache ${cachePath}`, false);
+      return await accept(cached, `cache ${cachePath}`, false);
     } catch (error) {
       // A damaged cache file is replaced from the next source rather than trusted.
       failures.push((error as Error).message);
       await Deno.remove(cachePath).catch(() => {});
+      repaired = `the cached copy was damaged and has been replaced (${(error as Error).message})`;
     }
   }
 
@@ -176,12 +197,7 @@ export async function fetchDatasetFile(
   for (const base of options.mirrors ?? spec.mirrors) {
     const url = `${base}${file}.gz`;
     try {
-      const response = await fetch(url);
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new Error(`Cannot download ${url}: HTTP ${response.status}`);
-      }
-      const body = new Uint8Array(await response.arrayBuffer());
+      const body = await download(url, options.timeouts ?? DOWNLOAD_TIMEOUTS);
       return await accept(await gunzipIfNeeded(body, url), url, true);
     } catch (error) {
       failures.push((error as Error).message);
@@ -191,4 +207,42 @@ export async function fetchDatasetFile(
   throw new Error(
     `Cannot load ${spec.name} ${file}: no source had a verified copy.\n  ${failures.join("\n  ")}`,
   );
+}
+
+/**
+ * Downloads `url` whole, giving up when the server takes longer than `timeouts.connect` seconds
+ * to answer or `timeouts.idle` seconds between two parts of the body.
+ *
+ * @returns the body's bytes
+ * @throws Error naming the address and what went wrong
+ */
+async function download(url: string, timeouts: { connect: number; idle: number }) {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), timeouts.connect * 1000);
+  let waiting = `no answer within ${timeouts.connect} s`;
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`HTTP ${response.status}`);
+    }
+    const chunks: Uint8Array[] = [];
+    const reader = response.body!.getReader();
+    waiting = `nothing received for ${timeouts.idle} s`;
+    for (;;) {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), timeouts.idle * 1000);
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (out.set(c, at), at + c.length), 0);
+    return out;
+  } catch (error) {
+    const reason = controller.signal.aborted ? waiting : (error as Error).message;
+    throw new Error(`Cannot download ${url}: ${reason}`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
