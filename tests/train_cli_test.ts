@@ -220,3 +220,43 @@ Deno.test("main() reports a diverged run in one line, exits 1, and saves the las
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("deno task train stopped by Ctrl-C saves the last completed epoch and exits 130", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        new URL("../tools/train.ts", import.meta.url).pathname,
+        "--epochs",
+        "500",
+        "--limit-training-rows",
+        "2000",
+        "--out",
+        `${folder}/run`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let output = "";
+    while (!output.includes("epoch   2")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      output += value;
+    }
+    child.kill("SIGINT");
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      output += next.value;
+    }
+    const { code } = await child.status;
+    await child.stderr.cancel();
+    assertEquals(code, 130, output);
+    assert(/Stopped after \d+ epochs/.test(output), output);
+    const model = await loadModel(`${folder}/run/model.json`);
+    assert(model.history.length >= 2 && model.history.length < 500);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
