@@ -9,7 +9,6 @@ import {
   miniBatches,
   normalizeImages,
   oneHot,
-  shuffleExamples,
   trainValidationSplit,
 } from "../lib/mod.ts";
 
@@ -94,14 +93,6 @@ const tiny: Examples = {
   images: fromRows([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9]]),
   labels: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
 };
-
-Deno.test("shuffleExamples() permutes rows and labels together, the same way per seed", () => {
-  const shuffled = shuffleExamples(tiny, 695);
-  assertEquals([...shuffled.images.data], [...shuffled.labels]);
-  assertEquals([...shuffled.labels].sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  assert(shuffled.labels.some((label, i) => label !== i), "the order changed");
-  assertEquals(shuffleExamples(tiny, 695).labels, shuffled.labels);
-});
 
 Deno.test("trainValidationSplit() splits without losing or repeating a row", () => {
   const { train, validation } = trainValidationSplit(tiny, 0.2, 7);

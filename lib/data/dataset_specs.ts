@@ -104,7 +104,11 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
   },
 };
 
-/** The spec of a data set, or an error that lists the known names. */
+/**
+ * The spec of a data set, or an error that lists the known names.
+ *
+ * @returns the data set's spec: names, files, digests and sources
+ */
 export function datasetSpec(name: string): DatasetSpec {
   const spec = Object.hasOwn(DATASETS, name) ? DATASETS[name as DatasetName] : undefined;
   if (!spec) {

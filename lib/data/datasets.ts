@@ -67,6 +67,7 @@ export const DEFAULT_DATA_DIR = decodeURIComponent(new URL("../../data", import.
  *
  * @param name `"mnist"` or `"fashion-mnist"`
  * @param options where to look (see {@linkcode LoadOptions})
+ * @returns the training and test images with their labels, the class names, and a record of each file's source and digest
  * @example
  * ```ts
  * const mnist = await loadDataset("mnist");

@@ -5,7 +5,11 @@
  * @module
  */
 
-/** The SHA-256 digest of `bytes` as lower-case hex. */
+/**
+ * The SHA-256 digest of `bytes` as lower-case hex.
+ *
+ * @returns 64 lower-case hex digits
+ */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return new Uint8Array(digest).toHex();
@@ -14,6 +18,8 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 /**
  * Writes `bytes` to `path` atomically: to a temporary file beside it, then a rename, so a reader
  * sees either the old file, or the whole new one, never a part. Creates the folder if needed.
+ *
+ * @returns once the file is complete under its final name
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const folder = dirname(path);
@@ -29,7 +35,11 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
   }
 }
 
-/** True when `path` exists (file or folder). */
+/**
+ * True when `path` exists (file or folder).
+ *
+ * @returns true when something is at `path`
+ */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -40,7 +50,11 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** The folder part of a path ("." for a bare name). */
+/**
+ * The folder part of a path ("." for a bare name).
+ *
+ * @returns everything before the last `/`
+ */
 export function dirname(path: string): string {
   const cut = path.lastIndexOf("/");
   return cut < 0 ? "." : cut === 0 ? "/" : path.slice(0, cut);

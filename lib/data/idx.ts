@@ -39,7 +39,11 @@ export interface IdxArray {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** True when `bytes` start with the gzip magic bytes 1f 8b. */
+/**
+ * True when `bytes` start with the gzip magic bytes 1f 8b.
+ *
+ * @returns true for gzip bytes
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
 }
@@ -229,6 +233,8 @@ function readElements(view: DataView, offset: number, count: number, type: IdxTy
  *
  * @param bytes raw or gzipped IDX bytes
  * @param source the file name, for error messages
+ *
+ * @returns the element type, the dimensions and the elements
  */
 export async function readIdx(bytes: Uint8Array, source = "input"): Promise<IdxArray> {
   return decodeIdx(await gunzipIfNeeded(bytes, source), source);
@@ -238,6 +244,8 @@ export async function readIdx(bytes: Uint8Array, source = "input"): Promise<IdxA
  * Reads an IDX file, raw or gzipped.
  *
  * @param path the file to read; every error message names it
+ *
+ * @returns the element type, the dimensions and the elements
  */
 export async function readIdxFile(path: string): Promise<IdxArray> {
   return readIdx(await Deno.readFile(path), `file '${path}'`);

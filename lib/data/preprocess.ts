@@ -36,6 +36,7 @@ export function normalizeImages(set: ImageSet): Examples {
  * One-hot encodes class indices: row i is all zeros but a one in column labels[i]. The assignment's
  * `np.eye(classes)[labels]`.
  *
+ * @returns labels.length × classes, a single 1 in each row
  * @example
  * ```ts
  * oneHot(new Uint8Array([2, 0]), 3); // rows [0, 0, 1] and [1, 0, 0]
@@ -62,14 +63,22 @@ export function oneHot(labels: ArrayLike<number>, classes = 10): Matrix {
   return out;
 }
 
-/** The number of examples of each class. */
+/**
+ * The number of examples of each class.
+ *
+ * @returns the count of each class, indexed by class
+ */
 export function classCounts(labels: ArrayLike<number>, classes = 10): number[] {
   const counts = new Array<number>(classes).fill(0);
   for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
   return counts;
 }
 
-/** The examples at `indices`, copied, in that order. */
+/**
+ * The examples at `indices`, copied, in that order.
+ *
+ * @returns new examples holding copies of those rows and labels
+ */
 export function takeExamples(examples: Examples, indices: ArrayLike<number>): Examples {
   const labels = new Uint8Array(indices.length);
   for (let i = 0; i < indices.length; i++) labels[i] = examples.labels[indices[i]];
@@ -83,6 +92,8 @@ export function takeExamples(examples: Examples, indices: ArrayLike<number>): Ex
  * @param examples the full set
  * @param perClass examples to keep of each class
  * @param options `seed` (default 695) and `classes` (default 10)
+ *
+ * @returns perClass × classes examples, shuffled
  */
 export function balancedSubset(
   examples: Examples,
@@ -107,17 +118,14 @@ export function balancedSubset(
   return takeExamples(examples, rng.shuffle(chosen));
 }
 
-/** The examples in a seeded random order. */
-export function shuffleExamples(examples: Examples, seed?: number): Examples {
-  return takeExamples(examples, new Random(seed).permutation(examples.labels.length));
-}
-
 /**
  * Splits examples into training and validation sets after a seeded shuffle.
  *
  * @param examples the set to split
  * @param validationFraction the share that goes to validation, between 0 and 1
  * @param seed the shuffle's seed (default 695)
+ *
+ * @returns the two sets; together they hold every example once
  */
 export function trainValidationSplit(
   examples: Examples,
@@ -141,6 +149,7 @@ export function trainValidationSplit(
  * Cuts `count` example indices into mini-batches of `batchSize` (the last may be smaller), in the
  * given order or in order 0 … count − 1.
  *
+ * @returns views of the order, batchSize indices each (the last may hold fewer)
  * @example
  * ```ts
  * miniBatches(5, 2); // [0, 1], [2, 3], [4]
@@ -160,7 +169,11 @@ export function miniBatches(count: number, batchSize: number, order?: Uint32Arra
   return batches;
 }
 
-/** Mean, standard deviation, minimum and maximum of some values (for pixel statistics). */
+/**
+ * Mean, standard deviation, minimum and maximum of some values (for pixel statistics).
+ *
+ * @returns the mean, standard deviation, minimum and maximum
+ */
 export function describe(values: ArrayLike<number>): {
   mean: number;
   std: number;
@@ -179,7 +192,11 @@ export function describe(values: ArrayLike<number>): {
   return { mean, std: Math.sqrt(Math.max(0, sumSquares / values.length - mean * mean)), min, max };
 }
 
-/** The mean image of each class: row c is the pixel-wise mean of the rows labelled c. */
+/**
+ * The mean image of each class: row c is the pixel-wise mean of the rows labelled c.
+ *
+ * @returns classes × pixels: the mean image of each class
+ */
 export function classMeans(examples: Examples, classes = 10): Matrix {
   const { images, labels } = examples;
   const means = matrix(classes, images.cols);
@@ -196,7 +213,11 @@ export function classMeans(examples: Examples, classes = 10): Matrix {
   return means;
 }
 
-/** The shapes of a data set's four arrays, as the assignment prints them: "(60000, 28, 28)". */
+/**
+ * The shapes of a data set's four arrays, as the assignment prints them: "(60000, 28, 28)".
+ *
+ * @returns the four shapes as text, by array
+ */
 export function datasetShapes(
   data: { train: ImageSet; test: ImageSet },
 ): Record<string, string> {

@@ -23,7 +23,11 @@ interface Kernels {
 /** The WebAssembly module, compiled once per process. */
 let compiled: WebAssembly.Module | undefined;
 
-/** The thread count the fast engines use by default: every core, up to four. */
+/**
+ * The thread count the fast engines use by default: every core, up to four.
+ *
+ * @returns the number of threads, from 1 to 4
+ */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
 }

@@ -7,12 +7,20 @@
 
 import type { Matrix } from "../nn/matrix.ts";
 
-/** The share of rows whose largest probability is at the label. */
+/**
+ * The share of rows whose largest probability is at the label.
+ *
+ * @returns a share from 0 to 1
+ */
 export function accuracy(probabilities: Matrix, labels: ArrayLike<number>): number {
   return probabilities.rows === 0 ? 0 : countCorrect(probabilities, labels) / probabilities.rows;
 }
 
-/** How many of the first `rows` rows have their largest entry at the label. */
+/**
+ * How many of the first `rows` rows have their largest entry at the label.
+ *
+ * @returns how many rows are right
+ */
 export function countCorrect(
   probabilities: Matrix,
   labels: ArrayLike<number>,
@@ -25,7 +33,11 @@ export function countCorrect(
   return correct;
 }
 
-/** The column of row i's largest entry (the first, on ties). */
+/**
+ * The column of row i's largest entry (the first, on ties).
+ *
+ * @returns the column index of the row's largest entry
+ */
 export function argmaxRow(m: Matrix, i: number): number {
   const n = m.cols, row = i * n, D = m.data;
   let best = 0;
@@ -33,7 +45,11 @@ export function argmaxRow(m: Matrix, i: number): number {
   return best;
 }
 
-/** The predicted class of every row and the probability given to it. */
+/**
+ * The predicted class of every row and the probability given to it.
+ *
+ * @returns the predicted class of every row, and the probability given to it
+ */
 export function predictions(
   probabilities: Matrix,
 ): { predicted: Uint8Array; confidence: Float32Array } {
@@ -49,6 +65,7 @@ export function predictions(
 /**
  * The confusion matrix: entry [t][p] counts the examples of true class t predicted as p.
  *
+ * @returns classes × classes counts, true class by predicted class
  * @example
  * ```ts
  * confusionMatrix([0, 1, 1], [0, 1, 0], 2); // [[1, 1], [0, 1]]
@@ -81,6 +98,8 @@ export interface ClassScores {
  * Per-class scores from a confusion matrix: precision = TP/(TP+FP), recall = TP/(TP+FN),
  * F1 = their harmonic mean, support = the class's true count. A class never predicted has
  * precision 0 (scikit-learn's convention).
+ *
+ * @returns one entry of precision, recall, F1 and support per class
  */
 export function classScores(confusion: number[][]): ClassScores[] {
   return confusion.map((row, c) => {
@@ -107,6 +126,8 @@ export interface RocPoint {
  *
  * @param scores one score per example, higher meaning "more likely positive"
  * @param positive whether each example is a positive
+ *
+ * @returns the curve's points, from (0, 0) to (1, 1), and the area under it
  */
 export function rocCurve(
   scores: ArrayLike<number>,
@@ -148,7 +169,11 @@ export function rocCurve(
   return { points, auc };
 }
 
-/** One-vs-rest ROC curves: class c's probability as the score for "is it c?". */
+/**
+ * One-vs-rest ROC curves: class c's probability as the score for "is it c?".
+ *
+ * @returns one curve with its AUC per class
+ */
 export function oneVsRestRoc(probabilities: Matrix, labels: ArrayLike<number>) {
   return Array.from({ length: probabilities.cols }, (_, c) => {
     const scores = new Float32Array(probabilities.rows);
@@ -164,6 +189,8 @@ export function oneVsRestRoc(probabilities: Matrix, labels: ArrayLike<number>) {
 /**
  * Thins a curve to at most `limit` points, keeping the first and last: enough to draw, small
  * enough for a figure.
+ *
+ * @returns at most `limit` points of the curve
  */
 export function thinCurve<T>(points: T[], limit = 300): T[] {
   if (points.length <= limit) return points;
@@ -174,6 +201,8 @@ export function thinCurve<T>(points: T[], limit = 300): T[] {
 /**
  * Indices of examples for one class, sorted into the four outcomes of "is it `target`?":
  * true positives, false positives, false negatives and true negatives.
+ *
+ * @returns the indices of the true and false positives and negatives
  */
 export function outcomesFor(
   target: number,

@@ -41,7 +41,11 @@ function fromBase64(text: string): Float32Array {
   return out;
 }
 
-/** The model as the text of a model file. */
+/**
+ * The model as the text of a model file.
+ *
+ * @returns the JSON text of the model file
+ */
 export async function serializeModel(model: SavedModel): Promise<string> {
   const { network } = model;
   const body = {
@@ -86,6 +90,8 @@ export async function saveModel(path: string, model: SavedModel): Promise<string
  *
  * @param text the file's contents
  * @param source the file's name, for error messages
+ *
+ * @returns the model: network, settings, history and creation time
  */
 export async function parseModel(text: string, source = "model"): Promise<SavedModel> {
   const fail = (what: string): never => {
@@ -183,7 +189,11 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   };
 }
 
-/** Loads a model saved by {@linkcode saveModel}. */
+/**
+ * Loads a model saved by {@linkcode saveModel}.
+ *
+ * @returns the model: network, settings, history and creation time
+ */
 export async function loadModel(path: string): Promise<SavedModel> {
   let text: string;
   try {

@@ -15,20 +15,32 @@ export type ActivationName = "sigmoid" | "relu" | "tanh";
 /** The names `createNetwork` accepts, for error messages. */
 export const ACTIVATIONS: readonly ActivationName[] = ["sigmoid", "relu", "tanh"];
 
-/** σ(z) = 1 / (1 + e^(−z)), computed so that e^x never overflows: finite for z = ±1000. */
+/**
+ * σ(z) = 1 / (1 + e^(−z)), computed so that e^x never overflows: finite for z = ±1000.
+ *
+ * @returns σ(z), in [0, 1]
+ */
 export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
 }
 
-/** σ'(z) = σ(z)(1 − σ(z)). */
+/**
+ * σ'(z) = σ(z)(1 − σ(z)).
+ *
+ * @returns σ'(z), at most 1/4
+ */
 export function sigmoidDerivative(z: number): number {
   const s = sigmoid(z);
   return s * (1 - s);
 }
 
-/** out = f(z) element-wise, for a hidden activation f; out may be z itself. */
+/**
+ * out = f(z) element-wise, for a hidden activation f; out may be z itself.
+ *
+ * @returns `out`, holding f(z)
+ */
 export function activate(name: ActivationName, z: Float32Array, out: Float32Array): Float32Array {
   const n = z.length;
   switch (name) {
@@ -78,6 +90,8 @@ export function multiplyByDerivative(
  * Row-wise softmax: softmax(z)ᵢ = e^(zᵢ − max z) / Σⱼ e^(zⱼ − max z). Subtracting the row's maximum
  * changes nothing mathematically and keeps e^x ≤ 1, so logits of ±1000 stay finite.
  * out may be z itself.
+ *
+ * @returns `out`, each row non-negative and summing to 1
  */
 export function softmaxRows(z: Matrix, out: Matrix): Matrix {
   const n = z.cols, Z = z.data, P = out.data;

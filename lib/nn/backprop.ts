@@ -26,7 +26,11 @@ export interface Workspace {
   gradBiases: Float32Array[];
 }
 
-/** Allocates a workspace for batches of up to `capacity` rows. */
+/**
+ * Allocates a workspace for batches of up to `capacity` rows.
+ *
+ * @returns zeroed buffers for the activations, deltas and gradients
+ */
 export function createWorkspace(network: Network, capacity: number): Workspace {
   const layers = network.weights.length;
   return {
@@ -81,6 +85,7 @@ export function forwardLayers(network: Network, x: Matrix, workspace?: Workspace
 /**
  * The network's output for a batch: the softmax probabilities, rows × classes.
  *
+ * @returns rows × classes probabilities (in the workspace when one is given)
  * @example
  * ```ts
  * import { createNetwork, feedForward, matrix } from "../mod.ts";
@@ -105,6 +110,8 @@ export function feedForward(network: Network, x: Matrix, workspace?: Workspace):
  * @param x the batch, rows × sizes[0]
  * @param labels one class index per row
  * @param workspace optional reusable buffers (the gradients then live there)
+ *
+ * @returns the batch's mean loss and the gradients of every weight matrix and bias vector
  */
 export function backprop(
   network: Network,

@@ -22,6 +22,7 @@ function expectShape(what: string, m: Matrix, rows: number, cols: number) {
  * The i-k-j order adds a[i,k] times row k of B to row i of out: both rows are read in order, and a
  * zero a[i,k] (most MNIST pixels) skips its whole row of work.
  *
+ * @returns `out`
  * @example
  * ```ts
  * import { fromRows, matmul, matrix } from "../mod.ts";
@@ -52,6 +53,8 @@ export function matmul(a: Matrix, b: Matrix, out: Matrix): Matrix {
  * out = Aᵀ·B, for a (k×m) and b (k×n); out is m×n. The weight gradient: activationsᵀ · delta.
  *
  * Row p of A and row p of B are read once each: out row i gains a[p,i] times row p of B.
+ *
+ * @returns `out`
  */
 export function matmulTransA(a: Matrix, b: Matrix, out: Matrix): Matrix {
   if (a.rows !== b.rows) {
@@ -76,6 +79,8 @@ export function matmulTransA(a: Matrix, b: Matrix, out: Matrix): Matrix {
 /**
  * out = A·Bᵀ, for a (m×k) and b (n×k); out is m×n. Back-propagating delta through the weights:
  * delta · Wᵀ. Each entry is the dot product of two contiguous rows.
+ *
+ * @returns `out`
  */
 export function matmulTransB(a: Matrix, b: Matrix, out: Matrix): Matrix {
   if (a.cols !== b.cols) {
@@ -96,7 +101,11 @@ export function matmulTransB(a: Matrix, b: Matrix, out: Matrix): Matrix {
   return out;
 }
 
-/** out = m + bias on every row (bias has m.cols entries); out may be m itself. */
+/**
+ * out = m + bias on every row (bias has m.cols entries); out may be m itself.
+ *
+ * @returns `out`
+ */
 export function addBiasRow(m: Matrix, bias: Float32Array, out: Matrix): Matrix {
   if (bias.length !== m.cols) {
     throw new RangeError(
@@ -112,7 +121,11 @@ export function addBiasRow(m: Matrix, bias: Float32Array, out: Matrix): Matrix {
   return out;
 }
 
-/** out[j] = Σᵢ m[i, j]: the bias gradient, the column sums of delta. */
+/**
+ * out[j] = Σᵢ m[i, j]: the bias gradient, the column sums of delta.
+ *
+ * @returns `out`
+ */
 export function columnSums(m: Matrix, out: Float32Array): Float32Array {
   if (out.length !== m.cols) {
     throw new RangeError(`Cannot sum the columns of ${shapeOf(m)} into ${out.length} entries`);

@@ -15,6 +15,8 @@ export const MIN_PROBABILITY = 1e-38;
  *
  * @param probabilities m×classes, each row summing to 1
  * @param labels m class indices
+ *
+ * @returns the mean loss, finite even for a probability of 0
  */
 export function crossEntropy(probabilities: Matrix, labels: ArrayLike<number>): number {
   const n = probabilities.cols, P = probabilities.data;

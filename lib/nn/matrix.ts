@@ -18,6 +18,7 @@ export interface Matrix {
  * @param rows number of rows
  * @param cols number of columns
  * @param data optional row-major values; its length must be rows × cols
+ * @returns the matrix
  * @example
  * ```ts
  * const m = matrix(2, 3); // 2×3 zeros
@@ -37,7 +38,11 @@ export function matrix(rows: number, cols: number, data?: Float32Array): Matrix 
   return { rows, cols, data: data ?? new Float32Array(rows * cols) };
 }
 
-/** Makes a matrix from nested arrays, one inner array per row (for examples and tests). */
+/**
+ * Makes a matrix from nested arrays, one inner array per row (for examples and tests).
+ *
+ * @returns a rows.length × rows[0].length matrix
+ */
 export function fromRows(rows: ArrayLike<number>[]): Matrix {
   const cols = rows[0]?.length ?? 0;
   const out = matrix(rows.length, cols);
@@ -52,12 +57,20 @@ export function fromRows(rows: ArrayLike<number>[]): Matrix {
   return out;
 }
 
-/** Row `r` of `m` as a view (no copy). */
+/**
+ * Row `r` of `m` as a view (no copy).
+ *
+ * @returns a view of the row's values
+ */
 export function row(m: Matrix, r: number): Float32Array {
   return m.data.subarray(r * m.cols, (r + 1) * m.cols);
 }
 
-/** The rows of `m` at `indices`, copied into a new matrix (or into `out`). */
+/**
+ * The rows of `m` at `indices`, copied into a new matrix (or into `out`).
+ *
+ * @returns indices.length × m.cols: the chosen rows, copied
+ */
 export function takeRows(m: Matrix, indices: ArrayLike<number>, out?: Matrix): Matrix {
   const result = out ?? matrix(indices.length, m.cols);
   for (let i = 0; i < indices.length; i++) {
@@ -66,12 +79,20 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>, out?: Matrix): M
   return result;
 }
 
-/** The shape of `m` as text, "rows×cols", for error messages. */
+/**
+ * The shape of `m` as text, "rows×cols", for error messages.
+ *
+ * @returns "rows×cols"
+ */
 export function shapeOf(m: Matrix): string {
   return `${m.rows}×${m.cols}`;
 }
 
-/** The Euclidean (Frobenius) norm of some values: √Σ v². */
+/**
+ * The Euclidean (Frobenius) norm of some values: √Σ v².
+ *
+ * @returns √Σ v²
+ */
 export function norm(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] * values[i];

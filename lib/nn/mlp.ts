@@ -78,6 +78,7 @@ function validateOptions(options: NetworkOptions): Required<NetworkOptions> {
  * Creates a network with seeded random weights and zero biases.
  *
  * @param options `sizes`, `hidden`, `init` and `seed` (see {@linkcode NetworkOptions})
+ * @returns the network: its sizes, activation, initialisation, seed, weights and biases
  * @example
  * ```ts
  * const network = createNetwork(); // 784-128-64-10, sigmoid, Glorot-uniform, seed 695
@@ -100,7 +101,11 @@ export function createNetwork(options: NetworkOptions = {}): Network {
   return { sizes, hidden, init, seed, weights, biases };
 }
 
-/** Number of weights and biases in all layers. */
+/**
+ * Number of weights and biases in all layers.
+ *
+ * @returns the number of weights and biases
+ */
 export function parameterCount(network: Network): number {
   return network.weights.reduce((n, w, l) => n + w.data.length + network.biases[l].length, 0);
 }
@@ -111,6 +116,8 @@ export function parameterCount(network: Network): number {
  * @param network updated in place
  * @param gradients from {@linkcode backprop}
  * @param learningRate η
+ *
+ * @returns the network, updated in place
  */
 export function gradientDescentStep(
   network: Network,
@@ -131,7 +138,11 @@ export function gradientDescentStep(
   return network;
 }
 
-/** A deep copy of a network (its parameters are not shared). */
+/**
+ * A deep copy of a network (its parameters are not shared).
+ *
+ * @returns a network with copies of every parameter
+ */
 export function cloneNetwork(network: Network): Network {
   return {
     ...network,

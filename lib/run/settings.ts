@@ -149,7 +149,11 @@ export function validateSettings(value: unknown, source = "settings"): RunSettin
   return record as unknown as RunSettings;
 }
 
-/** The error for a setting that does not exist. */
+/**
+ * The error for a setting that does not exist.
+ *
+ * @returns the error, to throw
+ */
 export function unknownSetting(key: string, source = "settings"): RangeError {
   return new RangeError(
     `Invalid ${source}: unknown setting ${JSON.stringify(key)}; expected one of ${
@@ -187,7 +191,11 @@ export function flagOf(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-/** The network's layer sizes for a data set's inputs and classes: [784, ...hiddenSizes, 10]. */
+/**
+ * The network's layer sizes for a data set's inputs and classes: [784, ...hiddenSizes, 10].
+ *
+ * @returns [inputs, ...hiddenSizes, classes]
+ */
 export function layerSizes(settings: RunSettings, inputs = 784, classes = 10): number[] {
   return [inputs, ...settings.hiddenSizes, classes];
 }

@@ -55,6 +55,8 @@ export interface EpochRecord {
  * row as it has inputs, one label per row, every label one of its outputs.
  *
  * @throws RangeError saying what does not fit, with both numbers
+ *
+ * @returns nothing; it throws when something does not fit
  */
 export function checkTrainingData(network: Network, data: Examples, validation?: Examples): void {
   const check = (set: Examples, what: string) => {
