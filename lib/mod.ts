@@ -34,12 +34,15 @@ export * from "./nn/gradient_check.ts";
 export * from "./nn/model.ts";
 export * from "./nn/optimizers.ts";
 export * from "./nn/schedules.ts";
+export * from "./nn/saturation.ts";
+export * from "./nn/compare_networks.ts";
 
 export * from "./data/idx.ts";
 export * from "./data/files.ts";
 export * from "./data/dataset_specs.ts";
 export * from "./data/datasets.ts";
 export * from "./data/preprocess.ts";
+export * from "./data/inspect.ts";
 
 export * from "./engines/engine.ts";
 export * from "./engines/registry.ts";
@@ -66,6 +69,7 @@ export * from "./show/network_plots.ts";
 export * from "./show/eval_plots.ts";
 export * from "./show/evaluation_figures.ts";
 export * from "./show/example_plots.ts";
+export * from "./show/course_figures.ts";
 export * from "./show/tables.ts";
 export * from "./show/display.ts";
 export * from "./show/kernel.ts";
