@@ -31,6 +31,7 @@ export * from "./nn/init.ts";
 export * from "./nn/mlp.ts";
 export * from "./nn/backprop.ts";
 export * from "./nn/gradient_check.ts";
+export * from "./nn/dropout.ts";
 export * from "./nn/model.ts";
 export * from "./nn/optimizers.ts";
 export * from "./nn/schedules.ts";
@@ -42,6 +43,7 @@ export * from "./data/files.ts";
 export * from "./data/dataset_specs.ts";
 export * from "./data/datasets.ts";
 export * from "./data/preprocess.ts";
+export * from "./data/augment.ts";
 export * from "./data/inspect.ts";
 
 export * from "./engines/engine.ts";
@@ -49,6 +51,7 @@ export * from "./engines/registry.ts";
 export { defaultThreads } from "./engines/wasm_mlp.ts";
 
 export * from "./train/records.ts";
+export * from "./train/options.ts";
 export * from "./train/loop.ts";
 export * from "./train/divergence.ts";
 

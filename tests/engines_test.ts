@@ -35,7 +35,7 @@ Deno.test("FastMlp.predict() agrees with the reference forward pass", async (t) 
   for (const sizes of shapes) {
     for (const hidden of ["sigmoid", "relu", "tanh"] as const) {
       await t.step(`${sizes.join("-")} ${hidden}`, async () => {
-        const network = createNetwork({ sizes, hidden, init: "xavier", seed: sizes[1] });
+        const network = createNetwork({ sizes, hidden, init: "xavier-normal", seed: sizes[1] });
         const x = inputs(11, sizes[0], 0.8, rng);
         const engine = await FastMlp.create(network, 4, { threads: 2 });
         const fast = engine.predict(x); // capacity 4: three chunks, the last short
@@ -55,7 +55,7 @@ Deno.test("FastMlp.trainBatch() takes the same steps as backprop with momentum a
   for (const sizes of shapes) {
     for (const hidden of ["sigmoid", "relu", "tanh"] as const) {
       await t.step(`${sizes.join("-")} ${hidden}`, async () => {
-        const network = createNetwork({ sizes, hidden, init: "xavier", seed: 3 });
+        const network = createNetwork({ sizes, hidden, init: "xavier-normal", seed: 3 });
         const images = inputs(40, sizes[0], 0.7, rng);
         const labels = Uint8Array.from({ length: 40 }, () => rng.integer(sizes.at(-1)!));
         const [learningRate, momentum, weightDecay] = [0.3, 0.9, 1e-3];

@@ -109,7 +109,7 @@ Deno.test("loadModel() explains every kind of bad file", async (t) => {
     await assertRejects(
       () => parseModel(wrong),
       SyntaxError,
-      'expected network.hidden to be one of sigmoid, relu, tanh, found "swish"',
+      'expected network.hidden to be one of sigmoid, relu, tanh, silu, found "swish"',
     );
   });
   await t.step("weights that are not numbers", async () => {

@@ -46,8 +46,8 @@ Deno.test("createNetwork() draws each init with the right range and spread", asy
   const normals: [string, Parameters<typeof createNetwork>[0], number][] = [
     ["normal: the reference notebook's 0.01", { init: "normal" }, 0.01],
     ["normal with a chosen std", { init: { kind: "normal", std: 0.2 } }, 0.2],
-    ["xavier: √(2/(fan_in+fan_out))", { init: "xavier" }, Math.sqrt(2 / (784 + 128))],
-    ["he: √(2/fan_in)", { init: "he" }, Math.sqrt(2 / 784)],
+    ["xavier: √(2/(fan_in+fan_out))", { init: "xavier-normal" }, Math.sqrt(2 / (784 + 128))],
+    ["he: √(2/fan_in)", { init: "he-normal" }, Math.sqrt(2 / 784)],
   ];
   for (const [name, options, std] of normals) {
     await t.step(name, () => {
@@ -90,8 +90,8 @@ Deno.test("createNetwork() rejects bad options before any work", async (t) => {
     ],
     [
       "unknown init",
-      { init: "glorot" as "he" },
-      "unknown init; expected one of uniform, normal, xavier, he",
+      { init: "glorot" as "he-normal" },
+      "unknown init; expected one of uniform, normal, xavier-uniform, xavier-normal, he-uniform, he-normal",
     ],
     [
       "an empty uniform range",
@@ -140,7 +140,12 @@ Deno.test("backprop() agrees with central finite differences on small seeded net
   for (const [hidden, epsilon, tolerance] of runs) {
     for (const seed of [1, 2, 3]) {
       await t.step(`${hidden}, seed ${seed}`, () => {
-        const network = createNetwork({ sizes: [12, 7, 5, 4], hidden, seed, init: "xavier" });
+        const network = createNetwork({
+          sizes: [12, 7, 5, 4],
+          hidden,
+          seed,
+          init: "xavier-normal",
+        });
         const { x, labels } = tinyBatch(seed);
         const rows = gradientCheck(network, x, labels, { epsilon });
         assertEquals(rows.length, 6);
@@ -154,7 +159,7 @@ Deno.test("backprop() agrees with central finite differences on small seeded net
     }
   }
   await t.step("the check catches a wrong gradient", () => {
-    const network = createNetwork({ sizes: [12, 7, 5, 4], seed: 1, init: "xavier" });
+    const network = createNetwork({ sizes: [12, 7, 5, 4], seed: 1, init: "xavier-normal" });
     const { x, labels } = tinyBatch(1);
     const gradients = backprop(network, x, labels);
     gradients.gradWeights[1].data[3] *= 1.5;

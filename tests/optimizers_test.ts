@@ -1,12 +1,15 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import {
+  adam,
   backprop,
   createNetwork,
   createOptimizer,
   fromRows,
   mlpModel,
   momentum,
+  nesterov,
   type Parameter,
+  rmsprop,
   sgd,
 } from "../lib/mod.ts";
 
@@ -45,9 +48,9 @@ Deno.test("createOptimizer() builds the optimizer settings name, or says which n
     "momentum",
   );
   assertThrows(
-    () => createOptimizer({ optimizer: "adam" as never, momentum: 0, weightDecay: 0 }),
+    () => createOptimizer({ optimizer: "lion" as never, momentum: 0, weightDecay: 0 }),
     RangeError,
-    'expected one of sgd, momentum, found "adam"',
+    'expected one of sgd, momentum, nesterov, rmsprop, adam, adamw, found "lion"',
   );
 });
 
@@ -66,4 +69,43 @@ Deno.test("mlpModel() gives the same loss and gradients as backprop(), on the ne
   assertEquals(b2.gradient, expected.gradBiases[1]);
   assert(w1.value === network.weights[0].data, "a step on the model changes the network");
   assert(w1.decay && !b1.decay);
+});
+
+Deno.test("nesterov() looks ahead: θ ← θ + μv − η(∇ + λθ) after v ← μv − η(∇ + λθ)", () => {
+  const p = parameter([1], [1]);
+  const optimizer = nesterov(0.9);
+  optimizer.step([p], 0.1); // v = −0.1; θ = 1 − 0.09 − 0.1
+  assertAlmostEquals(p.value[0], 0.81, 1e-7);
+  optimizer.step([p], 0.1); // v = −0.19; θ = 0.81 − 0.171 − 0.1
+  assertAlmostEquals(p.value[0], 0.539, 1e-6);
+});
+
+Deno.test("rmsprop() divides each step by the root of the running mean square", () => {
+  const p = parameter([1, 1], [2, -0.5]);
+  rmsprop(0.9, 0, 0).step([p], 0.01);
+  // s = 0.1 g², so every first step moves by η / √0.1 whatever the gradient's size.
+  assertAlmostEquals(p.value[0], 1 - 0.01 / Math.sqrt(0.1), 1e-6);
+  assertAlmostEquals(p.value[1], 1 + 0.01 / Math.sqrt(0.1), 1e-6);
+});
+
+Deno.test("adam() matches its formula over three steps; adamw() decays the weights apart from the gradient", () => {
+  const [b1, b2, eta, eps] = [0.9, 0.999, 0.01, 1e-8];
+  const gradients = [0.5, -0.2, 0.3];
+  let theta = 1, m = 0, v = 0;
+  const p = parameter([1], [0]);
+  const optimizer = adam({ beta1: b1, beta2: b2, epsilon: eps });
+  gradients.forEach((g, i) => {
+    p.gradient[0] = g;
+    optimizer.step([p], eta);
+    m = b1 * m + (1 - b1) * g;
+    v = b2 * v + (1 - b2) * g * g;
+    theta -= (eta * (m / (1 - b1 ** (i + 1)))) / (Math.sqrt(v / (1 - b2 ** (i + 1))) + eps);
+    assertAlmostEquals(p.value[0], theta, 1e-6, `step ${i + 1}`);
+  });
+  const w = parameter([2], [0]);
+  adam({ weightDecay: 0.1 }, true).step([w], 0.5); // a zero gradient: only the decay acts
+  assertAlmostEquals(w.value[0], 2 - 0.5 * 0.1 * 2, 1e-6);
+  const l2 = parameter([2], [0]);
+  adam({ weightDecay: 0.1 }).step([l2], 0.5); // L2 inside Adam: a full η step against θ
+  assertAlmostEquals(l2.value[0], 1.5, 1e-5);
 });

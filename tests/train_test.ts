@@ -72,7 +72,7 @@ Deno.test("train() does full-batch gradient descent with batchSize 'full'", asyn
 });
 
 Deno.test("train() stops a diverging run naming the epoch and batch, and keeps the last good model", async () => {
-  const network = createNetwork({ sizes: [784, 64, 10], hidden: "relu", init: "he" });
+  const network = createNetwork({ sizes: [784, 64, 10], hidden: "relu", init: "he-normal" });
   const original = cloneNetwork(network);
   await assertRejects(
     () => train(network, subset, { epochs: 3, learningRate: 1e10 }),

@@ -132,7 +132,7 @@ export class RunError extends Error {}
 export function defaultFolder(settings: RunSettings): string {
   const time = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").replace(".", "")
     .slice(0, 18);
-  const suffix = crypto.randomUUID().slice(0, 4);
+  const suffix = crypto.randomUUID().slice(0, 8);
   return `${ROOT}/data/runs/${time}-${settings.preset}-${settings.dataset}-${suffix}`;
 }
 

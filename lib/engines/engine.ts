@@ -26,6 +26,10 @@ export interface SessionRequest {
   /** The most rows in a batch. */
   batchSize: number;
   optimizer: OptimizerSettings;
+  /** Dropout rates: [0] the inputs', then one per hidden layer (none when missing). */
+  dropout?: number[];
+  /** The seed of the dropout masks. */
+  seed?: number;
   /** Threads, where the engine has them. */
   threads?: number;
 }
@@ -35,8 +39,11 @@ export interface SessionRequest {
  * `store`, so a run that stops mid-epoch can keep its last completed epoch.
  */
 export interface TrainingSession {
-  /** One step on the training rows `indices`; returns the batch's softmax output before the step. */
-  step(indices: Uint32Array, labels: Uint8Array, learningRate: number): Matrix;
+  /**
+   * One step on the training rows `indices`, or on the rows of `x` when given (augmented copies
+   * of those rows); returns the batch's softmax output before the step.
+   */
+  step(indices: Uint32Array, labels: Uint8Array, learningRate: number, x?: Matrix): Matrix;
   /** Copies the working parameters into `network`. */
   store(network: Network): void;
   /** The softmax outputs for `images` with the working parameters. */
@@ -50,6 +57,10 @@ export interface Engine {
   readonly name: EngineName;
   /** What runs, in words: "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads". */
   describe(threads?: number): string;
+  /** Why this engine cannot run `request` (a layer, an optimizer it lacks), or undefined. */
+  unsupported(
+    request: Pick<SessionRequest, "network" | "optimizer" | "dropout">,
+  ): string | undefined;
   /** Opens a training session. */
   train(request: SessionRequest): Promise<TrainingSession>;
   /** The softmax outputs of `network` for every row of `images`. */

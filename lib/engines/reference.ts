@@ -17,20 +17,22 @@ import type { Engine } from "./engine.ts";
 export const referenceEngine: Engine = {
   name: "reference",
   describe: () => "reference TypeScript (lib/nn/) on 1 thread",
-  train({ network, images, batchSize, optimizer: settings }) {
+  unsupported: () => undefined,
+  train({ network, images, batchSize, optimizer: settings, dropout, seed }) {
     const working = cloneNetwork(network);
-    const model = mlpModel(working, batchSize);
+    const model = mlpModel(working, batchSize, { dropout, seed });
     const optimizer = createOptimizer(settings);
     const batch = matrix(batchSize, images.cols);
     return Promise.resolve({
-      step(indices, labels, learningRate) {
+      step(indices, labels, learningRate, given) {
         const rows = indices.length;
         // A batch of every row in order is full-batch descent's: use the images as they are.
-        const x = rows === images.rows && indices[rows - 1] === rows - 1 ? images : takeRows(
+        const everyRow = rows === images.rows && indices[rows - 1] === rows - 1;
+        const x = given ?? (everyRow ? images : takeRows(
           images,
           indices,
           matrix(rows, images.cols, batch.data.subarray(0, rows * images.cols)),
-        );
+        ));
         const output = model.forward(x);
         model.backward(labels);
         optimizer.step(model.parameters(), learningRate);

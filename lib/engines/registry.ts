@@ -32,3 +32,20 @@ export function engineNamed(name: string = DEFAULT_ENGINE): Engine {
   }
   return ENGINES[name as EngineName];
 }
+
+/**
+ * The engine that will run `request` when `name` is asked for: that engine, or the reference one
+ * when it cannot, with the reason to tell the user once.
+ *
+ * @returns the engine, and a notice when it is not the one asked for
+ */
+export function engineFor(
+  name: string,
+  request: Parameters<Engine["unsupported"]>[0],
+): { engine: Engine; notice?: string } {
+  const engine = engineNamed(name);
+  const why = engine.unsupported(request);
+  return why
+    ? { engine: referenceEngine, notice: `${why}: this run uses the reference engine instead` }
+    : { engine };
+}

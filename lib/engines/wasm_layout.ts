@@ -15,7 +15,12 @@ export const MAX_LAYERS = 7;
 export const MAX_THREADS = 4;
 const PAGE = 65536;
 const STACK_BYTES = 256 * 1024;
-const HIDDEN_CODES: Record<ActivationName, number> = { sigmoid: 0, relu: 1, tanh: 2 };
+/** The activations the kernels compute, by their code in `c/mlp.c`. */
+export const HIDDEN_CODES: Partial<Record<ActivationName, number>> = {
+  sigmoid: 0,
+  relu: 1,
+  tanh: 2,
+};
 
 /** The byte offsets of the arrays the TypeScript side reads and writes. */
 export interface Layout {
@@ -85,7 +90,7 @@ export function layOut(
   if (images) { for (const v of images.data) if (v !== 0) nonZero++; }
   const fields: Record<string, number | number[]> = {
     layers: L,
-    hidden: HIDDEN_CODES[request.hidden],
+    hidden: HIDDEN_CODES[request.hidden] ?? -1,
     capacity,
     sizes,
     threads,

@@ -171,6 +171,22 @@ export class FastMlp {
     return this.output(rows);
   }
 
+  /**
+   * One step on the rows of `x` (at most `capacity`), such as augmented images: they are indexed
+   * by their non-zero inputs as they arrive.
+   *
+   * @returns the batch's softmax output, computed before the step
+   */
+  trainRows(x: Matrix, labels: Uint8Array, update: FusedUpdate): Matrix {
+    this.#f32(this.#layout.activations[0], x.rows * x.cols).set(
+      x.data.subarray(0, x.rows * x.cols),
+    );
+    this.#labels.set(labels.subarray(0, x.rows));
+    this.#rates.set([update.learningRate, update.momentum, update.weightDecay]);
+    this.#kernels.run_batch(this.#layout.net, 3, x.rows);
+    return this.output(x.rows);
+  }
+
   /** @returns the softmax outputs for every row of `images`, `capacity` rows at a time */
   predict(images: Matrix): Matrix {
     const classes = this.sizes.at(-1)!, n0 = this.sizes[0];

@@ -1,8 +1,8 @@
 /**
  * Activation functions, applied element-wise into a caller-supplied output: the sigmoid of the
- * assignment's hidden layers, ReLU and tanh for experiments, and the row-wise softmax of the output
- * layer. Each hidden activation's derivative is written in terms of its output a = f(z), which is
- * what backpropagation has at hand.
+ * assignment's hidden layers; tanh, ReLU and SiLU for experiments; and the row-wise softmax of the
+ * output layer. Each hidden activation's derivative is computed from the pre-activation z, which
+ * backpropagation keeps.
  *
  * @module
  */
@@ -10,10 +10,14 @@
 import type { Matrix } from "./matrix.ts";
 
 /** The hidden-layer activations a network may use. */
-export type ActivationName = "sigmoid" | "relu" | "tanh";
+export const ACTIVATIONS = ["sigmoid", "relu", "tanh", "silu"] as const;
 
-/** The names `createNetwork` accepts, for error messages. */
-export const ACTIVATIONS: readonly ActivationName[] = ["sigmoid", "relu", "tanh"];
+/**
+ * One of {@linkcode ACTIVATIONS}: sigmoid σ(z) = 1/(1 + e^−z); tanh; ReLU max(0, z); SiLU z·σ(z)
+ * (Elfwing et al., 2018; also called swish), a smooth ReLU that lets a little negative signal
+ * through.
+ */
+export type ActivationName = typeof ACTIVATIONS[number];
 
 /**
  * σ(z) = 1 / (1 + e^(−z)), computed so that e^x never overflows: finite for z = ±1000.
@@ -60,28 +64,51 @@ export function activate(name: ActivationName, z: Float32Array, out: Float32Arra
     case "tanh":
       for (let i = 0; i < n; i++) out[i] = Math.tanh(z[i]);
       return out;
+    case "silu":
+      for (let i = 0; i < n; i++) out[i] = z[i] * sigmoid(z[i]);
+      return out;
   }
 }
 
 /**
- * delta ⊙= f'(z), with f' written from the activation a = f(z): σ' = a(1 − a), tanh' = 1 − a²,
- * ReLU' = 1 where a > 0. Multiplies `delta` in place and returns it.
+ * delta ⊙= f'(z), in place: σ' = σ(1 − σ), tanh' = 1 − tanh², ReLU' = 1 where z > 0 (else 0),
+ * SiLU' = σ(z)(1 + z(1 − σ(z))).
+ *
+ * @param z the pre-activations the forward pass kept
+ * @returns `delta`
+ * @example
+ * ```ts
+ * import { multiplyByDerivative } from "./activations.ts";
+ * multiplyByDerivative("sigmoid", new Float32Array([0]), new Float32Array([2])); // [0.5]
+ * ```
  */
 export function multiplyByDerivative(
   name: ActivationName,
-  activation: Float32Array,
+  z: Float32Array,
   delta: Float32Array,
 ): Float32Array {
   const n = delta.length;
   switch (name) {
     case "sigmoid":
-      for (let i = 0; i < n; i++) delta[i] *= activation[i] * (1 - activation[i]);
+      for (let i = 0; i < n; i++) {
+        const s = sigmoid(z[i]);
+        delta[i] *= s * (1 - s);
+      }
       return delta;
     case "relu":
-      for (let i = 0; i < n; i++) if (activation[i] <= 0) delta[i] = 0;
+      for (let i = 0; i < n; i++) if (z[i] <= 0) delta[i] = 0;
       return delta;
     case "tanh":
-      for (let i = 0; i < n; i++) delta[i] *= 1 - activation[i] * activation[i];
+      for (let i = 0; i < n; i++) {
+        const t = Math.tanh(z[i]);
+        delta[i] *= 1 - t * t;
+      }
+      return delta;
+    case "silu":
+      for (let i = 0; i < n; i++) {
+        const s = sigmoid(z[i]);
+        delta[i] *= s * (1 + z[i] * (1 - s));
+      }
       return delta;
   }
 }

@@ -9,6 +9,7 @@
 import { activate, multiplyByDerivative, softmaxRows } from "./activations.ts";
 import { addBiasRow, columnSums, matmul, matmulTransA, matmulTransB } from "./kernels.ts";
 import { crossEntropy } from "./loss.ts";
+import { type Dropout, dropoutMask } from "./dropout.ts";
 import { type Matrix, matrix, shapeOf } from "./matrix.ts";
 import type { Gradients, Network } from "./mlp.ts";
 
@@ -20,6 +21,10 @@ export interface Workspace {
   capacity: number;
   /** activations[0] is the input; activations[l+1] is layer l's output (softmax at the end). */
   activations: Matrix[];
+  /** preActivations[l+1] is layer l's z = a·W + b, which the backward pass needs. */
+  preActivations: Matrix[];
+  /** masks[l] scales activations[l] while training with dropout (empty when none). */
+  masks: Float32Array[];
   /** deltas[l] is ∂L/∂z of layer l. */
   deltas: Matrix[];
   gradWeights: Matrix[];
@@ -36,6 +41,8 @@ export function createWorkspace(network: Network, capacity: number): Workspace {
   return {
     capacity,
     activations: network.sizes.map((size) => matrix(capacity, size)),
+    preActivations: network.sizes.map((size, l) => matrix(l === 0 ? 0 : capacity, size)),
+    masks: network.sizes.map(() => new Float32Array(0)),
     deltas: Array.from({ length: layers }, (_, l) => matrix(capacity, network.sizes[l + 1])),
     gradWeights: network.weights.map((w) => matrix(w.rows, w.cols)),
     gradBiases: network.biases.map((b) => new Float32Array(b.length)),
@@ -64,20 +71,42 @@ function checkInput(network: Network, x: Matrix, what: string) {
  *
  * @param network the network
  * @param x the batch, rows × sizes[0]
+ * @param dropout while training with dropout: the rates and the seed of the masks
+ * @returns the activations of every layer, input first
  */
-export function forwardLayers(network: Network, x: Matrix, workspace?: Workspace): Matrix[] {
+export function forwardLayers(
+  network: Network,
+  x: Matrix,
+  workspace?: Workspace,
+  dropout?: Dropout,
+): Matrix[] {
   checkInput(network, x, "feed forward");
   const space = workspace && workspace.capacity >= x.rows
     ? workspace
     : createWorkspace(network, x.rows);
   const activations = space.activations.map((a, l) => (l === 0 ? x : firstRows(a, x.rows)));
+  const rate = (l: number) => dropout?.rates[l] ?? 0;
+  // Dropout multiplies a layer's activations by its mask (the input's on a copy of the batch).
+  const drop = (l: number, a: Matrix) => {
+    if (space.masks[l].length < a.data.length) space.masks[l] = new Float32Array(a.data.length);
+    const mask = dropoutMask(space.masks[l].subarray(0, a.data.length), rate(l), dropout!, l);
+    for (let i = 0; i < a.data.length; i++) a.data[i] *= mask[i];
+  };
+  if (rate(0) > 0) {
+    activations[0] = firstRows(space.activations[0], x.rows);
+    activations[0].data.set(x.data);
+    drop(0, activations[0]);
+  }
   const last = network.weights.length - 1;
   for (let l = 0; l <= last; l++) {
-    const z = activations[l + 1];
+    const z = l < last ? firstRows(space.preActivations[l + 1], x.rows) : activations[l + 1];
     matmul(activations[l], network.weights[l], z);
     addBiasRow(z, network.biases[l], z);
-    if (l < last) activate(network.hidden, z.data, z.data);
-    else softmaxRows(z, z);
+    if (l === last) softmaxRows(z, z);
+    else {
+      activate(network.hidden, z.data, activations[l + 1].data);
+      if (rate(l + 1) > 0) drop(l + 1, activations[l + 1]);
+    }
   }
   return activations;
 }
@@ -152,6 +181,7 @@ export function backwardLayers(
   activations: Matrix[],
   labels: ArrayLike<number>,
   workspace: Workspace,
+  dropout?: Dropout,
 ): Gradients {
   const space = workspace, rows = activations[0].rows;
   const classes = network.sizes[network.sizes.length - 1];
@@ -172,7 +202,13 @@ export function backwardLayers(
     if (l > 0) {
       const previous = firstRows(space.deltas[l - 1], rows);
       matmulTransB(d, network.weights[l], previous);
-      multiplyByDerivative(network.hidden, activations[l].data, previous.data);
+      const z = space.preActivations[l].data.subarray(0, previous.data.length);
+      multiplyByDerivative(network.hidden, z, previous.data);
+      // A dropped unit passed nothing forward, so it passes nothing back.
+      if ((dropout?.rates[l] ?? 0) > 0) {
+        const mask = space.masks[l];
+        for (let i = 0; i < previous.data.length; i++) previous.data[i] *= mask[i];
+      }
     }
   }
   return { loss, gradWeights: space.gradWeights, gradBiases: space.gradBiases };

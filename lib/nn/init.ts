@@ -6,10 +6,27 @@
  */
 
 /** The named initialisations. */
-export const INITS = ["uniform", "normal", "xavier", "he"] as const;
+export const INITS = [
+  "uniform",
+  "normal",
+  "xavier-uniform",
+  "xavier-normal",
+  "he-uniform",
+  "he-normal",
+] as const;
 
 /** One of {@linkcode INITS}. */
 export type InitName = typeof INITS[number];
+
+/**
+ * The initialisation that suits an activation: Glorot's range for the sigmoid and tanh, which are
+ * steep around 0; He's spread for ReLU and SiLU, which pass only about half of their inputs on.
+ *
+ * @returns the assignment's "uniform" or "he-normal"
+ */
+export function defaultInit(activation: string): InitName {
+  return activation === "relu" || activation === "silu" ? "he-normal" : "uniform";
+}
 
 /** A named initialisation, or an explicit uniform range or normal spread. */
 export type InitOption =
@@ -30,10 +47,12 @@ export interface InitDistribution {
 
 /**
  * The distribution of a layer's initial weights, for `fanIn` inputs and `fanOut` outputs:
- * - `"uniform"`, the assignment's (Glorot and Bengio, 2010): U(−r, r) with r = √(6 / (fanIn + fanOut));
- * - `"normal"`: N(0, 0.01²), the reference notebook's;
- * - `"xavier"`: N(0, 2 / (fanIn + fanOut)), Glorot's spread as a normal;
- * - `"he"`: N(0, 2 / fanIn) (He et al., 2015), which keeps ReLU layers' outputs from shrinking.
+ * - `"uniform"`, the assignment's, and `"xavier-uniform"` (Glorot and Bengio, 2010): U(−r, r)
+ *   with r = √(6 / (fanIn + fanOut));
+ * - `"normal"`: N(0, std²), std 0.01 (the reference notebook's) unless `std` says otherwise;
+ * - `"xavier-normal"`: N(0, 2 / (fanIn + fanOut)), Glorot's spread as a normal;
+ * - `"he-uniform"`: U(−r, r) with r = √(6 / fanIn), and `"he-normal"`: N(0, 2 / fanIn) (He et al.,
+ *   2015), which keep ReLU layers' outputs from shrinking layer after layer.
  *
  * @returns the distribution and its range (uniform) or standard deviation (normal)
  * @example
@@ -46,22 +65,29 @@ export function initDistribution(
   init: InitOption,
   fanIn: number,
   fanOut: number,
+  std = DEFAULT_NORMAL_STD,
 ): InitDistribution {
   if (typeof init === "object") {
     return init.kind === "uniform"
       ? { distribution: "uniform", low: init.low, high: init.high }
       : { distribution: "normal", std: init.std };
   }
+  const uniform = (limit: number): InitDistribution => ({
+    distribution: "uniform",
+    low: -limit,
+    high: limit,
+  });
   switch (init) {
-    case "uniform": {
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      return { distribution: "uniform", low: -limit, high: limit };
-    }
+    case "uniform":
+    case "xavier-uniform":
+      return uniform(Math.sqrt(6 / (fanIn + fanOut)));
     case "normal":
-      return { distribution: "normal", std: DEFAULT_NORMAL_STD };
-    case "xavier":
+      return { distribution: "normal", std };
+    case "xavier-normal":
       return { distribution: "normal", std: Math.sqrt(2 / (fanIn + fanOut)) };
-    case "he":
+    case "he-uniform":
+      return uniform(Math.sqrt(6 / fanIn));
+    case "he-normal":
       return { distribution: "normal", std: Math.sqrt(2 / fanIn) };
   }
 }

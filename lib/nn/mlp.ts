@@ -8,7 +8,7 @@
  */
 
 import { type ActivationName, ACTIVATIONS } from "./activations.ts";
-import { initDistribution, type InitOption, initProblem } from "./init.ts";
+import { defaultInit, initDistribution, type InitOption, initProblem } from "./init.ts";
 import { type Matrix, matrix } from "./matrix.ts";
 import { DEFAULT_SEED, Random } from "./random.ts";
 
@@ -18,7 +18,7 @@ export interface NetworkOptions {
   sizes?: number[];
   /** The hidden layers' activation; default "sigmoid". */
   hidden?: ActivationName;
-  /** The weight initialisation; default "uniform" (Glorot's range). */
+  /** The weight initialisation; default: the one that suits the activation (`defaultInit`). */
   init?: InitOption;
   /** The seed of the weights; default 695. */
   seed?: number;
@@ -67,7 +67,7 @@ function validateOptions(options: NetworkOptions): Required<NetworkOptions> {
       }`,
     );
   }
-  const init = options.init ?? "uniform";
+  const init = options.init ?? defaultInit(hidden);
   const problem = initProblem(init);
   if (problem) throw new RangeError(`Cannot create a network: unknown init; ${problem}`);
   const seed = options.seed ?? DEFAULT_SEED;

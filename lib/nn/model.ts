@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { Dropout } from "./dropout.ts";
 import type { Matrix } from "./matrix.ts";
 import { backwardLayers, createWorkspace, forwardLayers, type Workspace } from "./backprop.ts";
 import type { Network } from "./mlp.ts";
@@ -38,6 +39,8 @@ export interface Model {
  *
  * @param network the network to train (its arrays are shared, not copied)
  * @param capacity the most rows in a batch; larger batches get buffers of their own
+ * @param options `dropout`: rates of the inputs and each hidden layer while training; `seed` of
+ *   the masks
  * @returns the model
  * @example
  * ```ts
@@ -47,9 +50,18 @@ export interface Model {
  * model.parameters().map((p) => p.name); // ["W1", "b1", "W2", "b2"]
  * ```
  */
-export function mlpModel(network: Network, capacity: number): Model {
+export function mlpModel(
+  network: Network,
+  capacity: number,
+  options: { dropout?: number[]; seed?: number } = {},
+): Model {
   let workspace: Workspace = createWorkspace(network, capacity);
   let activations: Matrix[] | undefined;
+  // Each forward pass is one training step, with masks of its own.
+  const rates = options.dropout ?? [];
+  const dropout: Dropout | undefined = rates.some((r) => r > 0)
+    ? { rates, seed: options.seed ?? 695, step: 0 }
+    : undefined;
   const parameters: Parameter[] = network.weights.flatMap((w, l) => [
     { name: `W${l + 1}`, value: w.data, gradient: workspace.gradWeights[l].data, decay: true },
     {
@@ -68,12 +80,13 @@ export function mlpModel(network: Network, capacity: number): Model {
         bigger.gradBiases = workspace.gradBiases;
         workspace = bigger;
       }
-      activations = forwardLayers(network, x, workspace);
+      if (dropout) dropout.step++;
+      activations = forwardLayers(network, x, workspace, dropout);
       return activations[activations.length - 1];
     },
     backward(labels) {
       if (!activations) throw new Error("Cannot run backward: no batch has gone forward yet");
-      return backwardLayers(network, activations, labels, workspace).loss;
+      return backwardLayers(network, activations, labels, workspace, dropout).loss;
     },
     parameters: () => parameters,
   };

@@ -22,6 +22,8 @@ export interface ScheduleSettings {
   stepFactor: number;
   /** The run's length, for `"cosine"`. */
   epochs: number;
+  /** Epochs of linear warm-up before the schedule starts; 0 for none. */
+  warmupEpochs?: number;
 }
 
 /**
@@ -29,6 +31,10 @@ export interface ScheduleSettings {
  * - constant: η;
  * - cosine: η · ½(1 + cos(π(epoch − 1) / epochs)), gliding from η towards 0;
  * - step: η · factor^⌊(epoch − 1) / every⌋.
+ *
+ * With W warm-up epochs, epoch e ≤ W runs at η · e / (W + 1), rising in a straight line, and the
+ * schedule then runs over the remaining epochs as if they were the whole run: large steps on
+ * random weights can throw a network far off, so it starts gently.
  *
  * @returns the learning rate of that epoch
  * @example
@@ -38,8 +44,11 @@ export interface ScheduleSettings {
  * learningRateAt(settings, 11); // 0.05
  * ```
  */
-export function learningRateAt(settings: ScheduleSettings, epoch: number): number {
-  const { learningRate, schedule, epochs } = settings;
+export function learningRateAt(settings: ScheduleSettings, at: number): number {
+  const { learningRate, schedule } = settings;
+  const warmup = settings.warmupEpochs ?? 0;
+  if (at <= warmup) return (learningRate * at) / (warmup + 1);
+  const epoch = at - warmup, epochs = settings.epochs - warmup;
   switch (schedule) {
     case "constant":
       return learningRate;

@@ -14,6 +14,7 @@ import {
   takeExamples,
 } from "../data/preprocess.ts";
 import { engineNamed } from "../engines/registry.ts";
+import { defaultInit } from "../nn/init.ts";
 import { createNetwork, type Network } from "../nn/mlp.ts";
 import { layerSizes, type RunSettings } from "./settings.ts";
 
@@ -65,7 +66,11 @@ export function networkFor(settings: RunSettings): Network {
   return createNetwork({
     sizes: layerSizes(settings, 784, classes),
     hidden: settings.activation,
-    init: settings.init,
+    init: settings.init === "auto"
+      ? defaultInit(settings.activation)
+      : settings.init === "normal"
+      ? { kind: "normal", std: settings.initStd }
+      : settings.init,
     seed: settings.seed,
   });
 }

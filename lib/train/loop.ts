@@ -1,34 +1,33 @@
 /**
  * Step 6, the training loop: each epoch reshuffles the training rows (seeded), walks through them
- * in mini-batches and asks an engine to take one step per batch; then it reports the epoch
- * through `onEpoch`. Full-batch gradient descent is the same loop with one batch per epoch.
+ * in mini-batches (distorted afresh when augmenting) and asks an engine to take one step per
+ * batch; then it reports the epoch through `onEpoch`. Full-batch gradient descent is the same
+ * loop with one batch per epoch.
  *
  * The loop knows nothing of Jupyter, files or figures. The caller's network changes only at the
  * end of each completed epoch, so a run that is aborted or diverges keeps its last completed
- * epoch.
+ * epoch; with early stopping, it ends holding its best epoch.
  *
  * @module
  */
 
-import { engineNamed } from "../engines/registry.ts";
+import { Augmenter } from "../data/augment.ts";
+import type { TrainingSettings } from "./records.ts";
+import type { Examples } from "../data/preprocess.ts";
+import { engineFor } from "../engines/registry.ts";
 import { countCorrect } from "../eval/metrics.ts";
 import { crossEntropy } from "../nn/loss.ts";
-import type { Network } from "../nn/mlp.ts";
-import { DEFAULT_SEED, Random } from "../nn/random.ts";
+import { matrix } from "../nn/matrix.ts";
+import { cloneNetwork, type Network } from "../nn/mlp.ts";
+import { Random } from "../nn/random.ts";
 import { learningRateAt } from "../nn/schedules.ts";
-import type { Examples } from "../data/preprocess.ts";
-import { SETTINGS } from "../run/settings.ts";
 import { divergence, TrainingDiverged } from "./divergence.ts";
-import {
-  checkTrainingData,
-  type EpochRecord,
-  type Progress,
-  type TrainingSettings,
-} from "./records.ts";
+import { dropoutRates, settingsOf } from "./options.ts";
+import { checkTrainingData, type EpochRecord, type Progress } from "./records.ts";
 
-/** What `train` takes: any training setting (the assignment preset's by default) and callbacks. */
+/** What `train` takes: any training setting (see `TRAINING_DEFAULTS`) and callbacks. */
 export interface TrainOptions extends Partial<TrainingSettings> {
-  /** Examples evaluated after every epoch (a validation or the test set). */
+  /** Examples evaluated after every epoch (a validation split, for early stopping). */
   validation?: Examples;
   /** Stops the run between batches; the network keeps its last completed epoch. */
   signal?: AbortSignal;
@@ -38,6 +37,8 @@ export interface TrainOptions extends Partial<TrainingSettings> {
   onProgress?: (progress: Progress) => void | Promise<void>;
   /** Batches between `onProgress` calls and yields to the event loop. */
   progressEvery?: number;
+  /** Told once when the engine asked for cannot run part of this setup, and what runs instead. */
+  onNotice?: (line: string) => void;
 }
 
 /** What `train` returns. */
@@ -46,46 +47,8 @@ export interface TrainResult {
   history: EpochRecord[];
   /** True when the signal stopped the run before its last epoch. */
   stopped: boolean;
-}
-
-/**
- * What `train` does where an option is missing: plain gradient descent with η = 0.1 on batches of
- * 128 for 100 epochs (the assignment's), on the WebAssembly engine. Giving a `momentum` without
- * an `optimizer` means the momentum optimizer.
- */
-export const TRAINING_DEFAULTS: TrainingSettings = {
-  epochs: 100,
-  batchSize: 128,
-  optimizer: "sgd",
-  learningRate: 0.1,
-  momentum: 0,
-  weightDecay: 0,
-  schedule: "constant",
-  stepEvery: 30,
-  stepFactor: 0.1,
-  seed: DEFAULT_SEED,
-  engine: "wasm",
-  threads: "auto",
-};
-
-/** The options with defaults where they are missing, each checked by name. */
-function settingsOf(options: TrainOptions): TrainingSettings {
-  const settings: Record<string, unknown> = {
-    ...TRAINING_DEFAULTS,
-    optimizer: options.momentum ? "momentum" : "sgd",
-  };
-  for (const key of Object.keys(TRAINING_DEFAULTS) as (keyof TrainingSettings)[]) {
-    const value = options[key] ?? settings[key];
-    if (!SETTINGS[key].accepts(value)) {
-      throw new RangeError(
-        `Cannot train: expected ${key} to be ${SETTINGS[key].expected}, found ${
-          JSON.stringify(value)
-        }`,
-      );
-    }
-    settings[key] = value;
-  }
-  return settings as unknown as TrainingSettings;
+  /** With early stopping: the epoch whose weights the network holds. */
+  bestEpoch?: number;
 }
 
 /**
@@ -111,21 +74,43 @@ export async function train(
 ): Promise<TrainResult> {
   const settings = settingsOf(options);
   checkTrainingData(network, data, options.validation);
+  if (settings.earlyStopping > 0 && !options.validation) {
+    throw new RangeError("Cannot train: earlyStopping needs validation examples to watch");
+  }
   const rows = data.images.rows;
   const batchSize = settings.batchSize === "full" ? rows : Math.min(settings.batchSize, rows);
   const batches = Math.ceil(rows / batchSize);
   const rng = new Random(settings.seed);
-  const session = await engineNamed(settings.engine).train({
+  const dropout = dropoutRates(settings, network.sizes.length - 2);
+  const { engine, notice } = engineFor(settings.engine, { network, optimizer: settings, dropout });
+  if (notice) options.onNotice?.(notice);
+  const session = await engine.train({
     network,
     images: data.images,
     batchSize,
     optimizer: settings,
+    dropout,
+    seed: settings.seed,
     threads: settings.threads === "auto" ? undefined : settings.threads,
   });
+  const side = Math.round(Math.sqrt(data.images.cols));
+  const augmenter = settings.augment === "none"
+    ? undefined
+    : new Augmenter(settings, side, side, settings.seed);
+  const distorted = augmenter ? matrix(batchSize, data.images.cols) : undefined;
   const batchLabels = new Uint8Array(batchSize);
   const everyRow = Uint32Array.from({ length: rows }, (_, i) => i);
   const history: EpochRecord[] = [];
+  let best: { epoch: number; loss: number; network: Network } | undefined;
   let lastReport = performance.now();
+  const result = (stopped: boolean): TrainResult => {
+    // Early stopping ends on the best epoch, not the last.
+    if (best && best.epoch !== history.at(-1)?.epoch) {
+      best.network.weights.forEach((w, l) => network.weights[l].data.set(w.data));
+      best.network.biases.forEach((b, l) => network.biases[l].set(b));
+    }
+    return { network, history, stopped, bestEpoch: best?.epoch };
+  };
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       const started = performance.now();
@@ -134,12 +119,19 @@ export async function train(
       const order = batches === 1 ? everyRow : rng.permutation(rows);
       let lossSum = 0, correct = 0;
       for (let b = 0; b < batches; b++) {
-        if (options.signal?.aborted) return { network, history, stopped: true };
+        if (options.signal?.aborted) return result(true);
         const start = b * batchSize, size = Math.min(batchSize, rows - start);
         const indices = order.subarray(start, start + size);
         for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
         const labels = batchLabels.subarray(0, size);
-        const output = session.step(indices, labels, learningRate);
+        const x = augmenter
+          ? augmenter.batch(
+            data.images,
+            indices,
+            matrix(size, data.images.cols, distorted!.data.subarray(0, size * data.images.cols)),
+          )
+          : undefined;
+        const output = session.step(indices, labels, learningRate, x);
         const loss = crossEntropy(output, labels);
         // A NaN anywhere in a row's logits spreads through its softmax to the label's probability.
         if (!Number.isFinite(loss)) {
@@ -159,13 +151,8 @@ export async function train(
         if (due || b + 1 === batches) {
           lastReport = now;
           const seen = Math.min(rows, (b + 1) * batchSize);
-          await options.onProgress?.({
-            epoch,
-            epochs: settings.epochs,
-            batch: b + 1,
-            batches,
-            loss: lossSum / seen,
-          });
+          const progress = { epoch, epochs: settings.epochs, batch: b + 1, batches };
+          await options.onProgress?.({ ...progress, loss: lossSum / seen });
           // Let timers, abort signals and the kernel's messages through.
           await new Promise((resolve) => setTimeout(resolve, 0));
         }
@@ -190,8 +177,13 @@ export async function train(
       record.seconds = (performance.now() - started) / 1000;
       history.push(record);
       await options.onEpoch?.(record, network);
+      if (settings.earlyStopping > 0) {
+        if (!best || record.validationLoss! < best.loss) {
+          best = { epoch, loss: record.validationLoss!, network: cloneNetwork(network) };
+        } else if (epoch - best.epoch >= settings.earlyStopping) break;
+      }
     }
-    return { network, history, stopped: false };
+    return result(false);
   } finally {
     session.close();
   }

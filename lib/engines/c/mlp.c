@@ -57,7 +57,8 @@ typedef struct {
   // The job of the current batch, set by the caller and run_batch, read by every thread.
   int threads;
   int rows;
-  int mode;  // 1: forward only, on activations[0]; 2: train on training rows `indices`
+  int mode;  // 1: forward only, on activations[0]; 2: train on training rows `indices`;
+             // 3: train on the rows in activations[0] (augmented images)
   float learningRate, momentum, weightDecay;
   const unsigned* indices;  // the batch's training rows (mode 2)
   const unsigned char* labels;
@@ -435,7 +436,8 @@ static void run_part(Net* net, int thread) {
 }
 
 // Starts a job on every thread and does thread 0's share; returns when all shares are done.
-// mode 1: forward only, on the rows in activations[0]; 2: train on training rows `indices`.
+// mode 1: forward only, on the rows in activations[0]; 2: train on training rows `indices`;
+// 3: train on the rows in activations[0].
 __attribute__((export_name("run_batch")))
 void run_batch(Net* net, int mode, int rows) {
   net->mode = mode;
