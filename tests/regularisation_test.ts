@@ -126,18 +126,53 @@ Deno.test("train() with early stopping ends holding its best validation epoch", 
 Deno.test("train() says once which part the WebAssembly engine runs on the reference path, and why", async () => {
   const notices: string[] = [];
   const run = (engine: "wasm" | "reference") =>
-    train(createNetwork({ sizes: [784, 16, 10], seed: 2 }), subset, {
+    train(createNetwork({ sizes: [784, 16, 10], hidden: "silu", seed: 2 }), subset, {
       epochs: 2,
-      optimizer: "adam",
-      learningRate: 0.001,
-      dropout: [0.5],
+      learningRate: 0.1,
+      inputDropout: 0.2,
       engine,
       onNotice: (line) => notices.push(line),
     });
   const [wasm, reference] = [await run("wasm"), await run("reference")];
   assertEquals(notices.length, 1);
-  assert(notices[0].includes("the adam optimizer, dropout"), notices[0]);
+  assert(notices[0].includes("the silu activation, dropout of the inputs"), notices[0]);
   assertEquals(wasm.network.weights, reference.network.weights);
+});
+
+Deno.test("every optimizer, with dropout, takes the same steps on the WebAssembly and the reference engine", async (t) => {
+  for (const optimizer of ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"] as const) {
+    await t.step(optimizer, async () => {
+      const adaptive = ["rmsprop", "adam", "adamw"].includes(optimizer);
+      const settings = {
+        epochs: 1,
+        optimizer,
+        learningRate: adaptive ? 0.001 : 0.1,
+        momentum: 0.9,
+        weightDecay: 1e-3,
+        dropout: [0.3, 0.2],
+        seed: 5,
+      };
+      const fast = createNetwork({ sizes: [784, 32, 16, 10], hidden: "relu", seed: 1 });
+      const reference = cloneNetwork(fast);
+      const notices: string[] = [];
+      const a = await train(fast, subset, {
+        ...settings,
+        engine: "wasm",
+        onNotice: (l) => notices.push(l),
+      });
+      const b = await train(reference, subset, { ...settings, engine: "reference" });
+      assertEquals(notices, [], "it ran on the WebAssembly engine");
+      let worst = 0;
+      fast.weights.forEach((w, l) =>
+        w.data.forEach((
+          v,
+          i,
+        ) => (worst = Math.max(worst, Math.abs(v - reference.weights[l].data[i]))))
+      );
+      assert(worst < 2e-4, `largest weight difference ${worst}`);
+      assertAlmostEquals(a.history[0].loss, b.history[0].loss, 1e-4);
+    });
+  }
 });
 
 Deno.test("an augmented epoch on the WebAssembly engine agrees with the reference engine", async () => {
@@ -158,4 +193,24 @@ Deno.test("an augmented epoch on the WebAssembly engine agrees with the referenc
   );
   assert(worst < 1e-4, `largest difference ${worst}`);
   void Random;
+});
+
+Deno.test("Adam, dropout and augmentation give bit-identical weights on 1, 2 or 3 threads", async () => {
+  const run = async (threads: number) => {
+    const network = createNetwork({ sizes: [784, 40, 24, 10], hidden: "relu", seed: 6 });
+    await train(network, subset, {
+      epochs: 2,
+      optimizer: "adamw",
+      learningRate: 0.002,
+      weightDecay: 0.01,
+      dropout: [0.4],
+      augment: "affine+elastic",
+      threads,
+    });
+    return network;
+  };
+  const one = await run(1);
+  for (const threads of [2, 3]) {
+    assertEquals((await run(threads)).weights, one.weights, `${threads} threads`);
+  }
 });

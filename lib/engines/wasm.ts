@@ -10,36 +10,35 @@ import type { Engine } from "./engine.ts";
 import { HIDDEN_CODES, MAX_LAYERS } from "./wasm_layout.ts";
 import { defaultThreads, FastMlp } from "./wasm_mlp.ts";
 
-/** The update rules the kernels fuse into the backward pass. */
-const FUSED_OPTIMIZERS = ["sgd", "momentum"];
-
 /** The WebAssembly engine. */
 export const wasmEngine: Engine = {
   name: "wasm",
   describe(threads = defaultThreads()) {
     return `WebAssembly SIMD (lib/engines/c/mlp.c) on ${threads} thread${threads === 1 ? "" : "s"}`;
   },
-  unsupported({ network, optimizer, dropout }) {
+  unsupported({ network, dropout }) {
     const why = [];
     if (!(network.hidden in HIDDEN_CODES)) why.push(`the ${network.hidden} activation`);
-    if (!FUSED_OPTIMIZERS.includes(optimizer.optimizer)) {
-      why.push(`the ${optimizer.optimizer} optimizer`);
-    }
-    if (dropout?.some((rate) => rate > 0)) why.push("dropout");
+    if ((dropout?.[0] ?? 0) > 0) why.push("dropout of the inputs");
     if (network.sizes.length - 1 > MAX_LAYERS) why.push(`more than ${MAX_LAYERS} layers`);
     return why.length
       ? `the WebAssembly kernels do not have ${
         why.join(", ")
-      } (they have sigmoid, ReLU and tanh, plain descent and momentum, up to ${MAX_LAYERS} layers)`
+      } (they have sigmoid, ReLU and tanh, dropout of hidden layers, every optimizer, up to ${MAX_LAYERS} layers)`
       : undefined;
   },
-  async train({ network, images, batchSize, optimizer, threads }) {
-    const engine = await FastMlp.create(network, batchSize, { images, threads });
+  async train({ network, images, batchSize, optimizer, threads, dropout, seed = 695 }) {
+    const engine = await FastMlp.create(network, batchSize, {
+      images,
+      threads,
+      optimizer: optimizer.optimizer,
+      dropout: dropout ? { rates: dropout, seed } : undefined,
+    });
     // Plain descent is momentum with μ = 0: v = −η∇, θ ← θ + v, the same numbers.
-    const momentum = optimizer.optimizer === "momentum" ? optimizer.momentum : 0;
+    const momentum = optimizer.optimizer === "sgd" ? 0 : optimizer.momentum;
     return {
       step: (indices, labels, learningRate, x) => {
-        const update = { learningRate, momentum, weightDecay: optimizer.weightDecay };
+        const update = { ...optimizer, learningRate, momentum };
         return x ? engine.trainRows(x, labels, update) : engine.trainBatch(indices, labels, update);
       },
       store: (target) => engine.store(target),

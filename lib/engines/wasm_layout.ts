@@ -29,6 +29,9 @@ export interface Layout {
   biases: number[];
   velocityW: number[];
   velocityB: number[];
+  /** Second moments, or 0 when the rule has none. */
+  squareW: number[];
+  squareB: number[];
   activations: number[];
   labels: number;
   indices: number;
@@ -44,6 +47,8 @@ export interface LayoutRequest {
   threads: number;
   /** Training images, indexed once as lists of their non-zero inputs. */
   images?: Matrix;
+  /** Whether the update rule keeps second moments (RMSProp, Adam, AdamW). */
+  secondMoments?: boolean;
 }
 
 /**
@@ -79,6 +84,8 @@ export function layOut(
     biases: perLayer((l) => floats(sizes[l + 1])),
     velocityW: perLayer((l) => floats(sizes[l] * sizes[l + 1])),
     velocityB: perLayer((l) => floats(sizes[l + 1])),
+    squareW: perLayer((l) => request.secondMoments ? floats(sizes[l] * sizes[l + 1]) : 0),
+    squareB: perLayer((l) => request.secondMoments ? floats(sizes[l + 1]) : 0),
     activations: sizes.map((size) => floats(capacity * size)),
     labels: allocate(capacity),
     indices: floats(capacity),
@@ -98,6 +105,8 @@ export function layOut(
     biases: layout.biases,
     velocityW: layout.velocityW,
     velocityB: layout.velocityB,
+    squareW: layout.squareW,
+    squareB: layout.squareB,
     activations: layout.activations,
     deltas: [0, ...sizes.slice(1).map((size) => floats(capacity * size))],
     transposed: perLayer((l) => l > 0 ? floats(sizes[l] * sizes[l + 1]) : 0),

@@ -27,20 +27,27 @@ function mix(h: number): number {
 }
 
 /**
- * A uniform number in [0, 1) from four integers: the same inputs give the same number anywhere.
+ * A 32-bit hash of four integers: the same inputs give the same bits anywhere (`c/mlp.c` has the
+ * same function).
  *
- * @returns the number
+ * @returns an integer from 0 to 2^32 − 1
  * @example
  * ```ts
- * import { hashUniform } from "./dropout.ts";
- * hashUniform(695, 1, 2, 3) === hashUniform(695, 1, 2, 3); // true
+ * import { dropoutHash } from "./dropout.ts";
+ * dropoutHash(695, 1, 2, 3) === dropoutHash(695, 1, 2, 3); // true
  * ```
  */
-export function hashUniform(seed: number, step: number, layer: number, index: number): number {
-  const h = mix(
-    seed ^ mix(Math.imul(step, 0x9e3779b1) ^ mix(Math.imul(layer, 0x27d4eb2f) ^ index)),
-  );
-  return h / 4294967296;
+export function dropoutHash(seed: number, step: number, layer: number, index: number): number {
+  return mix(seed ^ mix(Math.imul(step, 0x9e3779b1) ^ mix(Math.imul(layer, 0x27d4eb2f) ^ index)));
+}
+
+/**
+ * A unit is dropped when its hash is below this: the rate's share of all 2^32 hashes.
+ *
+ * @returns an integer from 0 to 2^32 − 1
+ */
+export function dropThreshold(rate: number): number {
+  return Math.floor(rate * 4294967296);
 }
 
 /**
@@ -56,9 +63,9 @@ export function dropoutMask(
   dropout: Dropout,
   layer: number,
 ): Float32Array {
-  const keep = 1 / (1 - rate);
+  const keep = Math.fround(1 / (1 - rate)), threshold = dropThreshold(rate);
   for (let i = 0; i < mask.length; i++) {
-    mask[i] = hashUniform(dropout.seed, dropout.step, layer, i) < rate ? 0 : keep;
+    mask[i] = dropoutHash(dropout.seed, dropout.step, layer, i) < threshold ? 0 : keep;
   }
   return mask;
 }

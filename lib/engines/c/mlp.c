@@ -77,7 +77,25 @@ typedef struct {
   const int* dataStart;     // training rows + 1: where each row's list starts
   const int* dataIndex;     // the columns of every training row's non-zero inputs
   const float* dataValue;   // and their values
+  // The update rule: 0 plain descent or momentum, 1 Nesterov, 2 RMSProp, 3 Adam, 4 AdamW; the
+  // second moments (RMSProp, Adam) live in squareW/squareB, the first in velocityW/velocityB.
+  int optimizer;
+  float beta1, beta2, epsilon;      // beta2 is RMSProp's rho
+  float correction1, correction2;   // Adam's 1 - beta1^t and 1 - beta2^t for this step
+  float* squareW[MAX_LAYERS];
+  float* squareB[MAX_LAYERS];
+  // Inverted dropout of hidden layers while training: unit i of activation layer l is dropped
+  // when hash(seed, step, l, i) < dropThreshold[l], else scaled by dropKeep[l] = 1 / (1 - rate).
+  unsigned dropThreshold[MAX_LAYERS + 1];
+  float dropKeep[MAX_LAYERS + 1];
+  unsigned dropSeed, dropStep;
 } Net;
+
+// The update rule of one step, as every thread reads it.
+typedef struct {
+  int kind;
+  float lr, mu, wd, b1, b2, eps, c1, c2;
+} Rule;
 
 // ---- threads -----------------------------------------------------------------------------------
 
@@ -271,6 +289,28 @@ static void softmax_row(float* z, int n) {
   for (int j = 0; j < n; j++) z[j] *= inverse;
 }
 
+// ---- dropout ---------------------------------------------------------------------------------
+
+// murmur3's finaliser, and the hash of lib/nn/dropout.ts: the same bits there and here.
+static inline unsigned mix32(unsigned h) {
+  h = (h ^ (h >> 16)) * 0x85ebca6bu;
+  h = (h ^ (h >> 13)) * 0xc2b2ae35u;
+  return h ^ (h >> 16);
+}
+
+static inline unsigned drop_hash(const Net* net, int layer, unsigned index) {
+  return mix32(net->dropSeed ^ mix32(net->dropStep * 0x9e3779b1u ^ mix32((unsigned)layer * 0x27d4eb2fu ^ index)));
+}
+
+// Drops units of activation layer l in row r (training only): 0, or scaled by 1 / (1 - rate).
+static void drop_row(const Net* net, int l, int r, float* row, int n) {
+  const unsigned threshold = net->dropThreshold[l];
+  const float keep = net->dropKeep[l];
+  for (int i = 0; i < n; i++) {
+    row[i] = drop_hash(net, l, (unsigned)(r * n + i)) < threshold ? 0.0f : row[i] * keep;
+  }
+}
+
 // Feeds batch rows [from, to) forward; the softmax output is in activations[layers].
 static void forward_rows(Net* net, int from, int to) {
   const int L = net->layers;
@@ -286,38 +326,82 @@ static void forward_rows(Net* net, int from, int to) {
                   net->hidden, l == L - 1);
       }
       if (l == L - 1) softmax_row(out, nOut);
+      else if (net->mode != 1 && net->dropThreshold[l + 1]) drop_row(net, l + 1, r, out, nOut);
     }
   }
 }
 
 // ---- backward and update -----------------------------------------------------------------------
 
-// velocity = mu * velocity - lr * (gradient + wd * w); w += velocity, for 4 lanes.
-static inline void update4(float* w, float* v, v128_t g, v128_t lr, v128_t mu, v128_t wd) {
+// One parameter's update from its gradient g, as lib/nn/optimizers.ts writes each rule:
+//   0 momentum (and plain descent, mu = 0): v = mu v - lr (g + wd w); w += v
+//   1 Nesterov:  v = mu v - lr (g + wd w); w += mu v - lr (g + wd w)
+//   2 RMSProp:   s = b2 s + (1 - b2) g^2; w -= lr g / (sqrt(s) + eps), with g + wd w
+//   3 Adam:      m = b1 m + (1 - b1) g; s = b2 s + (1 - b2) g^2; w -= lr (m / c1) / (sqrt(s / c2) + eps)
+//   4 AdamW:     w -= lr wd w first, then Adam on the plain gradient.
+static inline void update4(float* w, float* v, float* s, v128_t g, const Rule* o) {
   v128_t weight = wasm_v128_load(w);
-  g = MADD(wd, weight, g);
-  v128_t velocity = wasm_f32x4_sub(wasm_f32x4_mul(mu, wasm_v128_load(v)), wasm_f32x4_mul(lr, g));
-  wasm_v128_store(v, velocity);
-  wasm_v128_store(w, wasm_f32x4_add(weight, velocity));
+  const v128_t lr = wasm_f32x4_splat(o->lr), one = wasm_f32x4_splat(1.0f);
+  if (o->kind == 4) weight = wasm_f32x4_sub(weight, wasm_f32x4_mul(wasm_f32x4_mul(lr, wasm_f32x4_splat(o->wd)), weight));
+  else g = MADD(wasm_f32x4_splat(o->wd), weight, g);
+  if (o->kind <= 1) {
+    const v128_t mu = wasm_f32x4_splat(o->mu);
+    const v128_t step = wasm_f32x4_neg(wasm_f32x4_mul(lr, g));
+    const v128_t velocity = wasm_f32x4_add(wasm_f32x4_mul(mu, wasm_v128_load(v)), step);
+    wasm_v128_store(v, velocity);
+    weight = o->kind == 0 ? wasm_f32x4_add(weight, velocity)
+                          : wasm_f32x4_add(weight, wasm_f32x4_add(wasm_f32x4_mul(mu, velocity), step));
+  } else {
+    const v128_t b2 = wasm_f32x4_splat(o->b2), eps = wasm_f32x4_splat(o->eps);
+    const v128_t square = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(s)),
+                                         wasm_f32x4_mul(wasm_f32x4_sub(one, b2), wasm_f32x4_mul(g, g)));
+    wasm_v128_store(s, square);
+    if (o->kind == 2) {
+      weight = wasm_f32x4_sub(weight, wasm_f32x4_div(wasm_f32x4_mul(lr, g), wasm_f32x4_add(wasm_f32x4_sqrt(square), eps)));
+    } else {
+      const v128_t b1 = wasm_f32x4_splat(o->b1);
+      const v128_t mean = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(v)), wasm_f32x4_mul(wasm_f32x4_sub(one, b1), g));
+      wasm_v128_store(v, mean);
+      const v128_t top = wasm_f32x4_mul(lr, wasm_f32x4_div(mean, wasm_f32x4_splat(o->c1)));
+      const v128_t bottom = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(square, wasm_f32x4_splat(o->c2))), eps);
+      weight = wasm_f32x4_sub(weight, wasm_f32x4_div(top, bottom));
+    }
+  }
+  wasm_v128_store(w, weight);
 }
 
-static inline void update1(float* w, float* v, float g, float lr, float mu, float wd) {
-  g += wd * *w;
-  *v = mu * *v - lr * g;
-  *w += *v;
+static inline void update1(float* w, float* v, float* s, float g, const Rule* o) {
+  float weight = *w;
+  if (o->kind == 4) weight -= o->lr * o->wd * weight;
+  else g += o->wd * weight;
+  if (o->kind <= 1) {
+    const float step = -(o->lr * g);
+    *v = o->mu * *v + step;
+    weight = o->kind == 0 ? weight + *v : weight + (o->mu * *v + step);
+  } else {
+    *s = o->b2 * *s + (1.0f - o->b2) * (g * g);
+    if (o->kind == 2) {
+      weight -= (o->lr * g) / (__builtin_sqrtf(*s) + o->eps);
+    } else {
+      *v = o->b1 * *v + (1.0f - o->b1) * g;
+      weight -= (o->lr * (*v / o->c1)) / (__builtin_sqrtf(*s / o->c2) + o->eps);
+    }
+  }
+  *w = weight;
 }
 
 // For weight row k of layer l: gradient = sum over listed rows r of value * delta[r], then the
 // update. `rowsOf`/`values` list the batch rows where input k is non-zero (first layer), or, when
 // null, every row with values taken from the layer's input column k.
 static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const float* values, int count,
-                              float lr, float mu, float wd) {
+                              const Rule* rule) {
   const int nIn = net->sizes[l], nOut = net->sizes[l + 1];
   const float* delta = net->deltas[l + 1];
   const float* in = net->activations[l];
   float* w = net->weights[l] + k * nOut;
   float* velocityRow = net->velocityW[l] + k * nOut;
-  const v128_t vlr = wasm_f32x4_splat(lr), vmu = wasm_f32x4_splat(mu), vwd = wasm_f32x4_splat(wd);
+  // Rules without second moments never touch them: point at the velocities instead of nothing.
+  float* squareRow = net->squareW[l] ? net->squareW[l] + k * nOut : velocityRow;
   int c = 0;
   for (; c + 32 <= nOut; c += 32) {
     v128_t g[8];
@@ -328,7 +412,9 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
       const float* d = delta + r * nOut + c;
       for (int q = 0; q < 8; q++) g[q] = MADD(x, wasm_v128_load(d + 4 * q), g[q]);
     }
-    for (int q = 0; q < 8; q++) update4(w + c + 4 * q, velocityRow + c + 4 * q, g[q], vlr, vmu, vwd);
+    for (int q = 0; q < 8; q++) {
+      update4(w + c + 4 * q, velocityRow + c + 4 * q, squareRow + c + 4 * q, g[q], rule);
+    }
   }
   for (; c + 4 <= nOut; c += 4) {
     v128_t g = wasm_f32x4_splat(0.0f);
@@ -337,7 +423,7 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
       const float x = rowsOf ? values[t] : in[r * nIn + k];
       g = MADD(wasm_f32x4_splat(x), wasm_v128_load(delta + r * nOut + c), g);
     }
-    update4(w + c, velocityRow + c, g, vlr, vmu, vwd);
+    update4(w + c, velocityRow + c, squareRow + c, g, rule);
   }
   for (; c < nOut; c++) {
     float g = 0.0f;
@@ -345,7 +431,7 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
       const int r = rowsOf ? rowsOf[t] : t;
       g += (rowsOf ? values[t] : in[r * nIn + k]) * delta[r * nOut + c];
     }
-    update1(w + c, velocityRow + c, g, lr, mu, wd);
+    update1(w + c, velocityRow + c, squareRow + c, g, rule);
   }
 }
 
@@ -353,10 +439,21 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
 // transposed copy of W_l turns the product into the register-blocked kernel of the forward pass.
 static void back_delta(Net* net, int l, int from, int to) {
   const int n = net->sizes[l], nNext = net->sizes[l + 1];
+  const unsigned threshold = net->dropThreshold[l];
+  const float keep = net->dropKeep[l];
   for (int r = from; r < to; r++) {
     float* out = net->deltas[l] + r * n;
     const float* a = net->activations[l] + r * n;
     layer_row(net->deltas[l + 1] + r * nNext, 0, nNext, net->transposed[l], net->zeros, out, n, 0, 1);
+    if (threshold) {
+      // With dropout, a = f(z) * keep for a kept unit and 0 for a dropped one: the derivative is
+      // f'(z) * keep, from f(z) = a / keep, and a dropped unit passes nothing back.
+      for (int i = 0; i < n; i++) {
+        out[i] = drop_hash(net, l, (unsigned)(r * n + i)) < threshold
+          ? 0.0f : out[i] * derivative1(a[i] / keep, net->hidden) * keep;
+      }
+      continue;
+    }
     int i = 0;
     for (; i + 4 <= n; i += 4) {
       wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(out + i), derivative4(wasm_v128_load(a + i), net->hidden)));
@@ -409,7 +506,10 @@ static void run_part(Net* net, int thread) {
   for (int l = L - 1; l > 0; l--) back_delta(net, l, from, to);
   barrier(net);
 
-  const float lr = net->learningRate, mu = net->momentum, wd = net->weightDecay;
+  const Rule rule = {net->optimizer, net->learningRate, net->momentum, net->weightDecay,
+                     net->beta1, net->beta2, net->epsilon, net->correction1, net->correction2};
+  Rule biasRule = rule;
+  biasRule.wd = 0.0f;  // biases are not decayed
   for (int l = 0; l < L; l++) {
     const int nIn = net->sizes[l], nOut = net->sizes[l + 1];
     const int k0 = share(nIn, thread, T), k1 = share(nIn, thread + 1, T);
@@ -418,10 +518,10 @@ static void run_part(Net* net, int thread) {
       const int* start = net->colStart[thread];
       for (int k = k0; k < k1; k++) {
         update_weight_row(net, 0, k, net->colRow[thread] + start[k], net->colValue[thread] + start[k],
-                          start[k + 1] - start[k], lr, mu, wd);
+                          start[k + 1] - start[k], &rule);
       }
     } else {
-      for (int k = k0; k < k1; k++) update_weight_row(net, l, k, 0, 0, rows, lr, mu, wd);
+      for (int k = k0; k < k1; k++) update_weight_row(net, l, k, 0, 0, rows, &rule);
       transpose_rows(net, l, k0, k1);
     }
     // Biases: gradient = column sums of delta; no weight decay.
@@ -429,7 +529,8 @@ static void run_part(Net* net, int thread) {
     for (int c = share(nOut, thread, T), end = share(nOut, thread + 1, T); c < end; c++) {
       float g = 0.0f;
       for (int r = 0; r < rows; r++) g += d[r * nOut + c];
-      update1(net->biases[l] + c, net->velocityB[l] + c, g, lr, mu, 0.0f);
+      float* square = net->squareB[l] ? net->squareB[l] + c : net->velocityB[l] + c;
+      update1(net->biases[l] + c, net->velocityB[l] + c, square, g, &biasRule);
     }
   }
   barrier(net);
@@ -477,6 +578,7 @@ OFFSET(velocityW) OFFSET(velocityB) OFFSET(activations) OFFSET(deltas) OFFSET(ro
 OFFSET(rowIndex) OFFSET(colStart) OFFSET(colRow) OFFSET(colValue) OFFSET(threads)
 OFFSET(learningRate) OFFSET(indices) OFFSET(labels) OFFSET(go) OFFSET(transposed) OFFSET(zeros)
 OFFSET(rowValue) OFFSET(rowIndexOf) OFFSET(rowValueOf) OFFSET(dataStart) OFFSET(dataIndex)
-OFFSET(dataValue)
+OFFSET(dataValue) OFFSET(optimizer) OFFSET(beta1) OFFSET(squareW) OFFSET(squareB)
+OFFSET(dropThreshold) OFFSET(dropKeep) OFFSET(dropSeed)
 // How many bytes the header takes, so that the TypeScript side allocates exactly that.
 __attribute__((export_name("net_size"))) int net_size(void) { return sizeof(Net); }
