@@ -110,3 +110,14 @@ Deno.test("tables round measurements and lay out files and one-hot rows", async 
   assertEquals(onehot[0]["class 3"], 1);
   assertEquals(onehot[1]["class 3"], 0);
 });
+
+Deno.test("loadRunData() carves the validation split from the training images, never the test set", async () => {
+  const data = await loadRunData(resolveSettings("assignment", { validationSplit: 0.1 }));
+  assertEquals([data.train.labels.length, data.validation!.labels.length], [54000, 6000]);
+  assertEquals(data.test.labels.length, 10000);
+  assertThrows(
+    () => resolveSettings("assignment", { earlyStopping: 3 }),
+    RangeError,
+    "earlyStopping watches a validation split: expected validationSplit above 0, found 0",
+  );
+});

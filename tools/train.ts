@@ -228,11 +228,14 @@ export async function main(
   const onSignal = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSignal);
   let history: EpochRecord[] = [], stopped = false, diverged: TrainingDiverged | undefined;
+  let bestEpoch: number | undefined;
   try {
-    ({ history, stopped } = await train(network, data.train, {
+    ({ history, stopped, bestEpoch } = await train(network, data.train, {
       ...settings,
-      validation: data.test,
+      // Watched every epoch: the split held out of the training images, or else the test set.
+      validation: data.validation ?? data.test,
       signal: controller.signal,
+      onNotice: (line) => io.log(`note: ${line}`),
       onProgress: (p) =>
         io.progress?.(progressBar(p, (performance.now() - started) / 1000)["text/plain"]),
       onEpoch: (r) => {
@@ -241,7 +244,9 @@ export async function main(
           `epoch ${String(r.epoch).padStart(3)}  loss ${r.loss.toFixed(4)}  train ${
             (100 * r.trainAccuracy).toFixed(2)
           }%  ` +
-            `test ${(100 * r.validationAccuracy!).toFixed(2)}%  ${r.seconds.toFixed(1)} s`,
+            `${data.validation ? "validation" : "test"} ${
+              (100 * r.validationAccuracy!).toFixed(2)
+            }%  ${r.seconds.toFixed(1)} s`,
         );
       },
     }));
@@ -265,8 +270,11 @@ export async function main(
   // The model first: whatever fails after this, the trained network is on disk.
   await saveModel(`${out}/model.json`, { network, settings, history });
   const epochs = `${history.length} epoch${history.length === 1 ? "" : "s"}`;
-  io.log(`saved the model of epoch ${history.length} to ${out}/model.json`);
+  io.log(`saved the model of epoch ${bestEpoch ?? history.length} to ${out}/model.json`);
   if (stopped) io.log(`Stopped after ${epochs}.`);
+  if (bestEpoch && bestEpoch !== history.length) {
+    io.log(`early stopping: kept epoch ${bestEpoch}, the best on the validation split`);
+  }
 
   try {
     const evaluation = await evaluateNetwork(network, data, settings);

@@ -12,6 +12,7 @@ import {
   type Examples,
   normalizeImages,
   takeExamples,
+  trainValidationSplit,
 } from "../data/preprocess.ts";
 import { engineNamed } from "../engines/registry.ts";
 import { defaultInit } from "../nn/init.ts";
@@ -21,6 +22,8 @@ import { layerSizes, type RunSettings } from "./settings.ts";
 /** The data a run trains and is tested on. */
 export interface RunData {
   train: Examples;
+  /** Held out of the training images when the settings ask (`validationSplit`), to validate on. */
+  validation?: Examples;
   test: Examples;
   classNames: readonly string[];
   title: string;
@@ -43,8 +46,13 @@ export async function loadRunData(settings: RunSettings): Promise<RunData> {
   if (settings.limitTrainingRows !== "all" && settings.limitTrainingRows < train.labels.length) {
     train = takeExamples(train, Array.from({ length: settings.limitTrainingRows }, (_, i) => i));
   }
+  let validation: Examples | undefined;
+  if (settings.validationSplit > 0) {
+    ({ train, validation } = trainValidationSplit(train, settings.validationSplit, settings.seed));
+  }
   return {
     train,
+    validation,
     test: normalizeImages(data.test),
     classNames: data.classNames,
     title: data.title,

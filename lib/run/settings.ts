@@ -238,6 +238,24 @@ export type RunOverrides = { [K in keyof RunSettings]?: RunSettings[K] | null };
  * @throws RangeError naming the first bad field, what was expected and what was found
  */
 export function validateSettings(value: unknown, source = "settings"): RunSettings {
+  const settings = validateFields(value, source);
+  // The few settings that only make sense together.
+  if (settings.earlyStopping > 0 && settings.validationSplit === 0) {
+    throw new RangeError(
+      `Invalid ${source}: earlyStopping watches a validation split: expected validationSplit above 0, found 0`,
+    );
+  }
+  if (settings.dropout.length > 1 && settings.dropout.length !== settings.hiddenSizes.length) {
+    throw new RangeError(
+      `Invalid ${source}: expected dropout to hold one rate, or one per hidden layer (${settings.hiddenSizes.length}), found ${
+        JSON.stringify(settings.dropout)
+      }`,
+    );
+  }
+  return settings;
+}
+
+function validateFields(value: unknown, source: string): RunSettings {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new RangeError(`Invalid ${source}: expected an object of settings, found ${value}`);
   }
