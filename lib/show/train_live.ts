@@ -34,7 +34,7 @@ export async function trainLive(
 ): Promise<LiveResult> {
   const bar = new LiveOutput(), chart = new LiveOutput();
   const { title, ...trainOptions } = options;
-  const history: EpochRecord[] = [];
+  const history: EpochRecord[] = [], notes: string[] = [];
   const interrupt = kernelInterrupt();
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -45,6 +45,10 @@ export async function trainLive(
       signal: options.signal
         ? AbortSignal.any([options.signal, interrupt.signal])
         : interrupt.signal,
+      onNotice: (line) => {
+        notes.push(`note: ${line}`);
+        trainOptions.onNotice?.(line);
+      },
       // Awaited, so that every update is sent before the cell ends and lands under this cell.
       onProgress: async (progress) => {
         await bar.update(progressBar(progress, elapsed()));
@@ -67,6 +71,10 @@ export async function trainLive(
     result.stopped
       ? `stopped by the interrupt: the network keeps the model of epoch ${epochs}`
       : "completed",
+    ...(result.bestEpoch && result.bestEpoch !== epochs
+      ? [`early stopping: the network keeps epoch ${result.bestEpoch}, the best on validation`]
+      : []),
+    ...notes,
   ].join("\n"));
   return { ...result, seconds, summary };
 }
