@@ -59,6 +59,22 @@ const assignment: RunSettings = {
   threads: "auto",
 };
 
+/** The best multi-layer perceptron without augmentation (see docs/results/mlp-mnist.md). */
+const bestMlp: RunSettings = {
+  ...assignment,
+  preset: "best-mlp",
+  hiddenSizes: [800, 800],
+  activation: "relu",
+  init: "auto",
+  dropout: [0.5],
+  epochs: 40,
+  optimizer: "momentum",
+  learningRate: 0.05,
+  momentum: 0.9,
+  weightDecay: 5e-5,
+  schedule: "cosine",
+};
+
 /** The presets, by name. */
 export const PRESETS: Record<string, Preset> = {
   "assignment": {
@@ -82,6 +98,22 @@ export const PRESETS: Record<string, Preset> = {
       momentum: 0,
       weightDecay: 0,
       schedule: "constant",
+    },
+  },
+  "best-mlp": {
+    description:
+      "784-800-800-10 ReLU (He init), dropout 0.5 on both hidden layers, momentum 0.9, η 0.05 annealed on a cosine, weight decay 5e-5, 40 epochs",
+    settings: bestMlp,
+  },
+  "best-mlp-augmented": {
+    description:
+      "best-mlp trained on images distorted afresh every epoch (affine and elastic), dropout 0.2, 60 epochs",
+    settings: {
+      ...bestMlp,
+      preset: "best-mlp-augmented",
+      dropout: [0.2],
+      augment: "affine+elastic",
+      epochs: 60,
     },
   },
 };
