@@ -72,10 +72,13 @@ async function rasterize(svg: string, scale = 2): Promise<Uint8Array> {
  * A function that saves each figure it is given as `<folder>/<name>.svg` and `.png`, and returns
  * the figure, so that a notebook cell can save and show in one line.
  *
+ * @returns the saving function
  * @example
  * ```ts
- * const keep = figureSaver("../data/figures/06-train");
- * await keep("history", historyChart(history, { title: "Training" })); // shown, and saved
+ * import { figureSaver, plot } from "../mod.ts";
+ * import * as Plot from "@observablehq/plot";
+ * const keep = figureSaver(await Deno.makeTempDir());
+ * await keep("squares", plot({ title: "Squares", marks: [Plot.line([1, 4, 9])] })); // shown, and saved
  * ```
  */
 export function figureSaver(folder: string): (name: string, figure: Figure) => Promise<Figure> {
@@ -93,10 +96,13 @@ export type PlotOptions = Plot.PlotOptions & { title: string };
  * Draws an Observable Plot chart and returns it as a {@linkcode Figure}.
  *
  * @param options Plot's options; `title` is required
+ * @returns the figure, which a notebook shows inline and `save` writes as SVG or PNG
  * @example
  * ```ts
+ * import { plot } from "./figure.ts";
+ * import * as Plot from "@observablehq/plot";
  * const figure = plot({ title: "Squares", marks: [Plot.line([1, 4, 9])] });
- * await figure.save("data/figures/squares.svg");
+ * await figure.save(`${await Deno.makeTempDir()}/squares.svg`);
  * ```
  */
 export function plot(options: PlotOptions): Figure {
