@@ -19,7 +19,7 @@ export const wasmEngine: Engine = {
   unsupported({ network, dropout }) {
     const why = [];
     if (!(network.hidden in HIDDEN_CODES)) why.push(`the ${network.hidden} activation`);
-    if ((dropout?.[0] ?? 0) > 0) why.push("dropout of the inputs");
+
     if (network.sizes.length - 1 > MAX_LAYERS) why.push(`more than ${MAX_LAYERS} layers`);
     return why.length
       ? `the WebAssembly kernels do not have ${

@@ -17,7 +17,8 @@ import type { Examples } from "../data/preprocess.ts";
 import { engineFor } from "../engines/registry.ts";
 import { countCorrect } from "../eval/metrics.ts";
 import { crossEntropy } from "../nn/loss.ts";
-import { matrix } from "../nn/matrix.ts";
+import { type Matrix, matrix, takeRows } from "../nn/matrix.ts";
+import { dropoutMask } from "../nn/dropout.ts";
 import { cloneNetwork, type Network } from "../nn/mlp.ts";
 import { Random } from "../nn/random.ts";
 import { learningRateAt } from "../nn/schedules.ts";
@@ -81,7 +82,10 @@ export async function train(
   const batchSize = settings.batchSize === "full" ? rows : Math.min(settings.batchSize, rows);
   const batches = Math.ceil(rows / batchSize);
   const rng = new Random(settings.seed);
-  const dropout = dropoutRates(settings, network.sizes.length - 2);
+  // Dropping input pixels is noise on the data, like augmentation: the loop does it, on a copy of
+  // the batch, so that every engine trains on the same noisy rows; the engines drop hidden units.
+  const [inputRate, ...hiddenRates] = dropoutRates(settings, network.sizes.length - 2);
+  const dropout = [0, ...hiddenRates];
   const { engine, notice } = engineFor(settings.engine, { network, optimizer: settings, dropout });
   if (notice) options.onNotice?.(notice);
   const session = await engine.train({
@@ -97,7 +101,9 @@ export async function train(
   const augmenter = settings.augment === "none"
     ? undefined
     : new Augmenter(settings, side, side, settings.seed);
-  const distorted = augmenter ? matrix(batchSize, data.images.cols) : undefined;
+  const cols = data.images.cols;
+  const noisy = augmenter || inputRate > 0 ? matrix(batchSize, cols) : undefined;
+  let step = 0;
   const batchLabels = new Uint8Array(batchSize);
   const everyRow = Uint32Array.from({ length: rows }, (_, i) => i);
   const history: EpochRecord[] = [];
@@ -124,13 +130,13 @@ export async function train(
         const indices = order.subarray(start, start + size);
         for (let i = 0; i < size; i++) batchLabels[i] = data.labels[indices[i]];
         const labels = batchLabels.subarray(0, size);
-        const x = augmenter
-          ? augmenter.batch(
-            data.images,
-            indices,
-            matrix(size, data.images.cols, distorted!.data.subarray(0, size * data.images.cols)),
-          )
-          : undefined;
+        step++;
+        const x = noisy && matrix(size, cols, noisy.data.subarray(0, size * cols));
+        if (x) {
+          if (augmenter) augmenter.batch(data.images, indices, x);
+          else takeRows(data.images, indices, x);
+          if (inputRate > 0) dropInputs(x, inputRate, settings.seed, step);
+        }
         const output = session.step(indices, labels, learningRate, x);
         const loss = crossEntropy(output, labels);
         // A NaN anywhere in a row's logits spreads through its softmax to the label's probability.
@@ -187,4 +193,10 @@ export async function train(
   } finally {
     session.close();
   }
+}
+
+/** Inverted dropout of the input pixels of a batch, in place: masks of layer 0 of `step`. */
+function dropInputs(x: Matrix, rate: number, seed: number, step: number) {
+  const mask = dropoutMask(new Float32Array(x.data.length), rate, { rates: [], seed, step }, 0);
+  for (let i = 0; i < x.data.length; i++) x.data[i] *= mask[i];
 }
