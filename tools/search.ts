@@ -66,6 +66,12 @@ const SEARCHES: Record<string, Candidate[]> = {
       augment: "affine+elastic",
       epochs: 60,
     }),
+    mlp("800-800 relu, momentum, dropout 0.5, input dropout 0.2", {
+      dropout: [0.5],
+      inputDropout: 0.2,
+      epochs: 60,
+    }),
+    mlp("800-800 relu, momentum, elastic", { augment: "elastic", epochs: 80 }),
   ],
 };
 

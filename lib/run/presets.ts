@@ -7,6 +7,7 @@
 
 import {
   applyOverrides,
+  CONSTANT_DEFAULTS,
   type RunOverrides,
   type RunSettings,
   validateSettings,
@@ -19,6 +20,7 @@ export interface Preset {
 }
 
 const assignment: RunSettings = {
+  ...CONSTANT_DEFAULTS,
   preset: "assignment",
   dataset: "mnist",
   balancedPerClass: "all",
@@ -37,24 +39,11 @@ const assignment: RunSettings = {
   optimizer: "momentum",
   learningRate: 0.1,
   momentum: 0.9,
-  beta1: 0.9,
-  beta2: 0.999,
-  rho: 0.9,
-  epsilon: 1e-8,
   weightDecay: 1e-4,
   schedule: "cosine",
-  stepEvery: 30,
-  stepFactor: 0.1,
-  warmupEpochs: 0,
   validationSplit: 0,
   earlyStopping: 0,
   augment: "none",
-  shift: 2,
-  rotation: 10,
-  scale: 0.1,
-  shear: 10,
-  elasticAlpha: 34,
-  elasticSigma: 4,
   engine: "wasm",
   threads: "auto",
 };

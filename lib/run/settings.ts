@@ -13,11 +13,11 @@ import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
 import { type InitName, INITS } from "../nn/init.ts";
 import { type OptimizerName, OPTIMIZERS } from "../nn/optimizers.ts";
 import { type ScheduleName, SCHEDULES } from "../nn/schedules.ts";
-import { type AugmentName, AUGMENTS } from "../data/augment.ts";
+import { AUGMENTS, type AugmentSettings } from "../data/augment.ts";
 import { type Field, integer, listOf, name, oneOf, orWord, real } from "./fields.ts";
 
 /** Everything that defines a run. */
-export interface RunSettings {
+export interface RunSettings extends AugmentSettings {
   /** The preset these settings started from. */
   preset: string;
   // The data
@@ -49,14 +49,7 @@ export interface RunSettings {
   warmupEpochs: number;
   validationSplit: number;
   earlyStopping: number;
-  // The augmentation
-  augment: AugmentName;
-  shift: number;
-  rotation: number;
-  scale: number;
-  shear: number;
-  elasticAlpha: number;
-  elasticSigma: number;
+  // The augmentation: see AugmentSettings
   // The engine
   engine: EngineName;
   threads: number | "auto";
@@ -225,6 +218,26 @@ export const SETTINGS: Record<keyof RunSettings, Setting> = {
     orWord(integer(1, MAX_THREADS), "auto", "every core"),
   ),
 };
+
+/**
+ * The values every preset and `train` start from for the constants of the rules and of the
+ * augmentation: Adam's and RMSProp's usual constants, and Simard's elastic α and σ.
+ */
+export const CONSTANT_DEFAULTS = {
+  beta1: 0.9,
+  beta2: 0.999,
+  rho: 0.9,
+  epsilon: 1e-8,
+  stepEvery: 30,
+  stepFactor: 0.1,
+  warmupEpochs: 0,
+  shift: 2,
+  rotation: 10,
+  scale: 0.1,
+  shear: 10,
+  elasticAlpha: 34,
+  elasticSigma: 4,
+} satisfies Partial<RunSettings>;
 
 /** A run's settings with some changed; `null` or `undefined` keeps the value it changes. */
 export type RunOverrides = { [K in keyof RunSettings]?: RunSettings[K] | null };

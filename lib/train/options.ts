@@ -5,7 +5,7 @@
  */
 
 import { DEFAULT_SEED } from "../nn/random.ts";
-import { SETTINGS } from "../run/settings.ts";
+import { CONSTANT_DEFAULTS, SETTINGS } from "../run/settings.ts";
 import type { TrainingSettings } from "./records.ts";
 
 /**
@@ -14,30 +14,18 @@ import type { TrainingSettings } from "./records.ts";
  * Giving a `momentum` without an `optimizer` means the momentum optimizer.
  */
 export const TRAINING_DEFAULTS: TrainingSettings = {
+  ...CONSTANT_DEFAULTS,
   epochs: 100,
   batchSize: 128,
   optimizer: "sgd",
   learningRate: 0.1,
   momentum: 0,
-  beta1: 0.9,
-  beta2: 0.999,
-  rho: 0.9,
-  epsilon: 1e-8,
   weightDecay: 0,
   schedule: "constant",
-  stepEvery: 30,
-  stepFactor: 0.1,
-  warmupEpochs: 0,
   dropout: [],
   inputDropout: 0,
   earlyStopping: 0,
   augment: "none",
-  shift: 2,
-  rotation: 10,
-  scale: 0.1,
-  shear: 10,
-  elasticAlpha: 34,
-  elasticSigma: 4,
   seed: DEFAULT_SEED,
   engine: "wasm",
   threads: "auto",
