@@ -78,3 +78,10 @@ export * from "./show/display.ts";
 export * from "./show/kernel.ts";
 export * from "./show/live.ts";
 export * from "./show/train_live.ts";
+
+export * from "./nn/layer_statistics.ts";
+export * from "./data/displacement.ts";
+export * from "./train/sweep.ts";
+export * from "./show/experiment_figures.ts";
+export * from "./show/experiment_live.ts";
+export * from "./show/augment_figures.ts";

@@ -68,6 +68,34 @@ const plans: Record<
     }),
     figures: 8,
   },
+  "08-experiments.ipynb": {
+    overrides: (dataset) => ({
+      dataset,
+      trainingRows: 1000,
+      epochs: 2,
+      optimizers: [
+        { optimizer: "sgd", learningRate: 0.5 },
+        { optimizer: "adam", learningRate: 0.001 },
+      ],
+      deepSizes: [784, 32, 32, 32, 10],
+      activations: ["sigmoid", "relu"],
+      deepEpochs: 1,
+      profileRows: 64,
+      learningRates: [0.1, 3, 100],
+      sweepEpochs: 1,
+    }),
+    figures: 6,
+  },
+  "09-augmentation.ipynb": {
+    overrides: (dataset) => ({
+      dataset,
+      copies: 3,
+      trainingRows: 1000,
+      hiddenSizes: [32],
+      epochs: 2,
+    }),
+    figures: 5,
+  },
 };
 
 Deno.test("injectParameters() adds a cell of overrides right after the parameters cell", () => {

@@ -16,7 +16,7 @@ export const wasmEngine: Engine = {
   describe(threads = defaultThreads()) {
     return `WebAssembly SIMD (lib/engines/c/mlp.c) on ${threads} thread${threads === 1 ? "" : "s"}`;
   },
-  unsupported({ network, dropout }) {
+  unsupported({ network }) {
     const why = [];
     if (!(network.hidden in HIDDEN_CODES)) why.push(`the ${network.hidden} activation`);
 

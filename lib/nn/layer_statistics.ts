@@ -1,0 +1,141 @@
+/**
+ * What each layer of a network does to one batch, measured: its hidden activations, the slope
+ * f'(z) its units pass gradients back through, the share of units that pass almost none, and the
+ * size of each weight matrix's gradient. Backpropagation multiplies the error by f'(z) once per
+ * layer, δₗ = (δₗ₊₁ Wₗ₊₁ᵀ) ⊙ f'(zₗ), so in a deep sigmoid network (σ' ≤ 1/4) the gradient shrinks
+ * layer after layer on its way back to the input: these numbers show it.
+ *
+ * @module
+ */
+
+import { type ActivationName, multiplyByDerivative } from "./activations.ts";
+import { backprop, createWorkspace } from "./backprop.ts";
+import type { Examples } from "../data/preprocess.ts";
+import { norm } from "./matrix.ts";
+import type { Gradients, Network } from "./mlp.ts";
+
+/** A value is saturated where its slope f'(z) is below this share of the activation's peak slope. */
+export const SATURATION_SLOPE = 0.2;
+
+/** One network's layers, measured on one batch. */
+export interface NetworkProfile {
+  /** What the profile is shown as: "sigmoid (uniform)", for instance. */
+  name: string;
+  /** The hidden layers' activation. */
+  hidden: ActivationName;
+  /** activations[l]: hidden layer l + 1's outputs for every row of the batch, rows × units, flat. */
+  activations: Float32Array[];
+  /** meanSlopes[l]: the mean of f'(z) over hidden layer l + 1's units and rows. */
+  meanSlopes: number[];
+  /** saturated[l]: the share of hidden layer l + 1's values where f'(z) < a fifth of its peak. */
+  saturated: number[];
+  /** gradientNorms[l]: ‖∂L/∂W‖ of weight layer l + 1 (layer 1 takes the input). */
+  gradientNorms: number[];
+  /** The batch's mean cross-entropy loss. */
+  loss: number;
+}
+
+/**
+ * The Frobenius norm ‖∂L/∂W‖ = √(Σ g²) of each weight layer's gradient, input side first.
+ *
+ * @param gradients from `backprop`
+ * @returns one norm per weight layer
+ * @example
+ * ```ts
+ * import { layerGradientNorms } from "./layer_statistics.ts";
+ * import { backprop } from "./backprop.ts";
+ * import { createNetwork } from "./mlp.ts";
+ * import { matrix } from "./matrix.ts";
+ * const network = createNetwork({ sizes: [784, 16, 16, 10] });
+ * layerGradientNorms(backprop(network, matrix(2, 784), [3, 1])).length; // 3
+ * ```
+ */
+export function layerGradientNorms(gradients: Gradients): number[] {
+  return gradients.gradWeights.map((g) => norm(g.data));
+}
+
+/**
+ * The largest slope f'(z) of a hidden activation over z in [−10, 10]: 1/4 for the sigmoid, 1 for
+ * tanh and ReLU, about 1.1 for SiLU.
+ *
+ * @returns the peak of f'
+ * @example
+ * ```ts
+ * import { peakSlope } from "./layer_statistics.ts";
+ * peakSlope("sigmoid"); // 0.25
+ * ```
+ */
+export function peakSlope(hidden: ActivationName): number {
+  const z = Float32Array.from({ length: 2001 }, (_, i) => -10 + i / 100);
+  const slopes = multiplyByDerivative(hidden, z, new Float32Array(z.length).fill(1));
+  return slopes.reduce((a, b) => Math.max(a, b), 0);
+}
+
+/**
+ * Runs one batch forward and back through a network and measures every layer: the hidden
+ * activations, their mean slope f'(z), the share of saturated values (f'(z) below a fifth of the
+ * peak slope: for a sigmoid, outputs below 0.053 or above 0.947; for tanh, |a| > 0.894; for a
+ * ReLU, every unit that is off), and the norm of each weight layer's gradient.
+ *
+ * @param network the network, not changed
+ * @param batch the images and labels to measure on
+ * @param name what to call the profile (default: the activation and the initialisation)
+ * @returns the profile
+ * @example
+ * ```ts
+ * import { profileNetwork } from "./layer_statistics.ts";
+ * import { createNetwork } from "./mlp.ts";
+ * import { matrix } from "./matrix.ts";
+ * const network = createNetwork({ sizes: [784, 16, 16, 10], hidden: "relu" });
+ * const batch = { images: matrix(4, 784), labels: new Uint8Array([0, 1, 2, 3]) };
+ * profileNetwork(network, batch).name; // "relu (he-normal)"
+ * ```
+ */
+export function profileNetwork(network: Network, batch: Examples, name?: string): NetworkProfile {
+  const rows = batch.images.rows;
+  const workspace = createWorkspace(network, rows);
+  const gradients = backprop(network, batch.images, batch.labels, workspace);
+  const peak = peakSlope(network.hidden);
+  const activations: Float32Array[] = [];
+  const meanSlopes: number[] = [], saturated: number[] = [];
+  for (let l = 1; l < network.sizes.length - 1; l++) {
+    const size = rows * network.sizes[l];
+    activations.push(workspace.activations[l].data.slice(0, size));
+    const z = workspace.preActivations[l].data.subarray(0, size);
+    const slopes = multiplyByDerivative(network.hidden, z, new Float32Array(size).fill(1));
+    let sum = 0, flat = 0;
+    for (let i = 0; i < size; i++) {
+      sum += slopes[i];
+      if (Math.abs(slopes[i]) < SATURATION_SLOPE * peak) flat++;
+    }
+    meanSlopes.push(sum / size);
+    saturated.push(flat / size);
+  }
+  const init = typeof network.init === "string" ? network.init : network.init.kind;
+  return {
+    name: name ?? `${network.hidden} (${init})`,
+    hidden: network.hidden,
+    activations,
+    meanSlopes,
+    saturated,
+    gradientNorms: layerGradientNorms(gradients),
+    loss: gradients.loss,
+  };
+}
+
+/**
+ * How much the gradient shrinks on its way back through a network: the first weight layer's
+ * gradient norm divided by the last's. Near 1 the gradient keeps its size; far below 1 it vanishes
+ * before it reaches the input.
+ *
+ * @param profile from {@linkcode profileNetwork}
+ * @returns ‖∂L/∂W₁‖ ÷ ‖∂L/∂W_last‖
+ * @example
+ * ```ts
+ * import { gradientShrink } from "./layer_statistics.ts";
+ * gradientShrink({ gradientNorms: [0.001, 0.01, 1] }); // 0.001
+ * ```
+ */
+export function gradientShrink(profile: Pick<NetworkProfile, "gradientNorms">): number {
+  return profile.gradientNorms[0] / profile.gradientNorms[profile.gradientNorms.length - 1];
+}
