@@ -81,7 +81,11 @@ export * from "./show/train_live.ts";
 
 export * from "./nn/layer_statistics.ts";
 export * from "./data/displacement.ts";
+export * from "./train/variants.ts";
 export * from "./train/sweep.ts";
-export * from "./show/experiment_figures.ts";
+export * from "./show/figure_key.ts";
+export * from "./show/runs_figures.ts";
+export * from "./show/layer_figures.ts";
+export * from "./show/sweep_figures.ts";
 export * from "./show/experiment_live.ts";
 export * from "./show/augment_figures.ts";

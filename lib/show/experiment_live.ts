@@ -12,10 +12,10 @@ import {
   type Variant,
   type VariantOptions,
   type VariantRun,
-} from "../train/sweep.ts";
+} from "../train/variants.ts";
 import type { EpochRecord, Progress } from "../train/records.ts";
 import { Text } from "./display.ts";
-import { type CurveKind, runsChart } from "./experiment_figures.ts";
+import { type CurveKind, runsChart } from "./runs_figures.ts";
 import { kernelInterrupt } from "./kernel.ts";
 import { formatDuration, LiveOutput } from "./live.ts";
 

@@ -1,0 +1,234 @@
+/**
+ * Inside deep networks: the hidden layers' activations (where a sigmoid saturates), and each
+ * layer's gradient norm (where it vanishes), for several networks side by side.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import type pl from "nodejs-polars";
+import type { ActivationName } from "../nn/activations.ts";
+import { gradientShrink, type NetworkProfile, SATURATION_SLOPE } from "../nn/layer_statistics.ts";
+import { histogramBins } from "./chart_plots.ts";
+import { combine, type Figure, plot } from "./figure.ts";
+import { table } from "./tables.ts";
+import { colorsOf, GAP, keyPanel, keyWidth, MAX_FIGURE_WIDTH } from "./figure_key.ts";
+
+/** The activation values where a hidden activation is saturated: f'(z) below a fifth of its peak. */
+function saturatedRanges(hidden: ActivationName): [number, number][] {
+  const t = SATURATION_SLOPE;
+  if (hidden === "sigmoid") {
+    // σ' = a(1 − a) < t/4 where a < (1 − √(1 − t)) / 2, and symmetrically near 1.
+    const edge = (1 - Math.sqrt(1 - t)) / 2;
+    return [[0, edge], [1 - edge, 1]];
+  }
+  if (hidden === "tanh") {
+    // tanh' = 1 − a² < t where |a| > √(1 − t).
+    const edge = Math.sqrt(1 - t);
+    return [[-1, -edge], [edge, 1]];
+  }
+  return [];
+}
+
+/** The x range a column of activation histograms spans: the activation's range, or its data's. */
+function activationDomain(hidden: ActivationName, values: Float32Array[]): [number, number] {
+  if (hidden === "sigmoid") return [0, 1];
+  if (hidden === "tanh") return [-1, 1];
+  const all = new Float32Array(values.reduce((n, v) => n + v.length, 0));
+  values.reduce((at, v) => (all.set(v, at), at + v.length), 0);
+  all.sort();
+  const high = all[Math.min(all.length - 1, Math.floor(0.99 * all.length))];
+  return [hidden === "silu" ? -0.3 : 0, Math.max(0.5, Math.ceil(high * 10) / 10)];
+}
+
+const STAGE_COLORS = ["#4269d0", "#ff725c", "#3ca951", "#efb118"];
+
+/**
+ * Histograms of every hidden layer's activations, one column per network and one row per layer,
+ * each stage (such as before and after training) in its own colour. Where the activation
+ * saturates (f'(z) below a fifth of its peak: a sigmoid near 0 or 1, tanh near ±1) is shaded.
+ * ReLU and SiLU columns run to their values' 99th percentile.
+ *
+ * @param stages the profiles of each network at each stage, by the stage's name; every stage lists
+ *   the same networks in the same order
+ * @param options `title`, `bins` per histogram (default 30)
+ * @returns the figure, at most 900 px wide
+ * @example
+ * ```ts
+ * import { activationDistributions } from "./layer_figures.ts";
+ * import { createNetwork, matrix, profileNetwork } from "../mod.ts";
+ * const batch = { images: matrix(4, 784), labels: new Uint8Array(4) };
+ * const profile = profileNetwork(createNetwork({ sizes: [784, 8, 8, 10] }), batch);
+ * activationDistributions({ "at initialisation": [profile] }, { title: "Activations" }).title; // "Activations"
+ * ```
+ */
+export function activationDistributions(
+  stages: Record<string, NetworkProfile[]>,
+  options: { title: string; bins?: number },
+): Figure {
+  const stageNames = Object.keys(stages);
+  const networks = stages[stageNames[0]] ?? [];
+  if (networks.length === 0) {
+    throw new RangeError("Cannot draw activation distributions: expected profiles, found none");
+  }
+  const layers = networks[0].activations.length;
+  const layerName = (l: number) => `layer ${l + 1}`;
+  const stageColor = new Map(stageNames.map((s, i) => [s, STAGE_COLORS[i % STAGE_COLORS.length]]));
+  const columnWidth = Math.min(
+    260,
+    Math.floor((MAX_FIGURE_WIDTH - GAP * (networks.length - 1)) / networks.length),
+  );
+  const columns = networks.map((network, n) => {
+    const profiles = stageNames.map((stage) => stages[stage][n]);
+    const domain = activationDomain(network.hidden, profiles.flatMap((p) => p.activations));
+    const bins = stageNames.flatMap((stage, s) =>
+      profiles[s].activations.flatMap((values, l) =>
+        histogramBins(values, options.bins ?? 30, domain).map((b) => ({
+          ...b,
+          stage,
+          layer: layerName(l),
+          share: b.count / values.length,
+        }))
+      )
+    );
+    const bands = saturatedRanges(network.hidden).map(([x1, x2]) => ({ x1, x2 }));
+    const layerNames = Array.from({ length: layers }, (_, l) => layerName(l));
+    return plot({
+      title: network.name,
+      width: columnWidth,
+      height: 40 + 70 * layers,
+      marginLeft: 42,
+      marginRight: 8,
+      x: { domain, label: "activation value", labelAnchor: "center", ticks: 4 },
+      y: { label: "share of values (√ scale)", type: "sqrt", ticks: 2, tickFormat: ".0%" },
+      fy: { domain: layerNames, axis: null, padding: 0.2 },
+      color: { type: "identity" },
+      marks: [
+        Plot.rectX(bands, { x1: "x1", x2: "x2", fill: "#f28e2c", fillOpacity: 0.15 }),
+        // Each stage from zero: overlaid, not stacked.
+        Plot.rectY(bins, {
+          x1: "x0",
+          x2: "x1",
+          y1: 0,
+          y2: "share",
+          fy: "layer",
+          fill: (d) => stageColor.get(d.stage),
+          fillOpacity: stageNames.length > 1 ? 0.5 : 0.85,
+        }),
+        Plot.text(layerNames, {
+          fy: (d) => d,
+          text: (d) => `hidden ${d}`,
+          frameAnchor: "top-right",
+          dx: -4,
+          dy: 3,
+          fill: "#444",
+          fontSize: 10,
+          stroke: "white",
+          strokeWidth: 3,
+        }),
+        Plot.frame({ stroke: "#ddd" }),
+      ],
+    });
+  });
+  const grid = combine(columns, { gap: GAP });
+  const entries = [
+    ...stageNames.map((stage) => ({ label: stage, color: stageColor.get(stage)!, swatch: true })),
+    ...(networks.some((p) => saturatedRanges(p.hidden).length)
+      ? [{ label: "saturated: f′(z) below a fifth of its peak", color: "#f8c898", swatch: true }]
+      : []),
+  ];
+  const key = keyPanel(entries, keyWidth(entries, MAX_FIGURE_WIDTH));
+  return combine([grid, key], { title: options.title, columns: 1, gap: 4 });
+}
+
+/**
+ * The norm of each weight layer's gradient, ‖∂L/∂W‖ on a log scale, one line per network and one
+ * panel per stage: a line that falls towards layer 1 (the input side) is a gradient that vanishes
+ * on its way back.
+ *
+ * @param stages the profiles of each network at each stage, by the stage's name
+ * @param options `title`
+ * @returns the figure, at most 900 px wide
+ * @example
+ * ```ts
+ * import { gradientNormChart } from "./layer_figures.ts";
+ * import { createNetwork, matrix, profileNetwork } from "../mod.ts";
+ * const batch = { images: matrix(4, 784), labels: new Uint8Array(4) };
+ * const profile = profileNetwork(createNetwork({ sizes: [784, 8, 8, 10] }), batch);
+ * gradientNormChart({ "at initialisation": [profile] }, { title: "Gradient norms" }).title; // "Gradient norms"
+ * ```
+ */
+export function gradientNormChart(
+  stages: Record<string, NetworkProfile[]>,
+  options: { title: string },
+): Figure {
+  const stageNames = Object.keys(stages);
+  const names = (stages[stageNames[0]] ?? []).map((p) => p.name);
+  const colors = colorsOf(names);
+  const points = (profiles: NetworkProfile[]) =>
+    profiles.flatMap((p) =>
+      p.gradientNorms.map((value, l) => ({ name: p.name, layer: l + 1, value }))
+    );
+  const all = stageNames.flatMap((stage) => points(stages[stage])).filter((d) => d.value > 0);
+  const values = all.map((d) => d.value);
+  const domain = [Math.min(...values) / 1.5, Math.max(...values) * 1.5];
+  const layers = Math.max(...all.map((d) => d.layer));
+  const key = keyPanel(names.map((name) => ({ label: name, color: colors.get(name)! })));
+  const width = Math.min(
+    420,
+    Math.floor((MAX_FIGURE_WIDTH - key.size.width - GAP * stageNames.length) / stageNames.length),
+  );
+  const panels = stageNames.map((stage) => {
+    const data = points(stages[stage]).filter((d) => d.value > 0);
+    return plot({
+      title: stage,
+      width,
+      height: 300,
+      marginLeft: 55,
+      x: {
+        label: "weight layer (1 = next to the input)",
+        labelAnchor: "center",
+        domain: [0.7, layers + 0.3],
+        ticks: layers,
+        tickFormat: "d",
+      },
+      y: { label: "‖∂L/∂W‖ (log scale)", type: "log", domain, grid: true, tickFormat: "~g" },
+      color: { domain: names, range: names.map((n) => colors.get(n)!) },
+      marks: [
+        Plot.line(data, { x: "layer", y: "value", stroke: "name", z: "name", strokeWidth: 2 }),
+        Plot.dot(data, { x: "layer", y: "value", fill: "name", r: 3 }),
+      ],
+    });
+  });
+  return combine([...panels, key], { title: options.title, gap: GAP });
+}
+
+/**
+ * The numbers behind the activation and gradient figures, one row per network and stage: the
+ * loss, the mean slope f'(z) of each hidden layer, the share of the last hidden layer that is
+ * saturated, and how much smaller the first layer's gradient is than the last's.
+ *
+ * @param stages the profiles of each network at each stage, by the stage's name
+ * @returns the table
+ * @example
+ * ```ts
+ * import { profileTable } from "./layer_figures.ts";
+ * import { createNetwork, matrix, profileNetwork } from "../mod.ts";
+ * const batch = { images: matrix(4, 784), labels: new Uint8Array(4) };
+ * profileTable({ now: [profileNetwork(createNetwork({ sizes: [784, 8, 8, 10] }), batch)] }).height; // 1
+ * ```
+ */
+export function profileTable(stages: Record<string, NetworkProfile[]>): pl.DataFrame {
+  return table(
+    Object.entries(stages).flatMap(([stage, profiles]) =>
+      profiles.map((p) => ({
+        stage,
+        network: p.name,
+        loss: p.loss,
+        "mean f′(z), hidden layers 1 → last": p.meanSlopes.map((s) => s.toFixed(2)).join(" · "),
+        "saturated, last hidden layer (%)": 100 * p.saturated.at(-1)!,
+        "‖∂L/∂W₁‖ ÷ ‖∂L/∂W_last‖": gradientShrink(p),
+      }))
+    ),
+  );
+}
