@@ -13,6 +13,9 @@ import { dropThreshold } from "../nn/dropout.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { MLP_WASM_BASE64 } from "./c/mlp_wasm.ts";
 import { type Layout, layOut, MAX_LAYERS, MAX_THREADS } from "./wasm_layout.ts";
+import { defaultThreads, startWorker } from "./wasm_threads.ts";
+
+export { defaultThreads };
 
 interface Kernels {
   run_batch(net: number, mode: number, rows: number): void;
@@ -39,15 +42,6 @@ const RULE_CODES: Record<OptimizerName, number> = {
 
 /** The WebAssembly module, compiled once per process. */
 let compiled: WebAssembly.Module | undefined;
-
-/**
- * The thread count the fast engines use by default: every core, up to four.
- *
- * @returns the number of threads, from 1 to 4
- */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
-}
 
 /**
  * How one step updates the parameters: the rule (momentum when none is named; μ = 0 is plain
@@ -279,23 +273,4 @@ export class FastMlp {
     }
     return { rows: images.rows, cols: classes, data: out };
   }
-}
-
-/** Starts one worker thread on the shared memory; resolves once it is ready. */
-function startWorker(
-  memory: WebAssembly.Memory,
-  net: number,
-  thread: number,
-  stackTop: number,
-  seen: number,
-): Promise<Worker> {
-  return new Promise<Worker>((resolve, reject) => {
-    const worker = new Worker(new URL("./wasm_worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = () => resolve(worker);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      reject(new Error(`A WebAssembly worker thread failed to start: ${event.message}`));
-    };
-    worker.postMessage({ memory, net, thread, stackTop, seen });
-  });
 }

@@ -9,27 +9,62 @@ import * as Plot from "@observablehq/plot";
 import { type Figure, plot } from "./figure.ts";
 
 /**
+ * How to fit class names under a bar chart: digits stand upright; longer names (Fashion-MNIST's
+ * "T-shirt/top", "Ankle boot") are rotated, with bottom and left margins wide enough that no name
+ * is cut off and the axis label still fits under them.
+ *
+ * @param names the class names, in axis order
+ * @returns `tickRotate` for the x axis, and `marginBottom` and `marginLeft` for the plot
+ */
+export function classTickLayout(
+  names: readonly string[],
+): { tickRotate: number; marginBottom: number; marginLeft: number } {
+  const longest = Math.max(0, ...names.map((name) => name.length));
+  if (longest <= 2) return { tickRotate: 0, marginBottom: 35, marginLeft: 50 };
+  const angle = 40;
+  // About 6.5 px a character at the 11 px axis font; the rotated name reaches down and to the left.
+  const length = 6.5 * longest;
+  const radians = (angle * Math.PI) / 180;
+  return {
+    tickRotate: -angle,
+    marginBottom: Math.ceil(12 + length * Math.sin(radians) + 10 + 16),
+    marginLeft: Math.max(50, Math.ceil(length * Math.cos(radians) - 8)),
+  };
+}
+
+/**
  * Bars of how many examples each class has, each labelled with its count.
  *
  * @param counts one count per class
- * @param options `classNames`, `title`, the y-axis label `yLabel` (default "examples") and `color`
+ * @param options `classNames`, `title`, the y-axis label `yLabel` (default "examples"), `color`
+ *   and `width` (default 440, so that two charts fit side by side in a notebook's output)
  */
 export function classCountsChart(
   counts: number[],
-  options: { classNames: readonly string[]; title: string; yLabel?: string; color?: string },
+  options: {
+    classNames: readonly string[];
+    title: string;
+    yLabel?: string;
+    color?: string;
+    width?: number;
+  },
 ): Figure {
   const rows = counts.map((count, c) => ({ className: options.classNames[c], count }));
+  const ticks = classTickLayout(options.classNames);
   return plot({
     title: options.title,
-    width: 520,
-    height: 300,
-    marginBottom: options.classNames.some((n) => n.length > 2) ? 60 : 35,
+    width: options.width ?? 440,
+    height: 240 + ticks.marginBottom,
+    marginBottom: ticks.marginBottom,
+    marginLeft: ticks.marginLeft,
     x: {
       domain: [...options.classNames],
       label: "class",
-      tickRotate: options.classNames.some((n) => n.length > 2) ? -30 : 0,
+      labelAnchor: "center",
+      tickRotate: ticks.tickRotate,
     },
-    y: { label: options.yLabel ?? "examples", grid: true },
+    // The inset keeps the tallest bar's count clear of the y-axis label above the frame.
+    y: { label: options.yLabel ?? "examples", grid: true, insetTop: 14 },
     marks: [
       Plot.barY(rows, { x: "className", y: "count", fill: options.color ?? "#4269d0" }),
       Plot.text(rows, {
@@ -38,6 +73,7 @@ export function classCountsChart(
         text: (d) => String(d.count),
         dy: -6,
         fontSize: 9,
+        fill: "#222",
       }),
       Plot.ruleY([0]),
     ],
@@ -125,7 +161,7 @@ export function histogramChart(
   return plot({
     title: options.title,
     width: options.width ?? 600,
-    height: faceted ? 40 + 150 * series.length : 280,
+    height: faceted ? 40 + 160 * series.length : 280,
     marginLeft: 55,
     x: { label: options.xLabel, labelAnchor: "center" },
     y: {
@@ -134,21 +170,11 @@ export function histogramChart(
       grid: true,
       tickFormat: options.normalize && !log ? ".0%" : undefined,
     },
-    fy: faceted ? { axis: null, domain: series, padding: 0.15 } : undefined,
+    // Panels are named by the text mark below (centred above each), not by a facet axis.
+    fy: faceted ? { axis: null, domain: series, padding: 0.2 } : undefined,
     marks: [
       ...(options.shade ?? []).map((band) =>
         Plot.rectX([band], { x1: "x1", x2: "x2", fill: "#f28e2c", fillOpacity: 0.12 })
-      ),
-      ...(options.shade ?? []).map((band) =>
-        Plot.text([band], {
-          x: (d) => (d.x1 + d.x2) / 2,
-          text: "label",
-          frameAnchor: "bottom",
-          dy: -4,
-          fill: "#b35900",
-          fontSize: 10,
-          fy: faceted ? () => series.at(-1) : undefined,
-        })
       ),
       Plot.rectY(shown, {
         x1: "x0",
@@ -159,17 +185,35 @@ export function histogramChart(
         fill: "#4269d0",
         inset: 0.5,
       }),
+      // Shaded bands are labelled at the top of the first panel, over the bars, with a white halo
+      // behind the dark text (paintOrder "stroke") so that bars never hide it.
+      ...(options.shade ?? []).map((band) =>
+        Plot.text([band], {
+          x: (d) => (d.x1 + d.x2) / 2,
+          text: "label",
+          frameAnchor: "top",
+          lineAnchor: "top",
+          dy: 4,
+          fill: "#b35900",
+          stroke: "white",
+          strokeWidth: 3,
+          paintOrder: "stroke",
+          fontSize: 10,
+          fy: faceted ? () => series[0] : undefined,
+        })
+      ),
+      // Each panel's name, dark text above its frame, in the gap that the facet padding leaves.
       ...(faceted
         ? [
           Plot.text(series, {
             fy: (d) => d,
             text: (d) => d,
-            frameAnchor: "top-left",
-            dx: 6,
-            dy: 4,
+            frameAnchor: "top",
+            lineAnchor: "bottom",
+            dy: -6,
+            fontSize: 12,
             fontWeight: 600,
-            stroke: "white",
-            strokeWidth: 3,
+            fill: "#222",
           }),
         ]
         : []),

@@ -28,6 +28,13 @@ export const document: Plot.PlotOptions["document"] =
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
+/**
+ * The widest a figure may be, in CSS pixels: about what a notebook's output area shows without a
+ * scroll bar. Plots are drawn no wider, {@linkcode combine} wraps to stay within it, and anything
+ * still wider (a very long title) is scaled down to it.
+ */
+export const MAX_WIDTH = 900;
+
 /** A finished figure: shows itself in Jupyter, and saves itself as SVG. */
 export class Figure {
   /**
@@ -110,6 +117,8 @@ export function plot(options: PlotOptions): Figure {
   const element = Plot.plot({
     style: { fontFamily: FONT, fontSize: "11px", background: "white" },
     ...options,
+    // Plot lays marks out to the width it is given, so capping it keeps the figure sharp.
+    width: Math.min(options.width ?? 640, MAX_WIDTH),
     document,
   }) as unknown as PlotElement;
   return new Figure(standaloneSvg(element, options.title), options.title);
@@ -117,23 +126,27 @@ export function plot(options: PlotOptions): Figure {
 
 /**
  * Places several figures side by side (or in a grid of `columns`), under a title when one is given
- * (without one, the parts' own titles stand).
+ * (without one, the parts' own titles stand). A row that would grow wider than `maxWidth` (default
+ * {@linkcode MAX_WIDTH}) wraps, so the result fits a notebook's output.
  */
 export function combine(
   figures: Figure[],
-  options: { title?: string; columns?: number; gap?: number } = {},
+  options: { title?: string; columns?: number; gap?: number; maxWidth?: number } = {},
 ): Figure {
   const columns = options.columns ?? figures.length;
   const gap = options.gap ?? 12;
+  const maxWidth = options.maxWidth ?? MAX_WIDTH;
   const parts: string[] = [];
-  let y = options.title ? 34 : 0, x = 0, rowHeight = 0, width = 0;
-  figures.forEach((figure, i) => {
-    if (i > 0 && i % columns === 0) {
+  let y = options.title ? 34 : 0, x = 0, rowHeight = 0, width = 0, inRow = 0;
+  figures.forEach((figure) => {
+    const { width: w, height: h } = figure.size;
+    if (inRow > 0 && (inRow === columns || x + w > maxWidth)) {
       y += rowHeight + gap;
       x = 0;
       rowHeight = 0;
+      inRow = 0;
     }
-    const { width: w, height: h } = figure.size;
+    inRow++;
     parts.push(nest(figure.svg, x, y));
     x += w + gap;
     width = Math.max(width, x - gap);
@@ -199,8 +212,11 @@ function nest(svg: string, x: number, y: number): string {
 }
 
 function svgDocument(width: number, height: number, body: string): string {
+  // Wider than an output area (only a very long title gets here): drawn smaller, not cut off.
+  const scale = Math.min(1, MAX_WIDTH / width);
+  const [shownWidth, shownHeight] = [Math.round(width * scale), Math.round(height * scale)];
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
-    `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `width="${shownWidth}" height="${shownHeight}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="${FONT}"><rect width="100%" height="100%" fill="white"/>${body}</svg>`;
 }
 

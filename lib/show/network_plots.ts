@@ -8,6 +8,7 @@
 import * as Plot from "@observablehq/plot";
 import { type Figure, plot } from "./figure.ts";
 import { type GridItem, imageGrid } from "./digit_plots.ts";
+import { classTickLayout } from "./chart_plots.ts";
 import type { Matrix } from "../nn/matrix.ts";
 
 /** One curve of a function chart. */
@@ -86,14 +87,19 @@ export function probabilityBars(
     values,
     (value, c) => ({ className: options.classNames[c], value, chosen: c === options.highlight }),
   );
+  const ticks = classTickLayout(options.classNames);
   return plot({
     title: options.title,
     width: options.width ?? 340,
-    height: options.height ?? 220,
+    // Rotated class names take room from the bars, so the figure grows by their margin instead.
+    height: (options.height ?? 220) + ticks.marginBottom - 35,
+    marginBottom: ticks.marginBottom,
+    marginLeft: ticks.marginLeft,
     x: {
       domain: [...options.classNames],
       label: "class",
-      tickRotate: options.classNames.some((n) => n.length > 2) ? -30 : 0,
+      labelAnchor: "center",
+      tickRotate: ticks.tickRotate,
     },
     y: { label: options.yLabel ?? "probability", domain: options.domain ?? [0, 1], grid: true },
     marks: [
