@@ -3,6 +3,7 @@ import { encodePng } from "../lib/mod.ts";
 import { combine, plot } from "../lib/mod.ts";
 import { digitFigure, imageGrid, samplesPerClass } from "../lib/mod.ts";
 import { classCountsChart, histogramBins, histogramChart } from "../lib/mod.ts";
+import { classTickLayout, historyChart, MAX_WIDTH, probabilityBars, rocChart } from "../lib/mod.ts";
 import { loadDataset } from "../lib/mod.ts";
 import { classCounts } from "../lib/mod.ts";
 import * as Plot from "@observablehq/plot";
@@ -85,4 +86,112 @@ Deno.test("charts and combined figures save as SVG files", async () => {
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
+});
+
+const FASHION = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+];
+
+Deno.test("histogram panels are named in dark text, not in a white-only outline", () => {
+  const bins = ["hidden layer 1", "output probabilities"].flatMap((series) =>
+    histogramBins([0.1, 0.2, 0.9], 4, [0, 1]).map((b) => ({ ...b, series }))
+  );
+  const svg = histogramChart(bins, { title: "H", xLabel: "activation", logScale: false }).svg;
+  for (const name of ["hidden layer 1", "output probabilities"]) {
+    // The label's own <text> (or its group) must carry a dark fill.
+    const at = svg.indexOf(`>${name}</text>`);
+    assert(at > 0, `${name} drawn`);
+    const group = svg.lastIndexOf("<g", at);
+    assert(svg.slice(group, at).includes('fill="#222"'), `${name} filled dark`);
+  }
+});
+
+Deno.test("figures fit a 900-pixel output: capped plots, wrapped combinations", () => {
+  const wide = plot({ title: "Wide", width: 2000, marks: [Plot.line([1, 2])] });
+  assertEquals(wide.size.width, MAX_WIDTH);
+  const counts = [6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000];
+  const pair = combine([
+    classCountsChart(counts, { classNames: FASHION, title: "Training set" }),
+    classCountsChart(counts, { classNames: FASHION, title: "Test set" }),
+  ], { title: "Images per class" });
+  assert(pair.size.width <= MAX_WIDTH, `class counts side by side: ${pair.size.width}`);
+  assert(pair.size.height < 500, "still one row");
+  // Notebook 04's grid: a digit beside its probabilities, two pairs a row, wraps to fit.
+  const digitAndBars = combine([
+    digitFigure(digit, { title: "Test image 0: label 5", size: 140 }),
+    probabilityBars(new Float32Array(10).fill(0.1), {
+      classNames: FASHION,
+      title: "predicted Bag",
+      highlight: 8,
+    }),
+  ]);
+  const grid = combine([digitAndBars, digitAndBars, digitAndBars, digitAndBars], {
+    title: "Probabilities",
+    columns: 2,
+    gap: 24,
+  });
+  assert(grid.size.width <= MAX_WIDTH, `grid width ${grid.size.width}`);
+  assert(grid.size.height > 4 * digitAndBars.size.height, "one pair a row");
+  // Long captions take fewer columns rather than a wider grid.
+  const items = Array.from({ length: 20 }, (_, i) => ({
+    pixels: digit,
+    caption: `predicted ${i}, label ${i}: a long caption`,
+  }));
+  assert(imageGrid(items, { title: "Captions" }).size.width <= MAX_WIDTH);
+});
+
+Deno.test("classTickLayout() rotates long class names and leaves room for them", () => {
+  assertEquals(classTickLayout(["0", "1"]).tickRotate, 0);
+  const fashion = classTickLayout(FASHION);
+  assert(fashion.tickRotate < 0, "rotated");
+  // "T-shirt/top" rotated reaches about 45 px down and 55 px left of its tick.
+  assert(fashion.marginBottom >= 60 && fashion.marginLeft >= 45, JSON.stringify(fashion));
+});
+
+Deno.test("historyChart() labels both panels' axes and keeps its end labels inside", () => {
+  const history = Array.from({ length: 100 }, (_, i) => ({
+    epoch: i + 1,
+    loss: 1 / (i + 1),
+    trainAccuracy: 1 - 0.5 / (i + 2),
+    validationLoss: 1.1 / (i + 1),
+    validationAccuracy: 1 - 0.6 / (i + 2),
+    learningRate: 0.1,
+    seconds: 1,
+  }));
+  const figure = historyChart(history, { title: "Training" });
+  assert(figure.size.width <= MAX_WIDTH);
+  for (const text of ["epoch", "loss (log scale)", "accuracy (%)", ">100</text>", "Training"]) {
+    assert(figure.svg.includes(text), `shows ${text}`);
+  }
+  // Early in a live run the end labels read rightwards, away from the y axis.
+  const live = historyChart(history.slice(0, 3), { title: "Training", epochs: 100 }).svg;
+  assert(/text-anchor="start"[^>]*><text[^>]*>training 87\.50%/.test(live), "labels read right");
+  const done = historyChart(history, { title: "Training" }).svg;
+  assert(/text-anchor="end"[^>]*><text[^>]*>training 99\.50%/.test(done), "labels read left");
+});
+
+Deno.test("rocChart() draws each class in a saturated categorical colour, in both panels", () => {
+  const points = [
+    { falsePositiveRate: 0, truePositiveRate: 0 },
+    { falsePositiveRate: 0.01, truePositiveRate: 0.9 },
+    { falsePositiveRate: 1, truePositiveRate: 1 },
+  ];
+  const svg = rocChart(
+    FASHION.slice(0, 3).map((name, c) => ({ name, auc: 0.99 - c / 100, points })),
+    { title: "ROC" },
+  ).svg;
+  // category10's first three: blue, orange, green; in the curves of both panels and the legend.
+  for (const colour of ["#1f77b4", "#ff7f0e", "#2ca02c"]) {
+    assert((svg.match(new RegExp(colour, "g"))?.length ?? 0) >= 3, `${colour} used throughout`);
+  }
+  assert(svg.includes("true positive rate") && svg.includes("false positive rate"));
 });

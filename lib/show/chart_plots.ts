@@ -27,7 +27,7 @@ export function classTickLayout(
   const radians = (angle * Math.PI) / 180;
   return {
     tickRotate: -angle,
-    marginBottom: Math.ceil(12 + length * Math.sin(radians) + 10 + 16),
+    marginBottom: Math.ceil(12 + length * Math.sin(radians) + 4 + 16),
     marginLeft: Math.max(50, Math.ceil(length * Math.cos(radians) - 8)),
   };
 }

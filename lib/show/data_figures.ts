@@ -5,7 +5,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type { Table } from "./tables.ts";
 import type { ImageSet } from "../data/datasets.ts";
 import { describe, type Examples } from "../data/preprocess.ts";
 import { classCountsChart } from "./chart_plots.ts";
@@ -98,7 +98,7 @@ export type Statistics = ReturnType<typeof describe>;
  * statisticsTable({ bytes: describe([0, 255]), scaled: describe([0, 1]) }, "pixels").shape; // { height: 2, width: 5 }
  * ```
  */
-export function statisticsTable(rows: Record<string, Statistics>, key = "values"): pl.DataFrame {
+export function statisticsTable(rows: Record<string, Statistics>, key = "values"): Table {
   return table(
     Object.entries(rows).map(([name, s]) => ({
       [key]: name,
@@ -128,7 +128,7 @@ export function statisticsTable(rows: Record<string, Statistics>, key = "values"
 export function splitTable(
   sets: { fit: Examples; validation: Examples; test: Examples },
   batches: readonly ArrayLike<number>[],
-): pl.DataFrame {
+): Table {
   return table([
     { set: "training (fit)", examples: sets.fit.labels.length, batches: batches.length },
     { set: "validation", examples: sets.validation.labels.length, batches: 0 },

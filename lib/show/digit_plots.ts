@@ -7,7 +7,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Figure, plot } from "./figure.ts";
+import { type Figure, MAX_WIDTH, plot } from "./figure.ts";
 import { pngDataUrl } from "./png.ts";
 import { Random } from "../nn/random.ts";
 
@@ -138,8 +138,15 @@ export function imageGrid(
       marks: [Plot.text(["(none)"], { frameAnchor: "left", fill: "#777", fontSize: 12 })],
     });
   }
-  const columns = Math.min(options.columns ?? 10, items.length);
   const size = options.size ?? 56;
+  // Wide enough for the longest caption (about 6 px a character at this size).
+  const cellWidth = Math.max(
+    size + 8,
+    6 * Math.max(...items.map((item) => item.caption.length)) + 6,
+  );
+  // Fewer columns (more rows) rather than a grid wider than a notebook's output.
+  const fitting = Math.max(1, Math.floor(MAX_WIDTH / cellWidth));
+  const columns = Math.min(options.columns ?? 10, items.length, fitting);
   const rows = Math.ceil(items.length / columns);
   const cells = items.map((item, i) => ({
     ...item,
@@ -150,9 +157,7 @@ export function imageGrid(
   return plot({
     title: options.title,
     subtitle: options.subtitle,
-    // Wide enough for the longest caption (about 6 px a character at this size).
-    width: columns *
-      Math.max(size + 8, 6 * Math.max(...items.map((item) => item.caption.length)) + 6),
+    width: columns * cellWidth,
     height: rows * cellHeight,
     margin: 0,
     x: { type: "band", domain: [...Array(columns).keys()], axis: null, padding: 0 },

@@ -38,42 +38,60 @@ export function historyChart(
   const accuracies = [...series("trainAccuracy", "training"), ...series("validationAccuracy", held)]
     .map((d) => ({ ...d, value: 100 * d.value }));
   const domain = [1, Math.max(2, options.epochs ?? history.length)];
-  const panel = (title: string, data: typeof losses, yLabel: string, log: boolean) =>
-    plot({
+  const last = history.at(-1)?.epoch;
+  // Early in a live run the newest point is near the left edge: its labels then read rightwards.
+  const labelsLeft = last !== undefined && last > (domain[0] + domain[1]) / 2;
+  const panel = (title: string, data: typeof losses, yLabel: string, log: boolean) => {
+    const ends = data.filter((d) => d.epoch === last);
+    // The series ending higher is labelled above its end point, the other below it.
+    const above = (d: (typeof data)[number]) => ends.every((e) => e === d || d.value >= e.value);
+    return plot({
       title,
-      width: 400,
+      width: 420,
       height: 260,
       marginLeft: 50,
+      // Room for the last tick's label, and for end labels that read rightwards.
+      marginRight: 30,
       x: {
         label: "epoch",
         domain,
         labelAnchor: "center",
         tickFormat: "d",
         ticks: Math.min(10, domain[1] - 1),
+        // Keeps the first epochs off the y axis and the last point off the right edge.
+        insetLeft: 10,
+        insetRight: 6,
       },
-      y: { label: yLabel, grid: true, type: log ? "log" : "linear", tickFormat: "~g" },
+      y: {
+        label: yLabel,
+        grid: true,
+        type: log ? "log" : "linear",
+        tickFormat: "~g",
+        // Room above and below the curves for the end labels.
+        insetTop: 18,
+        insetBottom: 18,
+      },
       color: { domain: ["training", held], range: [TRAIN, VALIDATION] },
       marks: [
         Plot.line(data, { x: "epoch", y: "value", stroke: "name", z: "name", strokeWidth: 2 }),
-        Plot.dot(data.filter((d) => d.epoch === history.length), {
-          x: "epoch",
-          y: "value",
-          fill: "name",
-        }),
-        ...(["training", held] as const).map((name) =>
-          Plot.text(data.filter((d) => d.epoch === history.length && d.name === name), {
+        Plot.dot(ends, { x: "epoch", y: "value", fill: "name" }),
+        ...[true, false].map((up) =>
+          Plot.text(ends.filter((d) => above(d) === up), {
             x: "epoch",
             y: "value",
             text: (d) => `${d.name} ${log ? d.value.toFixed(3) : d.value.toFixed(2) + "%"}`,
             fill: "name",
-            textAnchor: "end",
-            dy: name === "training" ? -10 : 12,
+            textAnchor: labelsLeft ? "end" : "start",
+            dx: labelsLeft ? 0 : 6,
+            dy: up ? -10 : 12,
             stroke: "white",
             strokeWidth: 3,
+            paintOrder: "stroke",
           })
         ),
       ],
     });
+  };
   return combine([
     panel("Loss (cross-entropy)", losses, "loss (log scale)", true),
     panel("Accuracy", accuracies, "accuracy (%)", false),
@@ -166,7 +184,9 @@ export function rocChart(curves: RocSeries[], options: { title: string }): Figur
       height: 340,
       x: { domain: xDomain, label: "false positive rate", labelAnchor: "center", grid: true },
       y: { domain: yDomain, label: "true positive rate", grid: true },
-      color: { domain: names, scheme: "tableau10" },
+      // Saturated, distinct colours (tableau10's yellow, pink and grey were too pale to read as
+      // legend text); the same domain in both panels, so a class has one colour throughout.
+      color: { domain: names, scheme: "category10" },
       marks: [
         Plot.line([[0, 0], [1, 1]], { stroke: "#bbb", strokeDasharray: "4,4", clip: true }),
         Plot.line(data, {
@@ -186,6 +206,10 @@ export function rocChart(curves: RocSeries[], options: { title: string }): Figur
               fill: (d: string) => d,
               textAnchor: "end",
               fontSize: 10,
+              fontWeight: 600,
+              stroke: "white",
+              strokeWidth: 3,
+              paintOrder: "stroke",
             }),
           ]
           : []),

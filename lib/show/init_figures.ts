@@ -5,7 +5,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type { Table } from "./tables.ts";
 import { describe } from "../data/preprocess.ts";
 import { sigmoidDerivative } from "../nn/activations.ts";
 import type { Matrix } from "../nn/matrix.ts";
@@ -99,7 +99,7 @@ export function weightHistograms(
  * seedComparisonTable([createNetwork({ sizes }), createNetwork({ sizes, seed: 1 })], 3).columns; // ["weight W¹[0][i]", "seed 695", "seed 1"]
  * ```
  */
-export function seedComparisonTable(networks: Network[], rows = 5): pl.DataFrame {
+export function seedComparisonTable(networks: Network[], rows = 5): Table {
   const headings = networks.map((network, n) =>
     networks.slice(0, n).some((earlier) => earlier.seed === network.seed)
       ? `seed ${network.seed} again`
@@ -174,7 +174,7 @@ export function saturationTable(
   x: Matrix,
   weights: Record<string, Matrix>,
   limit = 5,
-): pl.DataFrame {
+): Table {
   return table(
     Object.entries(weights).map(([range, w]) => {
       const z = preActivations(x, w);

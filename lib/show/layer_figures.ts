@@ -6,7 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type pl from "nodejs-polars";
+import type { Table } from "./tables.ts";
 import type { ActivationName } from "../nn/activations.ts";
 import { gradientShrink, type NetworkProfile, SATURATION_SLOPE } from "../nn/layer_statistics.ts";
 import { histogramBins } from "./chart_plots.ts";
@@ -218,7 +218,7 @@ export function gradientNormChart(
  * profileTable({ now: [profileNetwork(createNetwork({ sizes: [784, 8, 8, 10] }), batch)] }).height; // 1
  * ```
  */
-export function profileTable(stages: Record<string, NetworkProfile[]>): pl.DataFrame {
+export function profileTable(stages: Record<string, NetworkProfile[]>): Table {
   return table(
     Object.entries(stages).flatMap(([stage, profiles]) =>
       profiles.map((p) => ({

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type pl from "nodejs-polars";
+import type { Table } from "./tables.ts";
 import { describe, type Examples, imageOf } from "../data/preprocess.ts";
 import { accuracy, argmaxRow } from "../eval/metrics.ts";
 import { feedForward } from "../nn/backprop.ts";
@@ -35,7 +35,7 @@ import { table } from "./tables.ts";
  * layerOutputsTable(network, forwardLayers(network, matrix(2, 784))).height; // 3
  * ```
  */
-export function layerOutputsTable(network: Network, layers: Matrix[]): pl.DataFrame {
+export function layerOutputsTable(network: Network, layers: Matrix[]): Table {
   return table(layers.map((a, l) => {
     const { mean, std } = describe(a.data);
     const w = network.weights[l - 1];
@@ -151,7 +151,7 @@ export function digitProbabilities(
  * gradientNormsTable(backprop(network, matrix(2, 784), [3, 1])).height; // 2
  * ```
  */
-export function gradientNormsTable(gradients: Gradients): pl.DataFrame {
+export function gradientNormsTable(gradients: Gradients): Table {
   return table(gradients.gradWeights.map((g, l) => {
     let largest = 0;
     for (const v of g.data) largest = Math.max(largest, Math.abs(v));
@@ -184,7 +184,7 @@ export function gradientNormsTable(gradients: Gradients): pl.DataFrame {
 export function batchScoresTable(
   networks: Record<string, Network>,
   batch: Examples,
-): pl.DataFrame {
+): Table {
   return table(
     Object.entries(networks).map(([name, network]) => {
       const probabilities = feedForward(network, batch.images);

@@ -6,7 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type pl from "nodejs-polars";
+import type { Table } from "./tables.ts";
 import type { SetReport } from "../eval/evaluate.ts";
 import type { EpochRecord } from "../train/records.ts";
 import { combine, type Figure, plot } from "./figure.ts";
@@ -178,7 +178,7 @@ export function runsChart(
 export function runsTable(
   runs: RunCurves[],
   options: { heldOutName?: string } = {},
-): pl.DataFrame {
+): Table {
   const held = options.heldOutName ?? "validation";
   // Shown as null: a run that diverged in its first epoch has no final figures.
   const missing = null as unknown as number;
@@ -228,7 +228,7 @@ export function runsTable(
  */
 export function evaluationsTable(
   evaluations: Record<string, { train: Scores; test: Scores }>,
-): pl.DataFrame {
+): Table {
   return table(
     Object.entries(evaluations).map(([network, e]) => ({
       network,
