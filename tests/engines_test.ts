@@ -3,7 +3,7 @@ import { FastMlp } from "../lib/engines/wasm_mlp.ts";
 import { backprop, cloneNetwork, createNetwork, type Network } from "../lib/mod.ts";
 import { type Matrix, matrix, takeRows } from "../lib/mod.ts";
 import { Random } from "../lib/mod.ts";
-import { predictProbabilities, train } from "../lib/mod.ts";
+import { classify, predictProbabilities, train } from "../lib/mod.ts";
 import { loadDataset } from "../lib/mod.ts";
 import { normalizeImages, takeExamples } from "../lib/mod.ts";
 import { CLANG, compile, moduleText } from "../tools/build_wasm.ts";
@@ -190,4 +190,14 @@ Deno.test("FastMlp refuses a bad thread count, and a label past the output layer
   } finally {
     engine.close();
   }
+});
+
+Deno.test("classify() gives a SiLU network's probabilities on any engine; the WebAssembly kernels refuse it outright", async () => {
+  const network = createNetwork({ sizes: [784, 12, 10], hidden: "silu", seed: 3 });
+  const images = matrix(5, 784, Float32Array.from({ length: 5 * 784 }, (_, i) => (i % 7) / 7));
+  const expected = predictProbabilities(network, images);
+  assertEquals((await classify(network, images, { engine: "wasm" })).data, expected.data);
+  let message = "";
+  await FastMlp.create(network, 4).catch((e) => (message = e.message));
+  assert(message.includes("it has no silu activation"), message);
 });

@@ -12,7 +12,7 @@ import type { Network } from "../nn/mlp.ts";
 import { dropThreshold } from "../nn/dropout.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { MLP_WASM_BASE64 } from "./c/mlp_wasm.ts";
-import { type Layout, layOut, MAX_LAYERS, MAX_THREADS } from "./wasm_layout.ts";
+import { HIDDEN_CODES, type Layout, layOut, MAX_LAYERS, MAX_THREADS } from "./wasm_layout.ts";
 import { defaultThreads, startWorker } from "./wasm_threads.ts";
 
 export { defaultThreads };
@@ -154,6 +154,13 @@ export class FastMlp {
     if (layers > MAX_LAYERS) {
       throw new RangeError(
         `Cannot use the WebAssembly engine: at most ${MAX_LAYERS} layers, found ${layers}`,
+      );
+    }
+    if (!(network.hidden in HIDDEN_CODES)) {
+      throw new RangeError(
+        `Cannot use the WebAssembly engine: it has no ${network.hidden} activation (it has ${
+          Object.keys(HIDDEN_CODES).join(", ")
+        })`,
       );
     }
     const threads = options.threads ?? defaultThreads();

@@ -5,7 +5,7 @@
  */
 
 import type { EngineName } from "../engines/engine.ts";
-import { engineNamed } from "../engines/registry.ts";
+import { DEFAULT_ENGINE, engineFor } from "../engines/registry.ts";
 import type { Matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
 
@@ -27,5 +27,8 @@ export function classify(
   options: { engine?: EngineName; threads?: number | "auto" } = {},
 ): Promise<Matrix> {
   const threads = options.threads === "auto" ? undefined : options.threads;
-  return engineNamed(options.engine).classify(network, images, threads);
+  // Where the engine lacks the network's activation, the reference engine classifies instead.
+  const plain = { optimizer: "sgd", momentum: 0, weightDecay: 0 } as const;
+  const { engine } = engineFor(options.engine ?? DEFAULT_ENGINE, { network, optimizer: plain });
+  return engine.classify(network, images, threads);
 }
