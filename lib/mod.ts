@@ -48,7 +48,7 @@ export * from "./data/inspect.ts";
 
 export * from "./engines/engine.ts";
 export * from "./engines/registry.ts";
-export { defaultThreads } from "./engines/wasm_mlp.ts";
+export { defaultThreads } from "./engines/wasm_threads.ts";
 
 export * from "./train/records.ts";
 export * from "./train/options.ts";

@@ -1,5 +1,13 @@
 import { assert, assertEquals } from "./assert.ts";
-import { FastMlp } from "../lib/engines/wasm_mlp.ts";
+import { KernelMlp, type KernelOptions } from "../lib/engines/kernel_mlp.ts";
+import { wasmBackend } from "../lib/engines/wasm_backend.ts";
+import type { Network as NetworkType } from "../lib/mod.ts";
+
+/** The kernels in WebAssembly, as these tests drive them. */
+const FastMlp = {
+  create: (network: NetworkType, capacity: number, options?: KernelOptions) =>
+    KernelMlp.create(wasmBackend(), network, capacity, options),
+};
 import { backprop, cloneNetwork, createNetwork, type Network } from "../lib/mod.ts";
 import { type Matrix, matrix, takeRows } from "../lib/mod.ts";
 import { Random } from "../lib/mod.ts";
@@ -173,7 +181,7 @@ Deno.test("FastMlp refuses a bad thread count, and a label past the output layer
   const network = createNetwork({ sizes: [784, 8, 10], seed: 5 });
   for (const threads of [Number.NaN, 0, 5, 1.5]) {
     let message = "";
-    await FastMlp.create(network, 4, { threads }).catch((e) => (message = e.message));
+    await FastMlp.create(network, 4, { threads }).catch((e: Error) => (message = e.message));
     assert(message.includes("expected threads to be an integer from 1 to 4"), message);
   }
   const images = matrix(4, 784, new Float32Array(4 * 784).fill(0.5));
@@ -198,6 +206,6 @@ Deno.test("classify() gives a SiLU network's probabilities on any engine; the We
   const expected = predictProbabilities(network, images);
   assertEquals((await classify(network, images, { engine: "wasm" })).data, expected.data);
   let message = "";
-  await FastMlp.create(network, 4).catch((e) => (message = e.message));
+  await FastMlp.create(network, 4).catch((e: Error) => (message = e.message));
   assert(message.includes("it has no silu activation"), message);
 });

@@ -46,7 +46,7 @@ Deno.test("resolveSettings() names the bad field, what it expects and what it fo
     ],
     [{ seed: 2 ** 32 }, "expected seed to be an integer from 0 to 4294967295, found 4294967296"],
     [{ limitTrainingRows: 2.5 }, 'expected limitTrainingRows to be a positive integer, or "all"'],
-    [{ engine: "gpu" }, 'expected engine to be one of wasm, reference, found "gpu"'],
+    [{ engine: "gpu" }, 'expected engine to be one of auto, native, wasm, reference, found "gpu"'],
     [{ threads: 100 }, 'expected threads to be an integer from 1 to 4, or "auto"'],
     [{ schedule: "linear" }, "expected schedule to be one of constant, cosine, step"],
   ];
@@ -57,14 +57,19 @@ Deno.test("resolveSettings() names the bad field, what it expects and what it fo
   }
 });
 
-Deno.test("describeEngine() says which engine and how many threads", () => {
+Deno.test("describeEngine() says which engine runs, on how many threads, and why", async () => {
   assertEquals(
-    describeEngine({ engine: "wasm", threads: 2 }),
+    await describeEngine({ engine: "wasm", threads: 2 }),
     "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads",
   );
   assertEquals(
-    describeEngine({ engine: "reference", threads: "auto" }),
+    await describeEngine({ engine: "reference", threads: "auto" }),
     "reference TypeScript (lib/nn/) on 1 thread",
+  );
+  assert(
+    /^native \((gcc|clang|cc)[^,]*, [^)]+\) on 1 thread$/.test(
+      await describeEngine({ engine: "native", threads: 1 }),
+    ),
   );
 });
 

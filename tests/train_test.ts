@@ -147,7 +147,7 @@ Deno.test("train() rejects bad settings by name", async () => {
   await assertRejects(
     () => train(network, subset, { engine: "gpu" as never }),
     RangeError,
-    'Cannot train: expected engine to be one of wasm, reference, found "gpu"',
+    'Cannot train: expected engine to be one of auto, native, wasm, reference, found "gpu"',
   );
 });
 

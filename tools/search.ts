@@ -120,7 +120,7 @@ for (const candidate of SEARCHES[search]) {
     epochs: history.length,
     seconds: Math.round((performance.now() - started) / 1000),
     secondsPerEpoch: +(history.reduce((s, r) => s + r.seconds, 0) / history.length).toFixed(2),
-    engine: lib.describeEngine(settings),
+    engine: await lib.describeEngine(settings),
     date: new Date().toISOString().slice(0, 10),
     machine: `${navigator.hardwareConcurrency} logical CPUs, ${Deno.build.os} ${Deno.build.arch}`,
   };

@@ -219,7 +219,7 @@ export async function main(
     throw error;
   }
   io.log(`Training preset "${settings.preset}" on ${settings.dataset}: ${describeRun(settings)}`);
-  io.log(`engine: ${describeEngine(settings)}`);
+  io.log(`engine: ${await describeEngine(settings)}`);
 
   const data = await loadRunData(settings);
   const network = networkFor(settings);

@@ -11,8 +11,11 @@ import type { Matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
 import type { OptimizerSettings } from "../nn/optimizers.ts";
 
-/** The engines by name: `reference` is the TypeScript students read; `wasm` is C in WebAssembly. */
-export const ENGINE_NAMES = ["wasm", "reference"] as const;
+/**
+ * The engines by name: `native` is the C kernels compiled for this machine, `wasm` the same C in
+ * WebAssembly, `reference` the TypeScript students read; `auto` picks the best one here.
+ */
+export const ENGINE_NAMES = ["auto", "native", "wasm", "reference"] as const;
 
 /** One of {@linkcode ENGINE_NAMES}. */
 export type EngineName = typeof ENGINE_NAMES[number];
@@ -54,7 +57,7 @@ export interface TrainingSession {
 
 /** An engine. */
 export interface Engine {
-  readonly name: EngineName;
+  readonly name: Exclude<EngineName, "auto">;
   /** What runs, in words: "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads". */
   describe(threads?: number): string;
   /** Why this engine cannot run `request` (a layer, an optimizer it lacks), or undefined. */

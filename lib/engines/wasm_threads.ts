@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MAX_THREADS } from "./wasm_layout.ts";
+import { MAX_THREADS } from "./kernel_layout.ts";
 
 /**
  * The thread count the fast engines use by default: every core, up to four.

@@ -5,7 +5,7 @@
  */
 
 import type { EngineName } from "../engines/engine.ts";
-import { DEFAULT_ENGINE, engineFor } from "../engines/registry.ts";
+import { chooseEngine, DEFAULT_ENGINE } from "../engines/registry.ts";
 import type { Matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
 
@@ -21,7 +21,7 @@ import type { Network } from "../nn/mlp.ts";
  * probabilities.rows; // 5
  * ```
  */
-export function classify(
+export async function classify(
   network: Network,
   images: Matrix,
   options: { engine?: EngineName; threads?: number | "auto" } = {},
@@ -29,6 +29,9 @@ export function classify(
   const threads = options.threads === "auto" ? undefined : options.threads;
   // Where the engine lacks the network's activation, the reference engine classifies instead.
   const plain = { optimizer: "sgd", momentum: 0, weightDecay: 0 } as const;
-  const { engine } = engineFor(options.engine ?? DEFAULT_ENGINE, { network, optimizer: plain });
+  const { engine } = await chooseEngine(options.engine ?? DEFAULT_ENGINE, {
+    network,
+    optimizer: plain,
+  });
   return engine.classify(network, images, threads);
 }

@@ -44,7 +44,7 @@ const assignment: RunSettings = {
   validationSplit: 0,
   earlyStopping: 0,
   augment: "none",
-  engine: "wasm",
+  engine: "auto",
   threads: "auto",
 };
 

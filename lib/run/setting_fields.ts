@@ -8,7 +8,7 @@
 
 import { DATASET_NAMES, type DatasetName } from "../data/dataset_specs.ts";
 import { ENGINE_NAMES, type EngineName } from "../engines/engine.ts";
-import { MAX_THREADS } from "../engines/wasm_layout.ts";
+import { MAX_THREADS } from "../engines/kernel_layout.ts";
 import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
 import { type InitName, INITS } from "../nn/init.ts";
 import { type OptimizerName, OPTIMIZERS } from "../nn/optimizers.ts";

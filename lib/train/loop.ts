@@ -14,7 +14,7 @@
 import { Augmenter } from "../data/augment.ts";
 import type { TrainingSettings } from "./records.ts";
 import type { Examples } from "../data/preprocess.ts";
-import { engineFor } from "../engines/registry.ts";
+import { chooseEngine } from "../engines/registry.ts";
 import { countCorrect } from "../eval/metrics.ts";
 import { crossEntropy } from "../nn/loss.ts";
 import { type Matrix, matrix, takeRows } from "../nn/matrix.ts";
@@ -86,7 +86,11 @@ export async function train(
   // the batch, so that every engine trains on the same noisy rows; the engines drop hidden units.
   const [inputRate, ...hiddenRates] = dropoutRates(settings, network.sizes.length - 2);
   const dropout = [0, ...hiddenRates];
-  const { engine, notice } = engineFor(settings.engine, { network, optimizer: settings, dropout });
+  const { engine, notice } = await chooseEngine(settings.engine, {
+    network,
+    optimizer: settings,
+    dropout,
+  });
   if (notice) options.onNotice?.(notice);
   const session = await engine.train({
     network,

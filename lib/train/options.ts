@@ -10,7 +10,7 @@ import type { TrainingSettings } from "./records.ts";
 
 /**
  * What `train` does where an option is missing: plain gradient descent with η = 0.1 on batches of
- * 128 for 100 epochs (the assignment's), no dropout, no augmentation, on the WebAssembly engine.
+ * 128 for 100 epochs (the assignment's), no dropout, no augmentation, on the best engine here.
  * Giving a `momentum` without an `optimizer` means the momentum optimizer.
  */
 export const TRAINING_DEFAULTS: TrainingSettings = {
@@ -27,7 +27,7 @@ export const TRAINING_DEFAULTS: TrainingSettings = {
   earlyStopping: 0,
   augment: "none",
   seed: DEFAULT_SEED,
-  engine: "wasm",
+  engine: "auto",
   threads: "auto",
 };
 

@@ -1,29 +1,90 @@
-// The fast path: one mini-batch step of the multi-layer perceptron in WebAssembly SIMD.
+// The fast engines' kernels: one mini-batch step of the multi-layer perceptron, in one C source
+// that builds twice — to WebAssembly SIMD (deno task build-wasm, embedded in mlp_wasm.ts) and to
+// the machine's own code (the native engine compiles it on first use with cc, gcc or clang).
 //
-// The same mathematics as lib/network.ts and lib/train.ts, arranged for speed:
+// The same mathematics as lib/nn/, arranged for speed:
 // - the first layer reads only the non-zero input pixels (about 19% of MNIST), in the forward
 //   product (row-wise lists) and in its weight gradient (column-wise lists);
 // - no gradient is computed for the input itself;
 // - bias and activation are fused into the product that makes each layer's output;
 // - each weight gradient is formed in registers one weight row at a time and applied at once with
-//   weight decay and momentum, so it is never stored;
-// - 4-wide SIMD (f32x4) over the output units everywhere, with a scalar tail for odd sizes;
-// - threads (Web Workers on one shared memory) split the batch rows for the forward pass and
-//   the deltas, then the weight rows for the update. Every sum keeps the same order whatever the
-//   thread count, so the results are bit-identical on 1 thread or 4.
+//   the optimizer's rule, so it is never stored;
+// - vectors of VL floats over the output units everywhere, with a scalar tail for odd sizes;
+// - threads (Web Workers, or POSIX threads natively) split the batch rows for the forward pass
+//   and the deltas, then the weight rows for the update. Every sum keeps the same order whatever
+//   the thread count, so the results are bit-identical on 1 thread or 4.
 //
-// Build: deno task build-wasm (clang 16: --target=wasm32 -msimd128 -mrelaxed-simd -O3); embedded in
-// lib/engines/c/mlp_wasm.ts.
+// Portability: the kernels are written with GCC/Clang vector extensions (`vf`, VL lanes: 4 in
+// WebAssembly, 16 with AVX-512, 8 with AVX, else 4), which both compilers turn into the target's
+// widest instructions. What differs per target sits in the small layer below: the fused
+// multiply-add, rounding, the mask of non-zero lanes, and how a thread sleeps and wakes.
 
+#if defined(__wasm__)
 #include <wasm_simd128.h>
+#else
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#endif
 
-// a·b + c in one instruction where the machine fuses it (relaxed SIMD); otherwise a multiply and
-// an add. Either way the same on every run and every thread count of one machine.
-#define MADD(a, b, c) __builtin_wasm_relaxed_madd_f32x4((a), (b), (c))
+#if defined(__wasm__)
+#define VL 4
+#elif defined(__AVX512F__)
+#define VL 16
+#elif defined(__AVX__)
+#define VL 8
+#else
+#define VL 4
+#endif
+
+// What the TypeScript side may call: exported from the WebAssembly module, or visible in the
+// shared library.
+#if defined(__wasm__)
+#define EXPORT_AS(name) __attribute__((export_name(#name)))
+#else
+#define EXPORT_AS(name) __attribute__((visibility("default")))
+#endif
+
+typedef float vf __attribute__((vector_size(VL * 4)));
+typedef int vi __attribute__((vector_size(VL * 4)));
+
+static inline vf load(const float* p) { vf v; __builtin_memcpy(&v, p, sizeof v); return v; }
+static inline void store(float* p, vf v) { __builtin_memcpy(p, &v, sizeof v); }
+static inline vf splat(float x) { vf v = {0}; return v + x; }
+
+// a·b + c, fused where the target fuses it (relaxed SIMD in WebAssembly, FMA natively): the same
+// on every run and every thread count of one machine.
+static inline vf madd(vf a, vf b, vf c) {
+#if defined(__wasm__)
+  return (vf)__builtin_wasm_relaxed_madd_f32x4(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+static inline vf blend(vi mask, vf yes, vf no) { return (vf)((mask & (vi)yes) | (~mask & (vi)no)); }
+// Maximum and minimum that keep a NaN in `a`, as WebAssembly's do: a diverging run must show NaN,
+// not hide it behind a ReLU.
+static inline vf vmax(vf a, vf b) { return blend((a > b) | (a != a), a, b); }
+static inline vf vmin(vf a, vf b) { return blend((a < b) | (a != a), a, b); }
+static inline vf vsqrt(vf a) {
+  for (int i = 0; i < VL; i++) a[i] = __builtin_sqrtf(a[i]);
+  return a;
+}
+// Bit i set where lane i of x is not zero.
+static inline int nonzero_lanes(vf x) {
+#if defined(__wasm__)
+  return wasm_i32x4_bitmask(wasm_f32x4_ne(x, wasm_f32x4_splat(0.0f)));
+#else
+  int mask = 0;
+  for (int i = 0; i < VL; i++) mask |= (x[i] != 0.0f) << i;
+  return mask;
+#endif
+}
 
 #define MAX_LAYERS 7
 
-// clang may turn copy loops into calls to these; there is no C library here.
+#if defined(__wasm__)
+// clang may turn copy loops into calls to these; there is no C library in WebAssembly.
 void* memcpy(void* to, const void* from, unsigned long n) {
   unsigned char* t = to;
   const unsigned char* f = from;
@@ -35,6 +96,7 @@ void* memset(void* to, int value, unsigned long n) {
   while (n--) *t++ = (unsigned char)value;
   return to;
 }
+#endif
 
 #define MAX_THREADS 4
 
@@ -99,15 +161,34 @@ typedef struct {
 
 // ---- threads -----------------------------------------------------------------------------------
 
+// Sleeping until *address changes, and waking the sleepers: WebAssembly's atomic wait and notify,
+// Linux's futex, or else a yield.
+#if defined(__wasm__)
+static inline void sleep_while_equal(int* address, int value) {
+  __builtin_wasm_memory_atomic_wait32(address, value, -1);
+}
+static inline void wake_all(int* address) { __builtin_wasm_memory_atomic_notify(address, MAX_THREADS); }
+#elif defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static inline void sleep_while_equal(int* address, int value) {
+  syscall(SYS_futex, address, FUTEX_WAIT_PRIVATE, value, 0, 0, 0);
+}
+static inline void wake_all(int* address) { syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, MAX_THREADS, 0, 0, 0); }
+#else
+#include <sched.h>
+static inline void sleep_while_equal(int* address, int value) { (void)address; (void)value; sched_yield(); }
+static inline void wake_all(int* address) { (void)address; }
+#endif
+
 // Waits until *address differs from `value`: spins briefly first (a wake-up from sleep costs more
 // than a whole phase of a small batch), then sleeps.
 static void wait_while_equal(int* address, int value) {
   for (int spin = 0; spin < 20000; spin++) {
     if (__atomic_load_n(address, __ATOMIC_SEQ_CST) != value) return;
   }
-  while (__atomic_load_n(address, __ATOMIC_SEQ_CST) == value) {
-    __builtin_wasm_memory_atomic_wait32(address, value, -1);
-  }
+  while (__atomic_load_n(address, __ATOMIC_SEQ_CST) == value) sleep_while_equal(address, value);
 }
 
 static void barrier(Net* net) {
@@ -116,7 +197,7 @@ static void barrier(Net* net) {
   if (__atomic_add_fetch(&net->barrierCount, 1, __ATOMIC_SEQ_CST) == net->threads) {
     __atomic_store_n(&net->barrierCount, 0, __ATOMIC_SEQ_CST);
     __atomic_store_n(&net->barrierGeneration, generation + 1, __ATOMIC_SEQ_CST);
-    __builtin_wasm_memory_atomic_notify(&net->barrierGeneration, MAX_THREADS);
+    wake_all(&net->barrierGeneration);
   } else {
     wait_while_equal(&net->barrierGeneration, generation);
   }
@@ -125,47 +206,41 @@ static void barrier(Net* net) {
 // The start of thread t's share of n items, of T threads.
 static inline int share(int n, int t, int T) { return (int)(((long long)n * t) / T); }
 
-// ---- exp, sigmoid, tanh on four lanes -------------------------------------------------------
+// ---- exp, sigmoid, tanh on VL lanes ---------------------------------------------------------
 
 // e^x by Cody–Waite range reduction and Cephes' degree-6 polynomial: about 2 ulp on
 // [-87, 88]; inputs are clamped there, so results stay finite and normal.
-static inline v128_t exp4(v128_t x) {
-  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
-  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
-  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
-  v128_t y = wasm_f32x4_splat(1.9875691500e-4f);
-  y = MADD(y, r, wasm_f32x4_splat(1.3981999507e-3f));
-  y = MADD(y, r, wasm_f32x4_splat(8.3334519073e-3f));
-  y = MADD(y, r, wasm_f32x4_splat(4.1665795894e-2f));
-  y = MADD(y, r, wasm_f32x4_splat(1.6666665459e-1f));
-  y = MADD(y, r, wasm_f32x4_splat(5.0000001201e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(y, r), r), r), wasm_f32x4_splat(1.0f));
-  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
-  return wasm_f32x4_mul(y, scale);
+static inline vf vexp(vf x) {
+  x = vmin(vmax(x, splat(-87.0f)), splat(88.0f));
+  // Round to the nearest integer: adding and taking away 1.5 × 2^23 drops the fraction.
+  vf n = x * 1.44269504088896341f;
+  n = (n + 12582912.0f) - 12582912.0f;
+  vf r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  vf y = splat(1.9875691500e-4f);
+  y = madd(y, r, splat(1.3981999507e-3f));
+  y = madd(y, r, splat(8.3334519073e-3f));
+  y = madd(y, r, splat(4.1665795894e-2f));
+  y = madd(y, r, splat(1.6666665459e-1f));
+  y = madd(y, r, splat(5.0000001201e-1f));
+  y = y * r * r + r + 1.0f;
+  const vi scale = (__builtin_convertvector(n, vi) + 127) << 23;
+  return y * (vf)scale;
 }
 
-static inline v128_t activate4(v128_t z, int hidden) {
-  if (hidden == 0) {  // sigmoid: 1 / (1 + e^-z)
-    return wasm_f32x4_div(wasm_f32x4_splat(1.0f),
-                          wasm_f32x4_add(wasm_f32x4_splat(1.0f), exp4(wasm_f32x4_neg(z))));
-  }
-  if (hidden == 1) return wasm_f32x4_max(z, wasm_f32x4_splat(0.0f));  // ReLU
-  // tanh z = 1 - 2 / (e^2z + 1)
-  v128_t e = exp4(wasm_f32x4_add(z, z));
-  return wasm_f32x4_sub(wasm_f32x4_splat(1.0f),
-                        wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
+static inline vf activate(vf z, int hidden) {
+  if (hidden == 0) return 1.0f / (1.0f + vexp(-z));  // sigmoid: 1 / (1 + e^-z)
+  if (hidden == 1) return vmax(z, splat(0.0f));       // ReLU
+  return 1.0f - 2.0f / (vexp(z + z) + 1.0f);         // tanh z = 1 - 2 / (e^2z + 1)
 }
 
-static inline float activate1(float z, int hidden) {
-  return wasm_f32x4_extract_lane(activate4(wasm_f32x4_splat(z), hidden), 0);
-}
+static inline float activate1(float z, int hidden) { return activate(splat(z), hidden)[0]; }
 
-// f'(z) written from a = f(z), as in lib/activations.ts.
-static inline v128_t derivative4(v128_t a, int hidden) {
-  if (hidden == 0) return wasm_f32x4_mul(a, wasm_f32x4_sub(wasm_f32x4_splat(1.0f), a));
-  if (hidden == 1) return wasm_v128_and(wasm_f32x4_gt(a, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
-  return wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(a, a));
+// f'(z) written from a = f(z), as the reference once wrote it: a(1 - a), 1 where a > 0, 1 - a².
+static inline vf derivative(vf a, int hidden) {
+  if (hidden == 0) return a * (1.0f - a);
+  if (hidden == 1) return (vf)((a > 0.0f) & (vi)splat(1.0f));
+  return 1.0f - a * a;
 }
 
 static inline float derivative1(float a, int hidden) {
@@ -197,15 +272,13 @@ static void index_rows(Net* net, int from, int to) {
     net->rowValueOf[r] = value;
     int count = 0;
     int j = 0;
-    // Four pixels at a time: most groups of MNIST's background are all zero and skipped at once.
-    for (; j + 4 <= n; j += 4) {
-      v128_t x = wasm_v128_load(row + j);
-      int mask = wasm_i32x4_bitmask(wasm_f32x4_ne(x, wasm_f32x4_splat(0.0f)));
+    // VL pixels at a time: most groups of MNIST's background are all zero and skipped at once.
+    for (; j + VL <= n; j += VL) {
+      const int mask = nonzero_lanes(load(row + j));
       if (!mask) continue;
-      if (mask & 1) { index[count] = j; value[count++] = row[j]; }
-      if (mask & 2) { index[count] = j + 1; value[count++] = row[j + 1]; }
-      if (mask & 4) { index[count] = j + 2; value[count++] = row[j + 2]; }
-      if (mask & 8) { index[count] = j + 3; value[count++] = row[j + 3]; }
+      for (int i = 0; i < VL; i++) {
+        if (mask >> i & 1) { index[count] = j + i; value[count++] = row[j + i]; }
+      }
     }
     for (; j < n; j++) {
       if (row[j] != 0.0f) { index[count] = j; value[count++] = row[j]; }
@@ -249,26 +322,26 @@ static void index_columns(Net* net, int thread, int rows, int from, int to) {
 // ---- forward -----------------------------------------------------------------------------------
 
 // out = f(bias + sum over t of values[t] * W[k_t]) for one row, where k_t = index[t] (the sparse
-// first layer) or t (dense). 32 outputs at a time in eight registers, then 4, then one.
+// first layer) or t (dense). 8 VL outputs at a time in eight registers, then VL, then one.
 static void layer_row(const float* values, const int* index, int count, const float* W, const float* bias,
                       float* out, int nOut, int hidden, int isOutput) {
   int c = 0;
-  for (; c + 32 <= nOut; c += 32) {
-    v128_t a[8];
-    for (int v = 0; v < 8; v++) a[v] = wasm_v128_load(bias + c + 4 * v);
+  for (; c + 8 * VL <= nOut; c += 8 * VL) {
+    vf a[8];
+    for (int v = 0; v < 8; v++) a[v] = load(bias + c + VL * v);
     for (int t = 0; t < count; t++) {
-      const v128_t x = wasm_f32x4_splat(values[t]);
+      const vf x = splat(values[t]);
       const float* w = W + (index ? index[t] : t) * nOut + c;
-      for (int v = 0; v < 8; v++) a[v] = MADD(x, wasm_v128_load(w + 4 * v), a[v]);
+      for (int v = 0; v < 8; v++) a[v] = madd(x, load(w + VL * v), a[v]);
     }
-    for (int v = 0; v < 8; v++) wasm_v128_store(out + c + 4 * v, isOutput ? a[v] : activate4(a[v], hidden));
+    for (int v = 0; v < 8; v++) store(out + c + VL * v, isOutput ? a[v] : activate(a[v], hidden));
   }
-  for (; c + 4 <= nOut; c += 4) {
-    v128_t a = wasm_v128_load(bias + c);
+  for (; c + VL <= nOut; c += VL) {
+    vf a = load(bias + c);
     for (int t = 0; t < count; t++) {
-      a = MADD(wasm_f32x4_splat(values[t]), wasm_v128_load(W + (index ? index[t] : t) * nOut + c), a);
+      a = madd(splat(values[t]), load(W + (index ? index[t] : t) * nOut + c), a);
     }
-    wasm_v128_store(out + c, isOutput ? a : activate4(a, hidden));
+    store(out + c, isOutput ? a : activate(a, hidden));
   }
   for (; c < nOut; c++) {
     float a = bias[c];
@@ -282,7 +355,7 @@ static void softmax_row(float* z, int n) {
   for (int j = 1; j < n; j++) max = z[j] > max ? z[j] : max;
   float sum = 0.0f;
   for (int j = 0; j < n; j++) {
-    z[j] = wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(z[j] - max)), 0);
+    z[j] = vexp(splat(z[j] - max))[0];
     sum += z[j];
   }
   float inverse = 1.0f / sum;
@@ -333,41 +406,33 @@ static void forward_rows(Net* net, int from, int to) {
 
 // ---- backward and update -----------------------------------------------------------------------
 
-// One parameter's update from its gradient g, as lib/nn/optimizers.ts writes each rule:
+// VL parameters' update from their gradient g, as lib/nn/optimizers.ts writes each rule:
 //   0 momentum (and plain descent, mu = 0): v = mu v - lr (g + wd w); w += v
 //   1 Nesterov:  v = mu v - lr (g + wd w); w += mu v - lr (g + wd w)
 //   2 RMSProp:   s = b2 s + (1 - b2) g^2; w -= lr g / (sqrt(s) + eps), with g + wd w
 //   3 Adam:      m = b1 m + (1 - b1) g; s = b2 s + (1 - b2) g^2; w -= lr (m / c1) / (sqrt(s / c2) + eps)
 //   4 AdamW:     w -= lr wd w first, then Adam on the plain gradient.
-static inline void update4(float* w, float* v, float* s, v128_t g, const Rule* o) {
-  v128_t weight = wasm_v128_load(w);
-  const v128_t lr = wasm_f32x4_splat(o->lr), one = wasm_f32x4_splat(1.0f);
-  if (o->kind == 4) weight = wasm_f32x4_sub(weight, wasm_f32x4_mul(wasm_f32x4_mul(lr, wasm_f32x4_splat(o->wd)), weight));
-  else g = MADD(wasm_f32x4_splat(o->wd), weight, g);
+static inline void update_lanes(float* w, float* v, float* s, vf g, const Rule* o) {
+  vf weight = load(w);
+  if (o->kind == 4) weight = weight - o->lr * o->wd * weight;
+  else g = madd(splat(o->wd), weight, g);
   if (o->kind <= 1) {
-    const v128_t mu = wasm_f32x4_splat(o->mu);
-    const v128_t step = wasm_f32x4_neg(wasm_f32x4_mul(lr, g));
-    const v128_t velocity = wasm_f32x4_add(wasm_f32x4_mul(mu, wasm_v128_load(v)), step);
-    wasm_v128_store(v, velocity);
-    weight = o->kind == 0 ? wasm_f32x4_add(weight, velocity)
-                          : wasm_f32x4_add(weight, wasm_f32x4_add(wasm_f32x4_mul(mu, velocity), step));
+    const vf step = -(o->lr * g);
+    const vf velocity = o->mu * load(v) + step;
+    store(v, velocity);
+    weight = o->kind == 0 ? weight + velocity : weight + (o->mu * velocity + step);
   } else {
-    const v128_t b2 = wasm_f32x4_splat(o->b2), eps = wasm_f32x4_splat(o->eps);
-    const v128_t square = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(s)),
-                                         wasm_f32x4_mul(wasm_f32x4_sub(one, b2), wasm_f32x4_mul(g, g)));
-    wasm_v128_store(s, square);
+    const vf square = o->b2 * load(s) + (1.0f - o->b2) * (g * g);
+    store(s, square);
     if (o->kind == 2) {
-      weight = wasm_f32x4_sub(weight, wasm_f32x4_div(wasm_f32x4_mul(lr, g), wasm_f32x4_add(wasm_f32x4_sqrt(square), eps)));
+      weight = weight - (o->lr * g) / (vsqrt(square) + o->eps);
     } else {
-      const v128_t b1 = wasm_f32x4_splat(o->b1);
-      const v128_t mean = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(v)), wasm_f32x4_mul(wasm_f32x4_sub(one, b1), g));
-      wasm_v128_store(v, mean);
-      const v128_t top = wasm_f32x4_mul(lr, wasm_f32x4_div(mean, wasm_f32x4_splat(o->c1)));
-      const v128_t bottom = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(square, wasm_f32x4_splat(o->c2))), eps);
-      weight = wasm_f32x4_sub(weight, wasm_f32x4_div(top, bottom));
+      const vf mean = o->b1 * load(v) + (1.0f - o->b1) * g;
+      store(v, mean);
+      weight = weight - (o->lr * (mean / o->c1)) / (vsqrt(square / o->c2) + o->eps);
     }
   }
-  wasm_v128_store(w, weight);
+  store(w, weight);
 }
 
 static inline void update1(float* w, float* v, float* s, float g, const Rule* o) {
@@ -403,27 +468,27 @@ static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const f
   // Rules without second moments never touch them: point at the velocities instead of nothing.
   float* squareRow = net->squareW[l] ? net->squareW[l] + k * nOut : velocityRow;
   int c = 0;
-  for (; c + 32 <= nOut; c += 32) {
-    v128_t g[8];
-    for (int q = 0; q < 8; q++) g[q] = wasm_f32x4_splat(0.0f);
+  for (; c + 8 * VL <= nOut; c += 8 * VL) {
+    vf g[8];
+    for (int q = 0; q < 8; q++) g[q] = splat(0.0f);
     for (int t = 0; t < count; t++) {
       const int r = rowsOf ? rowsOf[t] : t;
-      const v128_t x = wasm_f32x4_splat(rowsOf ? values[t] : in[r * nIn + k]);
+      const vf x = splat(rowsOf ? values[t] : in[r * nIn + k]);
       const float* d = delta + r * nOut + c;
-      for (int q = 0; q < 8; q++) g[q] = MADD(x, wasm_v128_load(d + 4 * q), g[q]);
+      for (int q = 0; q < 8; q++) g[q] = madd(x, load(d + VL * q), g[q]);
     }
     for (int q = 0; q < 8; q++) {
-      update4(w + c + 4 * q, velocityRow + c + 4 * q, squareRow + c + 4 * q, g[q], rule);
+      update_lanes(w + c + VL * q, velocityRow + c + VL * q, squareRow + c + VL * q, g[q], rule);
     }
   }
-  for (; c + 4 <= nOut; c += 4) {
-    v128_t g = wasm_f32x4_splat(0.0f);
+  for (; c + VL <= nOut; c += VL) {
+    vf g = splat(0.0f);
     for (int t = 0; t < count; t++) {
       const int r = rowsOf ? rowsOf[t] : t;
       const float x = rowsOf ? values[t] : in[r * nIn + k];
-      g = MADD(wasm_f32x4_splat(x), wasm_v128_load(delta + r * nOut + c), g);
+      g = madd(splat(x), load(delta + r * nOut + c), g);
     }
-    update4(w + c, velocityRow + c, squareRow + c, g, rule);
+    update_lanes(w + c, velocityRow + c, squareRow + c, g, rule);
   }
   for (; c < nOut; c++) {
     float g = 0.0f;
@@ -455,9 +520,7 @@ static void back_delta(Net* net, int l, int from, int to) {
       continue;
     }
     int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(out + i), derivative4(wasm_v128_load(a + i), net->hidden)));
-    }
+    for (; i + VL <= n; i += VL) store(out + i, load(out + i) * derivative(load(a + i), net->hidden));
     for (; i < n; i++) out[i] *= derivative1(a[i], net->hidden);
   }
 }
@@ -473,7 +536,7 @@ static void transpose_rows(Net* net, int l, int k0, int k1) {
 }
 
 // Refreshes every transposed copy: after the weights were loaded from outside.
-__attribute__((export_name("refresh_transposed")))
+EXPORT_AS(refresh_transposed)
 void refresh_transposed(Net* net) {
   for (int l = 1; l < net->layers; l++) transpose_rows(net, l, 0, net->sizes[l]);
 }
@@ -539,19 +602,19 @@ static void run_part(Net* net, int thread) {
 // Starts a job on every thread and does thread 0's share; returns when all shares are done.
 // mode 1: forward only, on the rows in activations[0]; 2: train on training rows `indices`;
 // 3: train on the rows in activations[0].
-__attribute__((export_name("run_batch")))
+EXPORT_AS(run_batch)
 void run_batch(Net* net, int mode, int rows) {
   net->mode = mode;
   net->rows = rows;
   if (net->threads > 1) {
     __atomic_add_fetch(&net->go, 1, __ATOMIC_SEQ_CST);
-    __builtin_wasm_memory_atomic_notify(&net->go, MAX_THREADS);
+    wake_all(&net->go);
   }
   run_part(net, 0);
 }
 
 // A worker's life: wait for each job, do its share, until `stop`.
-__attribute__((export_name("worker_loop")))
+EXPORT_AS(worker_loop)
 void worker_loop(Net* net, int thread, int seen) {
   for (;;) {
     wait_while_equal(&net->go, seen);
@@ -562,17 +625,17 @@ void worker_loop(Net* net, int thread, int seen) {
 }
 
 // Wakes the workers to leave their loops.
-__attribute__((export_name("stop_workers")))
+EXPORT_AS(stop_workers)
 void stop_workers(Net* net) {
   __atomic_store_n(&net->stop, 1, __ATOMIC_SEQ_CST);
   __atomic_add_fetch(&net->go, 1, __ATOMIC_SEQ_CST);
-  __builtin_wasm_memory_atomic_notify(&net->go, MAX_THREADS);
+  wake_all(&net->go);
 }
 
-// Where each field of Net lies, so that lib/engines/wasm_layout.ts fills it in by name
+// Where each field of Net lies, so that lib/engines/kernel_layout.ts fills it in by name
 // (offset_layers(), offset_sizes(), …) instead of by hard-coded position.
 #define OFFSET(field) \
-  __attribute__((export_name("offset_" #field))) int offset_##field(void) { return __builtin_offsetof(Net, field); }
+  EXPORT_AS(offset_##field) int offset_##field(void) { return __builtin_offsetof(Net, field); }
 OFFSET(layers) OFFSET(hidden) OFFSET(capacity) OFFSET(sizes) OFFSET(weights) OFFSET(biases)
 OFFSET(velocityW) OFFSET(velocityB) OFFSET(activations) OFFSET(deltas) OFFSET(rowCount)
 OFFSET(rowIndex) OFFSET(colStart) OFFSET(colRow) OFFSET(colValue) OFFSET(threads)
@@ -581,4 +644,52 @@ OFFSET(rowValue) OFFSET(rowIndexOf) OFFSET(rowValueOf) OFFSET(dataStart) OFFSET(
 OFFSET(dataValue) OFFSET(optimizer) OFFSET(beta1) OFFSET(squareW) OFFSET(squareB)
 OFFSET(dropThreshold) OFFSET(dropKeep) OFFSET(dropSeed)
 // How many bytes the header takes, so that the TypeScript side allocates exactly that.
-__attribute__((export_name("net_size"))) int net_size(void) { return sizeof(Net); }
+EXPORT_AS(net_size) int net_size(void) { return sizeof(Net); }
+
+#if !defined(__wasm__)
+// ---- the native build's own: threads and memory -------------------------------------------------
+
+typedef struct {
+  Net* net;
+  int thread, seen;
+  pthread_t handle;
+} Worker;
+
+static void* worker_main(void* arg) {
+  Worker* worker = arg;
+  worker_loop(worker->net, worker->thread, worker->seen);
+  return 0;
+}
+
+// Starts threads 1 … threads − 1 on `net` (thread 0 is the caller's); returns their handles for
+// join_workers, after stop_workers.
+EXPORT_AS(start_workers) void* start_workers(Net* net) {
+  Worker* workers = calloc(MAX_THREADS, sizeof(Worker));
+  const int seen = __atomic_load_n(&net->go, __ATOMIC_SEQ_CST);
+  for (int t = 1; t < net->threads; t++) {
+    workers[t] = (Worker){net, t, seen, 0};
+    pthread_create(&workers[t].handle, 0, worker_main, &workers[t]);
+  }
+  return workers;
+}
+
+EXPORT_AS(join_workers) void join_workers(Net* net, void* handles) {
+  Worker* workers = handles;
+  for (int t = 1; t < net->threads; t++) pthread_join(workers[t].handle, 0);
+  free(workers);
+}
+
+// One zeroed block for a network's header and arrays, aligned for the widest vectors.
+EXPORT_AS(arena_alloc) void* arena_alloc(long bytes) {
+  void* block = 0;
+  if (posix_memalign(&block, 64, (size_t)bytes)) return 0;
+  memset(block, 0, (size_t)bytes);
+  return block;
+}
+
+EXPORT_AS(arena_free) void arena_free(void* block) { free(block); }
+#endif
+
+// What the TypeScript side needs to lay memory out and to say what runs.
+EXPORT_AS(pointer_size) int pointer_size(void) { return sizeof(void*); }
+EXPORT_AS(vector_lanes) int vector_lanes(void) { return VL; }

@@ -39,6 +39,24 @@ export interface Layout {
   stackTops: number[];
 }
 
+/**
+ * Where the kernels' memory is: WebAssembly's linear memory, or a native block. Offsets count
+ * from its start; a pointer stored in the header is `base` + offset (`base` is 0 in WebAssembly).
+ */
+export interface KernelMemory {
+  /** The first offset free for arrays. */
+  start: number;
+  /** 4 in WebAssembly, 8 natively. */
+  pointerSize: number;
+  /** Whether worker threads need stacks in this memory (WebAssembly's do; native threads not). */
+  workerStacks: boolean;
+  /** Makes room for `bytes` from offset 0; returns the memory's buffer and its address. */
+  reserve(bytes: number): { buffer: ArrayBuffer | SharedArrayBuffer; base: bigint };
+}
+
+/** The header fields that hold numbers; every other field holds pointers. */
+const NUMBER_FIELDS = new Set(["layers", "hidden", "capacity", "sizes", "threads"]);
+
 /** What the layout is made for. */
 export interface LayoutRequest {
   sizes: number[];
@@ -58,16 +76,16 @@ export interface LayoutRequest {
  * @returns the offsets the engine needs afterwards
  */
 export function layOut(
-  memory: WebAssembly.Memory,
-  exports: WebAssembly.Exports,
+  memory: KernelMemory,
+  exports: Record<string, unknown>,
   request: LayoutRequest,
-): Layout {
+): Layout & { buffer: ArrayBuffer | SharedArrayBuffer; base: bigint } {
   const { sizes, capacity, threads, images } = request;
   const L = sizes.length - 1, n0 = sizes[0];
-  // A bump allocator, 16-byte aligned for SIMD loads.
-  let next = Number((exports.__heap_base as WebAssembly.Global).value);
+  // A bump allocator, 64-byte aligned for the widest vector loads.
+  let next = memory.start;
   const allocate = (bytes: number) => {
-    next = Math.ceil(next / 16) * 16;
+    next = Math.ceil(next / 64) * 64;
     const at = next;
     next += Math.max(bytes, 16);
     return at;
@@ -89,7 +107,9 @@ export function layOut(
     activations: sizes.map((size) => floats(capacity * size)),
     labels: allocate(capacity),
     indices: floats(capacity),
-    stackTops: Array.from({ length: threads - 1 }, () => allocate(STACK_BYTES) + STACK_BYTES),
+    stackTops: memory.workerStacks
+      ? Array.from({ length: threads - 1 }, () => allocate(STACK_BYTES) + STACK_BYTES)
+      : [],
   };
   // About 150 of MNIST's 784 pixels per image are not zero: the training rows are listed once as
   // (column, value) pairs, and a batch then only points at its rows.
@@ -119,38 +139,54 @@ export function layOut(
     colStart: perThread(n0 + 1),
     colRow: perThread(capacity * n0 + 2 * capacity),
     colValue: perThread(capacity * n0),
-    rowIndexOf: floats(capacity),
-    rowValueOf: floats(capacity),
+    rowIndexOf: allocate(capacity * memory.pointerSize),
+    rowValueOf: allocate(capacity * memory.pointerSize),
     dataStart: images ? floats(images.rows + 1) : 0,
     dataIndex: images ? floats(nonZero) : 0,
     dataValue: images ? floats(nonZero) : 0,
   };
-  const needed = Math.ceil(next / PAGE) - memory.buffer.byteLength / PAGE;
-  if (needed > 0) memory.grow(needed);
-
-  const header = new Int32Array(memory.buffer, net, (exports.net_size as () => number)() / 4);
+  const { buffer, base } = memory.reserve(next);
+  const header = new DataView(buffer, net, Number((exports.net_size as () => number)()));
   for (const [name, value] of Object.entries(fields)) {
-    const at = (exports[`offset_${name}`] as () => number)() / 4;
-    if (Array.isArray(value)) value.forEach((v, i) => (header[at + i] = v));
-    else header[at] = value;
+    const at = Number((exports[`offset_${name}`] as () => number)());
+    (Array.isArray(value) ? value : [value]).forEach((v, i) => {
+      if (NUMBER_FIELDS.has(name)) header.setInt32(at + 4 * i, v, true);
+      else if (memory.pointerSize === 4) header.setUint32(at + 4 * i, v, true);
+      // A pointer is the block's address plus the offset; offset 0 stays a null pointer.
+      else header.setBigUint64(at + 8 * i, v ? base + BigInt(v) : 0n, true);
+    });
   }
   if (images) {
     const at = [fields.dataStart, fields.dataIndex, fields.dataValue] as number[];
-    indexNonZero(memory, images, at, nonZero);
+    indexNonZero(buffer, images, at, nonZero);
   }
-  return layout;
+  return { ...layout, buffer, base };
+}
+
+/** WebAssembly's linear memory as kernel memory: grown in 64 KiB pages, offsets are addresses. */
+export function wasmMemory(memory: WebAssembly.Memory, heapBase: number): KernelMemory {
+  return {
+    start: heapBase,
+    pointerSize: 4,
+    workerStacks: true,
+    reserve(bytes) {
+      const needed = Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE;
+      if (needed > 0) memory.grow(needed);
+      return { buffer: memory.buffer, base: 0n };
+    },
+  };
 }
 
 /** Lists each image's non-zero inputs: where its list starts, their columns and their values. */
 function indexNonZero(
-  memory: WebAssembly.Memory,
+  buffer: ArrayBuffer | SharedArrayBuffer,
   images: Matrix,
   [startsAt, columnsAt, valuesAt]: number[],
   nonZero: number,
 ) {
-  const starts = new Int32Array(memory.buffer, startsAt, images.rows + 1);
-  const columns = new Int32Array(memory.buffer, columnsAt, nonZero);
-  const values = new Float32Array(memory.buffer, valuesAt, nonZero);
+  const starts = new Int32Array(buffer, startsAt, images.rows + 1);
+  const columns = new Int32Array(buffer, columnsAt, nonZero);
+  const values = new Float32Array(buffer, valuesAt, nonZero);
   const source = images.data, n = images.cols;
   let count = 0;
   for (let r = 0; r < images.rows; r++) {

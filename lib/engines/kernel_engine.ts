@@ -1,0 +1,69 @@
+/**
+ * An engine on the C kernels, whichever build runs them: the forward pass skips zero pixels, the
+ * update (every optimizer) is fused into the backward pass, dropout uses the reference's hashed
+ * masks, and the batch rows and weight rows are shared out among threads.
+ *
+ * @module
+ */
+
+import type { Engine } from "./engine.ts";
+import { HIDDEN_CODES, MAX_LAYERS } from "./kernel_layout.ts";
+import { type Backend, KernelMlp } from "./kernel_mlp.ts";
+import { defaultThreads } from "./wasm_threads.ts";
+
+/**
+ * An engine whose networks run on `backend()`.
+ *
+ * @param what the build, in words, for `describe`: "WebAssembly SIMD (lib/engines/c/mlp.c)"
+ * @returns the engine
+ */
+export function kernelEngine(
+  name: "wasm" | "native",
+  what: string,
+  backend: () => Backend,
+): Engine {
+  return {
+    name,
+    describe(threads = defaultThreads()) {
+      return `${what} on ${threads} thread${threads === 1 ? "" : "s"}`;
+    },
+    unsupported({ network }) {
+      const why = [];
+      if (!(network.hidden in HIDDEN_CODES)) why.push(`the ${network.hidden} activation`);
+      if (network.sizes.length - 1 > MAX_LAYERS) why.push(`more than ${MAX_LAYERS} layers`);
+      return why.length
+        ? `the C kernels do not have ${
+          why.join(", ")
+        } (they have sigmoid, ReLU and tanh, dropout, every optimizer, up to ${MAX_LAYERS} layers)`
+        : undefined;
+    },
+    async train({ network, images, batchSize, optimizer, threads, dropout, seed = 695 }) {
+      const mlp = await KernelMlp.create(backend(), network, batchSize, {
+        images,
+        threads,
+        optimizer: optimizer.optimizer,
+        dropout: dropout ? { rates: dropout, seed } : undefined,
+      });
+      // Plain descent is momentum with μ = 0: v = −η∇, θ ← θ + v, the same numbers.
+      const momentum = optimizer.optimizer === "sgd" ? 0 : optimizer.momentum;
+      return {
+        step: (indices, labels, learningRate, x) => {
+          const update = { ...optimizer, learningRate, momentum };
+          return x ? mlp.trainRows(x, labels, update) : mlp.trainBatch(indices, labels, update);
+        },
+        store: (target) => mlp.store(target),
+        predict: (images) => mlp.predict(images),
+        close: () => mlp.close(),
+      };
+    },
+    async classify(network, images, threads) {
+      const rows = Math.min(1024, Math.max(1, images.rows));
+      const mlp = await KernelMlp.create(backend(), network, rows, { threads });
+      try {
+        return mlp.predict(images);
+      } finally {
+        mlp.close();
+      }
+    },
+  };
+}

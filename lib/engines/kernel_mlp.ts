@@ -1,0 +1,281 @@
+/**
+ * A multi-layer perceptron in the kernels' memory, stepped by the C kernels of `c/mlp.c` on one or
+ * more threads: the parameters, optimizer state and batch buffers laid out by `kernel_layout.ts`.
+ * The same class serves both builds of the kernels; a backend (`wasm_backend.ts`,
+ * `native_backend.ts`) gives their functions, memory and threads. Numerically the algorithm of
+ * the reference engine, within Float32 tolerance (`tests/engines_test.ts`).
+ *
+ * @module
+ */
+
+import type { Matrix } from "../nn/matrix.ts";
+import type { Network } from "../nn/mlp.ts";
+import { dropThreshold } from "../nn/dropout.ts";
+import type { OptimizerName } from "../nn/optimizers.ts";
+import {
+  HIDDEN_CODES,
+  type KernelMemory,
+  layOut,
+  MAX_LAYERS,
+  MAX_THREADS,
+} from "./kernel_layout.ts";
+import { defaultThreads } from "./wasm_threads.ts";
+
+/** The kernels' functions, as a WebAssembly instance or a native library exports them. */
+export interface Kernels {
+  run_batch(net: number | bigint, mode: number, rows: number): void;
+  refresh_transposed(net: number | bigint): void;
+  [name: string]: unknown;
+}
+
+/** A layout placed in its memory: the offsets, the buffer they index, and its address. */
+export type PlacedLayout = ReturnType<typeof layOut>;
+
+/**
+ * Where the kernels run: WebAssembly (`wasm_backend.ts`) or native code (`native_backend.ts`).
+ */
+export interface Backend {
+  /** "WebAssembly" or "native", for messages. */
+  name: string;
+  kernels: Kernels;
+  /** A fresh memory for one network. */
+  memory(): KernelMemory;
+  /** Starts threads 1 … threads − 1 on the network laid out; resolves to what stops them. */
+  startThreads(layout: PlacedLayout, threads: number): Promise<() => void>;
+}
+
+/** The update rules' codes in `c/mlp.c`; plain descent is momentum with μ = 0. */
+const RULE_CODES: Record<OptimizerName, number> = {
+  sgd: 0,
+  momentum: 0,
+  nesterov: 1,
+  rmsprop: 2,
+  adam: 3,
+  adamw: 4,
+};
+
+/**
+ * How one step updates the parameters: the rule (momentum when none is named; μ = 0 is plain
+ * descent) and its constants, as `lib/nn/optimizers.ts` defines them.
+ */
+export interface FusedUpdate {
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  optimizer?: OptimizerName;
+  beta1?: number;
+  beta2?: number;
+  rho?: number;
+  epsilon?: number;
+}
+
+/** What a network in the kernels is made with. */
+export interface KernelOptions {
+  /** The training images, indexed once by their non-zero inputs. */
+  images?: Matrix;
+  /** Default {@linkcode defaultThreads}. */
+  threads?: number;
+  /** The rule, so that the second moments of RMSProp and Adam get room. */
+  optimizer?: OptimizerName;
+  /** Dropout rates per activation layer (rates[0] must be 0) and the masks' seed. */
+  dropout?: { rates: number[]; seed: number };
+}
+
+/**
+ * A network in the kernels' memory. Create it with {@linkcode KernelMlp.create} and `close()` it
+ * when done, which stops its threads.
+ */
+export class KernelMlp {
+  readonly #kernels: Kernels;
+  readonly #layout: PlacedLayout;
+  readonly #net: number | bigint;
+  #stop: (() => void) | undefined;
+  /** Training steps taken: Adam's t, and a new dropout mask for each. */
+  #step = 0;
+
+  private constructor(
+    readonly sizes: number[],
+    readonly capacity: number,
+    readonly threads: number,
+    kernels: Kernels,
+    layout: PlacedLayout,
+  ) {
+    this.#kernels = kernels;
+    this.#layout = layout;
+    // WebAssembly takes the header's offset; native code its address.
+    this.#net = layout.base ? layout.base + BigInt(layout.net) : layout.net;
+  }
+
+  /**
+   * @param backend where the kernels run
+   * @param network the parameters to start from (copied in)
+   * @param capacity the most rows in a batch
+   * @returns the network in the kernels, with its threads started
+   */
+  static async create(
+    backend: Backend,
+    network: Network,
+    capacity: number,
+    options: KernelOptions = {},
+  ): Promise<KernelMlp> {
+    const fail = (what: string) => {
+      throw new RangeError(`Cannot use the ${backend.name} engine: ${what}`);
+    };
+    const layers = network.sizes.length - 1;
+    if (layers > MAX_LAYERS) fail(`at most ${MAX_LAYERS} layers, found ${layers}`);
+    if (!(network.hidden in HIDDEN_CODES)) {
+      fail(
+        `it has no ${network.hidden} activation (it has ${Object.keys(HIDDEN_CODES).join(", ")})`,
+      );
+    }
+    const threads = options.threads ?? defaultThreads();
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      fail(`expected threads to be an integer from 1 to ${MAX_THREADS}, found ${threads}`);
+    }
+    if ((options.dropout?.rates[0] ?? 0) > 0) fail("it has no dropout of the inputs");
+    const layout = layOut(backend.memory(), backend.kernels, {
+      sizes: network.sizes,
+      hidden: network.hidden,
+      capacity,
+      threads,
+      images: options.images,
+      secondMoments: ["rmsprop", "adam", "adamw"].includes(options.optimizer ?? ""),
+    });
+    const mlp = new KernelMlp([...network.sizes], capacity, threads, backend.kernels, layout);
+    mlp.load(network);
+    if (options.dropout) mlp.#setDropout(options.dropout.rates, options.dropout.seed);
+    mlp.#stop = await backend.startThreads(layout, threads);
+    return mlp;
+  }
+
+  /** A view of `length` values of type T at a header field or an array. */
+  #view<T>(kind: new (b: ArrayBufferLike, at: number, n: number) => T, at: number, n: number): T {
+    return new kind(this.#layout.buffer, at, n);
+  }
+
+  #f32(offset: number, length: number): Float32Array {
+    return this.#view(Float32Array, offset, length);
+  }
+
+  /** A header field's byte offset. */
+  #field(name: string): number {
+    return this.#layout.net + Number((this.#kernels[`offset_${name}`] as () => number)());
+  }
+
+  #setDropout(rates: number[], seed: number) {
+    const L = this.sizes.length;
+    const thresholds = this.#view(Uint32Array, this.#field("dropThreshold"), L);
+    const keeps = this.#view(Float32Array, this.#field("dropKeep"), L);
+    for (let l = 1; l < L - 1; l++) {
+      const rate = rates[l] ?? 0;
+      thresholds[l] = dropThreshold(rate);
+      keeps[l] = 1 / (1 - rate);
+    }
+    this.#view(Uint32Array, this.#field("dropSeed"), 1)[0] = seed;
+  }
+
+  /** Writes one step's rule and constants into the header. */
+  #setRule(update: FusedUpdate) {
+    const t = ++this.#step, kind = RULE_CODES[update.optimizer ?? "momentum"];
+    if (kind >= 2 && !this.#layout.squareW[0]) {
+      throw new Error(
+        `Cannot take a ${update.optimizer} step: the engine was made without second moments`,
+      );
+    }
+    const { beta1 = 0.9, beta2 = 0.999, rho = 0.9, epsilon = 1e-8 } = update;
+    this.#view(Int32Array, this.#field("optimizer"), 1)[0] = kind;
+    this.#f32(this.#field("learningRate"), 3)
+      .set([update.learningRate, update.momentum, update.weightDecay]);
+    this.#f32(this.#field("beta1"), 5)
+      .set([beta1, kind === 2 ? rho : beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t]);
+    this.#view(Uint32Array, this.#field("dropSeed"), 2)[1] = t;
+  }
+
+  /** Stops the threads and frees the memory. The network cannot be used afterwards. */
+  close(): void {
+    this.#stop?.();
+    this.#stop = undefined;
+  }
+
+  /** Copies a network's parameters in, and clears the velocities, moments and step count. */
+  load(network: Network): void {
+    const layout = this.#layout;
+    network.weights.forEach((w, l) => {
+      const n = w.data.length, m = network.biases[l].length;
+      this.#f32(layout.weights[l], n).set(w.data);
+      this.#f32(layout.biases[l], m).set(network.biases[l]);
+      for (const [at, length] of [[layout.velocityW[l], n], [layout.velocityB[l], m]]) {
+        this.#f32(at, length).fill(0);
+      }
+      if (layout.squareW[l]) {
+        this.#f32(layout.squareW[l], n).fill(0);
+        this.#f32(layout.squareB[l], m).fill(0);
+      }
+    });
+    this.#kernels.refresh_transposed(this.#net);
+    this.#step = 0;
+  }
+
+  /** Copies the parameters out into `network` (of the same sizes). */
+  store(network: Network): void {
+    network.weights.forEach((w, l) => {
+      w.data.set(this.#f32(this.#layout.weights[l], w.data.length));
+      network.biases[l].set(this.#f32(this.#layout.biases[l], network.biases[l].length));
+    });
+  }
+
+  /** The softmax output of the last batch, rows × classes: a view, overwritten by the next. */
+  output(rows: number): Matrix {
+    const classes = this.sizes.at(-1)!;
+    return {
+      rows,
+      cols: classes,
+      data: this.#f32(this.#layout.activations.at(-1)!, rows * classes),
+    };
+  }
+
+  /**
+   * One step on the training rows `indices` (of the images given at creation), with the update
+   * fused into the backward pass.
+   *
+   * @returns the batch's softmax output, computed before the step
+   */
+  trainBatch(indices: Uint32Array, labels: Uint8Array, update: FusedUpdate): Matrix {
+    const rows = indices.length;
+    this.#view(Uint32Array, this.#layout.indices, rows).set(indices);
+    this.#view(Uint8Array, this.#layout.labels, rows).set(labels.subarray(0, rows));
+    this.#setRule(update);
+    this.#kernels.run_batch(this.#net, 2, rows);
+    return this.output(rows);
+  }
+
+  /**
+   * One step on the rows of `x` (at most `capacity`), such as augmented images: they are indexed
+   * by their non-zero inputs as they arrive.
+   *
+   * @returns the batch's softmax output, computed before the step
+   */
+  trainRows(x: Matrix, labels: Uint8Array, update: FusedUpdate): Matrix {
+    this.#f32(this.#layout.activations[0], x.rows * x.cols).set(
+      x.data.subarray(0, x.rows * x.cols),
+    );
+    this.#view(Uint8Array, this.#layout.labels, x.rows).set(labels.subarray(0, x.rows));
+    this.#setRule(update);
+    this.#kernels.run_batch(this.#net, 3, x.rows);
+    return this.output(x.rows);
+  }
+
+  /** @returns the softmax outputs for every row of `images`, `capacity` rows at a time */
+  predict(images: Matrix): Matrix {
+    const classes = this.sizes.at(-1)!, n0 = this.sizes[0];
+    const out = new Float32Array(images.rows * classes);
+    for (let start = 0; start < images.rows; start += this.capacity) {
+      const rows = Math.min(this.capacity, images.rows - start);
+      this.#f32(this.#layout.activations[0], rows * n0)
+        .set(images.data.subarray(start * n0, (start + rows) * n0));
+      this.#kernels.run_batch(this.#net, 1, rows);
+      out.set(this.output(rows).data, start * classes);
+    }
+    return { rows: images.rows, cols: classes, data: out };
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The kernels compiled to WebAssembly SIMD and embedded (`c/mlp_wasm.ts`): one instance on a
+ * shared memory, and Web Workers (`wasm_worker.ts`) that run their share of every batch.
+ *
+ * @module
+ */
+
+import { MLP_WASM_BASE64 } from "./c/mlp_wasm.ts";
+import { wasmMemory } from "./kernel_layout.ts";
+import type { Backend, Kernels } from "./kernel_mlp.ts";
+import { startWorker } from "./wasm_threads.ts";
+
+/** The module, compiled once per process. */
+let compiled: WebAssembly.Module | undefined;
+
+/**
+ * A WebAssembly backend: a fresh instance on a fresh shared memory for each network.
+ *
+ * @returns the backend
+ */
+export function wasmBackend(): Backend {
+  compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(MLP_WASM_BASE64));
+  const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
+  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+  const kernels = exports as unknown as Kernels & { stop_workers(net: number): void };
+  return {
+    name: "WebAssembly",
+    kernels,
+    memory: () => wasmMemory(memory, Number((exports.__heap_base as WebAssembly.Global).value)),
+    async startThreads(layout) {
+      const go = Atomics.load(
+        new Int32Array(layout.buffer, layout.net + (kernels.offset_go as () => number)(), 1),
+        0,
+      );
+      const workers = await Promise.all(
+        layout.stackTops.map((top, i) => startWorker(memory, layout.net, i + 1, top, go)),
+      );
+      return () => {
+        if (workers.length) kernels.stop_workers(layout.net);
+        for (const worker of workers) worker.terminate();
+      };
+    },
+  };
+}
