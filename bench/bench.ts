@@ -1,8 +1,9 @@
 /**
  * `deno task bench`: seconds per training epoch of the assignment network (784-128-64-10,
  * sigmoid, batches of 128, momentum) on all 60,000 training images, and the time to classify the
- * 10,000 test images — for this project and for the NumPy reference in bench/numpy_mlp.py
- * (float32 and float64), alternating, several times each, in one run. Prints the medians, the
+ * 10,000 test images — for this project's native and WebAssembly engines and for the NumPy
+ * reference in bench/numpy_mlp.py (float32 and float64), alternating, several times each, in one
+ * run, with the machine's matrix-product ceiling. Prints the medians, the
  * effective GFLOP/s and the ratios project ÷ NumPy. Also the start-up time: importing the library
  * and loading MNIST from the cache in a fresh process.
  *
@@ -49,6 +50,7 @@ async function numpyRun(python: string, dtype: string) {
   return JSON.parse(new TextDecoder().decode(stdout)) as {
     epochSeconds: number[];
     classifySeconds: number;
+    matmulGflops?: number;
     numpy: string;
   };
 }
@@ -88,30 +90,47 @@ if (!python) {
   );
 }
 
-const project: number[] = [], projectClassify: number[] = [];
+// The engines side by side: the best one here (native when a C compiler is found) and
+// WebAssembly, which runs everywhere.
+const engines: lib.EngineName[] = ["native", "wasm"];
+const timings: Record<string, { epoch: number[]; classify: number[] }> = Object.fromEntries(
+  engines.map((engine) => [engine, { epoch: [], classify: [] }]),
+);
+for (const engine of engines) {
+  console.log(`${engine}: ${await lib.describeEngine({ engine, threads: "auto" })}`);
+}
 const numpy: Record<string, { epoch: number[]; classify: number[] }> = {
   float32: { epoch: [], classify: [] },
   float64: { epoch: [], classify: [] },
 };
-let numpyVersion = "";
+let numpyVersion = "", ceiling = 0;
 for (let rep = 1; rep <= reps; rep++) {
-  const network = lib.createNetwork();
-  const { history } = await lib.train(network, train, { ...settings, epochs: 1, seed: rep });
-  project.push(history[0].seconds);
-  const t = performance.now();
-  await lib.classify(network, test.images);
-  projectClassify.push((performance.now() - t) / 1000);
-  let line = `rep ${rep}: project ${history[0].seconds.toFixed(3)} s/epoch`;
+  let line = `rep ${rep}:`;
+  for (const engine of engines) {
+    const network = lib.createNetwork();
+    const { history } = await lib.train(network, train, {
+      ...settings,
+      epochs: 1,
+      seed: rep,
+      engine,
+    });
+    timings[engine].epoch.push(history[0].seconds);
+    const t = performance.now();
+    await lib.classify(network, test.images, { engine });
+    timings[engine].classify.push((performance.now() - t) / 1000);
+    line += ` ${engine} ${history[0].seconds.toFixed(3)} s/epoch,`;
+  }
   if (python) {
     for (const dtype of ["float32", "float64"]) {
       const result = await numpyRun(python, dtype);
       numpyVersion = result.numpy;
+      ceiling = Math.max(ceiling, result.matmulGflops ?? 0);
       numpy[dtype].epoch.push(result.epochSeconds[0]);
       numpy[dtype].classify.push(result.classifySeconds);
-      line += `, NumPy ${dtype} ${result.epochSeconds[0].toFixed(3)} s`;
+      line += ` NumPy ${dtype} ${result.epochSeconds[0].toFixed(3)} s,`;
     }
   }
-  console.log(line);
+  console.log(line.replace(/,$/, ""));
 }
 
 const rows: Record<string, string | number>[] = [];
@@ -123,7 +142,9 @@ const add = (who: string, epoch: number[], classify: number[]) =>
     "classify 10k s": Number(median(classify).toFixed(4)),
     "GFLOP/s (classify)": Number((CLASSIFY_FLOP / median(classify) / 1e9).toFixed(1)),
   });
-add("project (fast path)", project, projectClassify);
+for (const engine of engines) {
+  add(`project, ${engine}`, timings[engine].epoch, timings[engine].classify);
+}
 if (Deno.args.includes("--reference")) {
   const network = lib.createNetwork();
   const { history } = await lib.train(network, train, {
@@ -133,7 +154,7 @@ if (Deno.args.includes("--reference")) {
   });
   const t = performance.now();
   lib.predictProbabilities(network, test.images);
-  add("project (reference kernels)", [history[0].seconds], [(performance.now() - t) / 1000]);
+  add("project, reference", [history[0].seconds], [(performance.now() - t) / 1000]);
 }
 if (python) {
   add(`NumPy ${numpyVersion} float32`, numpy.float32.epoch, numpy.float32.classify);
@@ -141,12 +162,22 @@ if (python) {
 }
 console.table(rows);
 if (python) {
-  for (const dtype of ["float32", "float64"]) {
+  for (const engine of engines) {
+    for (const dtype of ["float32", "float64"]) {
+      console.log(
+        `ratio ${engine} ÷ NumPy ${dtype}: training ${
+          (median(timings[engine].epoch) / median(numpy[dtype].epoch)).toFixed(2)
+        }, classifying ${
+          (median(timings[engine].classify) / median(numpy[dtype].classify)).toFixed(2)
+        }`,
+      );
+    }
+  }
+  if (ceiling) {
     console.log(
-      `ratio project ÷ NumPy ${dtype}: training ${
-        (median(project) / median(numpy[dtype].epoch)).toFixed(2)
-      }, ` +
-        `classifying ${(median(projectClassify) / median(numpy[dtype].classify)).toFixed(2)}`,
+      `matrix-product ceiling of this machine (NumPy float32, 2048×2048): ${
+        ceiling.toFixed(0)
+      } GFLOP/s`,
     );
   }
 }
