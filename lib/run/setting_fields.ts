@@ -211,10 +211,14 @@ export const SETTINGS: Record<keyof RunSettings, Setting> = {
     "σ of the elastic distortion: how smooth the displacement field is, in pixels",
     real({ greaterThan: 0 }, "a positive number"),
   ),
-  engine: setting("engine", "who does the arithmetic", oneOf(ENGINE_NAMES)),
+  engine: setting(
+    "engine",
+    "who does the arithmetic (auto: native if a C compiler is found, else WebAssembly)",
+    oneOf(ENGINE_NAMES),
+  ),
   threads: setting(
     "engine",
-    "threads of the WebAssembly engine; results do not depend on it",
+    "threads of the native and WebAssembly engines; results do not depend on it",
     orWord(integer(1, MAX_THREADS), "auto", "every core"),
   ),
 };
