@@ -126,3 +126,12 @@ Deno.test("loadRunData() carves the validation split from the training images, n
     "earlyStopping watches a validation split: expected validationSplit above 0, found 0",
   );
 });
+
+Deno.test("resolveSettings() applies a preset's adjustments for the data set, then the user's changes", () => {
+  assertEquals(resolveSettings("best-mlp").dropout, [0.5]);
+  const fashion = resolveSettings("best-mlp", { dataset: "fashion-mnist" });
+  assertEquals([fashion.dropout, fashion.inputDropout], [[0.2], 0]);
+  assertEquals(resolveSettings("best-mlp", { dataset: "fashion-mnist", dropout: [0.4] }).dropout, [
+    0.4,
+  ]);
+});

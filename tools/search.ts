@@ -72,6 +72,12 @@ const SEARCHES: Record<string, Candidate[]> = {
       epochs: 60,
     }),
     mlp("800-800 relu, momentum, elastic", { augment: "elastic", epochs: 80 }),
+    mlp("800-800 relu, momentum, dropout 0.2", { dropout: [0.2], epochs: 60 }),
+    mlp("800-800 relu, momentum, dropout 0.5, input dropout 0.2, 100 epochs", {
+      dropout: [0.5],
+      inputDropout: 0.2,
+      epochs: 100,
+    }),
   ],
 };
 
