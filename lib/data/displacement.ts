@@ -8,7 +8,7 @@
  */
 
 import { Random } from "../nn/random.ts";
-import { smoothedNoise } from "./augment.ts";
+import { type AugmentSettings, smoothedNoise } from "./augment.ts";
 
 /** A displacement field: how far each pixel's source lies to the right (dx) and down (dy). */
 export interface DisplacementField {
@@ -149,15 +149,7 @@ export function displaceImage(pixels: ArrayLike<number>, field: DisplacementFiel
  * describeAugment({ augment: "elastic", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4 }); // "elastic: α 34, σ 4"
  * ```
  */
-export function describeAugment(settings: {
-  augment: string;
-  shift: number;
-  rotation: number;
-  scale: number;
-  shear: number;
-  elasticAlpha: number;
-  elasticSigma: number;
-}): string {
+export function describeAugment(settings: AugmentSettings): string {
   const affine = [
     settings.shift ? `shift ±${settings.shift} px` : "",
     settings.rotation ? `rotation ±${settings.rotation}°` : "",

@@ -17,7 +17,7 @@ import type { EpochRecord, Progress } from "../train/records.ts";
 import { Text } from "./display.ts";
 import { type CurveKind, runsChart } from "./runs_figures.ts";
 import { kernelInterrupt } from "./kernel.ts";
-import { formatDuration, LiveOutput } from "./live.ts";
+import { formatDuration, LiveOutput, progressBundle, timeLeft } from "./live.ts";
 
 /** What `trainVariantsLive` returns: the runs, their time, and a summary a cell shows. */
 export interface VariantsLiveResult {
@@ -52,23 +52,11 @@ export function variantsProgress(
 ): Record<string, string> {
   const within = (progress.epoch - 1 + progress.batch / progress.batches) / progress.epochs;
   const done = (index + within) / runs;
-  const remaining = done > 0 ? (elapsedSeconds * (1 - done)) / done : 0;
-  const label = `run ${index + 1}/${runs} (${name}) · epoch ${progress.epoch}/${progress.epochs}` +
-    ` · loss ${progress.loss.toFixed(4)} · ${formatDuration(elapsedSeconds)} elapsed, ~${
-      formatDuration(remaining)
-    } left`;
-  const width = 30, filled = Math.round(done * width);
-  const text = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${
-    (100 * done).toFixed(1)
-  }% ${label}`;
-  const html = `<div style="font-family: system-ui, sans-serif; font-size: 13px">` +
-    `<progress value="${done.toFixed(4)}" max="1" style="width: 320px; vertical-align: middle">` +
-    `</progress> <b>${(100 * done).toFixed(1)}%</b> ${escapeHtml(label)}</div>`;
-  return { "text/html": html, "text/plain": text };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!);
+  return progressBundle(
+    done,
+    `run ${index + 1}/${runs} (${name}) · epoch ${progress.epoch}/${progress.epochs}` +
+      ` · loss ${progress.loss.toFixed(4)} · ${timeLeft(done, elapsedSeconds)}`,
+  );
 }
 
 /**

@@ -60,20 +60,35 @@ export function formatDuration(seconds: number): string {
  */
 export function progressBar(progress: Progress, elapsedSeconds: number): Bundle {
   const done = (progress.epoch - 1 + progress.batch / progress.batches) / progress.epochs;
-  const remaining = done > 0 ? (elapsedSeconds * (1 - done)) / done : 0;
-  const label =
+  return progressBundle(
+    done,
     `epoch ${progress.epoch}/${progress.epochs} · batch ${progress.batch}/${progress.batches} · ` +
-    `loss ${progress.loss.toFixed(4)} · ${formatDuration(elapsedSeconds)} elapsed, ~${
-      formatDuration(remaining)
-    } left`;
-  const width = 30, filled = Math.round(done * width);
-  const text = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${
-    (100 * done).toFixed(1)
-  }% ${label}`;
-  const html = `<div style="font-family: system-ui, sans-serif; font-size: 13px">` +
-    `<progress value="${
-      done.toFixed(4)
-    }" max="1" style="width: 320px; vertical-align: middle"></progress> ` +
-    `<b>${(100 * done).toFixed(1)}%</b> ${label}</div>`;
-  return { "text/html": html, "text/plain": text };
+      `loss ${progress.loss.toFixed(4)} · ${timeLeft(done, elapsedSeconds)}`,
+  );
+}
+
+/**
+ * "0:12 elapsed, ~0:30 left", from the share done and the time so far.
+ *
+ * @returns the text
+ */
+export function timeLeft(done: number, elapsedSeconds: number): string {
+  const remaining = done > 0 ? (elapsedSeconds * (1 - done)) / done : 0;
+  return `${formatDuration(elapsedSeconds)} elapsed, ~${formatDuration(remaining)} left`;
+}
+
+/**
+ * A bar filled to `done` (0 to 1) with a label, as HTML for notebooks and text for terminals.
+ *
+ * @returns the output bundle
+ */
+export function progressBundle(done: number, label: string): Bundle {
+  const width = 30, filled = Math.round(done * width), percent = (100 * done).toFixed(1);
+  const escaped = label.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!);
+  return {
+    "text/html": `<div style="font-family: system-ui, sans-serif; font-size: 13px">` +
+      `<progress value="${done.toFixed(4)}" max="1" style="width: 320px; vertical-align: middle">` +
+      `</progress> <b>${percent}%</b> ${escaped}</div>`,
+    "text/plain": `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${percent}% ${label}`,
+  };
 }
