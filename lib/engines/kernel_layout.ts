@@ -163,7 +163,11 @@ export function layOut(
   return { ...layout, buffer, base };
 }
 
-/** WebAssembly's linear memory as kernel memory: grown in 64 KiB pages, offsets are addresses. */
+/**
+ * WebAssembly's linear memory as kernel memory: grown in 64 KiB pages, offsets are addresses.
+ *
+ * @returns the kernel memory over the instance's linear memory
+ */
 export function wasmMemory(memory: WebAssembly.Memory, heapBase: number): KernelMemory {
   return {
     start: heapBase,

@@ -16,7 +16,11 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
 }
 
-/** Starts one worker thread on the shared memory; resolves once it is ready. */
+/**
+ * Starts one worker thread on the shared memory; resolves once it is ready.
+ *
+ * @returns the worker, once it has started
+ */
 export function startWorker(
   memory: WebAssembly.Memory,
   net: number,

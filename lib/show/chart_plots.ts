@@ -38,6 +38,7 @@ export function classTickLayout(
  * @param counts one count per class
  * @param options `classNames`, `title`, the y-axis label `yLabel` (default "examples"), `color`
  *   and `width` (default 440, so that two charts fit side by side in a notebook's output)
+ * @returns the figure
  */
 export function classCountsChart(
   counts: number[],
@@ -90,6 +91,7 @@ export interface Bin {
 /**
  * Counts values into `bins` equal bins over [low, high] (the last bin includes `high`).
  *
+ * @returns one bin per interval, with its edges and count
  * @example
  * ```ts
  * histogramBins([0, 0.5, 1], 2, [0, 1]); // [{x0: 0, x1: 0.5, count: 1}, {x0: 0.5, x1: 1, count: 2}]
@@ -134,6 +136,7 @@ export function histogramBins(
  * @param bins from {@linkcode histogramBins}
  * @param options `title`, axis labels `xLabel` and `yLabel`, `logScale` (default true),
  *   `normalize` (default false), `shade`, `width`
+ * @returns the figure
  */
 export function histogramChart(
   bins: (Bin & { series?: string })[],

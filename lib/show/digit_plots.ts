@@ -17,6 +17,7 @@ export type Pixels = ArrayLike<number>;
 /**
  * Ink on paper: maps pixel values to grey bytes, dark where the value is high. Bytes are used as
  * they are; floats are scaled from [min, max] (or from `range` when given).
+ * @returns one grey byte per pixel, 0 black to 255 white
  */
 export function greyBytes(pixels: Pixels, range?: [number, number]): Uint8Array {
   let [low, high] = range ?? [0, 255];
@@ -37,6 +38,7 @@ export function greyBytes(pixels: Pixels, range?: [number, number]): Uint8Array 
 /**
  * A signed map in a blue–white–red diverging scheme, symmetric around zero: for weights and
  * gradients, where the sign matters as much as the size.
+ * @returns RGBA bytes, blue for negative, red for positive
  */
 export function divergingBytes(values: Pixels, limit?: number): Uint8Array {
   let bound = limit ?? 0;
@@ -66,7 +68,11 @@ function side(pixels: Pixels): number {
   return n;
 }
 
-/** A PNG data address of a square image: grey ink on paper, or a diverging map when `signed`. */
+/**
+ * A PNG data address of a square image: grey ink on paper, or a diverging map when `signed`.
+ *
+ * @returns a PNG data URL of the image
+ */
 export function imageSource(pixels: Pixels, options: { signed?: boolean; limit?: number } = {}) {
   const n = side(pixels);
   return options.signed
@@ -79,6 +85,7 @@ export function imageSource(pixels: Pixels, options: { signed?: boolean; limit?:
  *
  * @param pixels 784 values of a 28×28 image
  * @param options `title` and the drawn `size` in CSS pixels (default 280)
+ * @returns the figure
  */
 export function digitFigure(pixels: Pixels, options: { title: string; size?: number }): Figure {
   const n = side(pixels);
@@ -124,6 +131,7 @@ export interface GridItem {
  * @param items the images, in reading order
  * @param options `title`, `columns` (default 10), image `size` in CSS pixels (default 56), and an
  *   optional `subtitle`
+ * @returns the figure
  */
 export function imageGrid(
   items: GridItem[],
@@ -189,6 +197,7 @@ export function imageGrid(
  *
  * @param set images (`pixels`, `labels`, `count`, `height`, `width`)
  * @param options `classNames`, `perClass` (default 10), `seed` (default 695), `title`
+ * @returns the figure
  */
 export function samplesPerClass(
   set: { pixels: Uint8Array; labels: Uint8Array; height: number; width: number },

@@ -22,6 +22,7 @@ export class Text {
 /**
  * Lines of text to show as a cell's result.
  *
+ * @returns the text, which a cell shows as it is
  * @example
  * ```ts
  * text("training images (60000, 28, 28)", "test images (10000, 28, 28)");
@@ -37,6 +38,7 @@ export function text(...lines: (string | number | Text)[]): Text {
  *
  * @param condition what must be true
  * @param what the claim, phrased as a fact: "rows sum to 1"
+ * @returns "✓ what", which a cell shows; it throws when the condition fails
  */
 export function check(condition: boolean, what: string): Text {
   if (!condition) throw new Error(`Check failed: ${what}`);

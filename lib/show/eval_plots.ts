@@ -19,6 +19,7 @@ const TRAIN = "#4269d0", VALIDATION = "#ff725c";
  *
  * @param history one record per epoch
  * @param options `title`, and `validationName` for the held-out rows (default "test")
+ * @returns the figure
  */
 export function historyChart(
   history: EpochRecord[],
@@ -101,6 +102,7 @@ export function historyChart(
 /**
  * A confusion matrix as a heatmap with a count in every cell: rows are true classes, columns
  * predicted ones, so the diagonal holds the correct predictions.
+ * @returns the figure
  */
 export function confusionHeatmap(
   confusion: number[][],
@@ -162,6 +164,7 @@ export interface RocSeries {
 /**
  * One-vs-rest ROC curves, the whole range beside a zoom into the top-left corner where good
  * classifiers live, with each class's AUC in the legend.
+ * @returns the figure
  */
 export function rocChart(curves: RocSeries[], options: { title: string }): Figure {
   const data = curves.flatMap((c) =>

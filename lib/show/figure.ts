@@ -128,6 +128,7 @@ export function plot(options: PlotOptions): Figure {
  * Places several figures side by side (or in a grid of `columns`), under a title when one is given
  * (without one, the parts' own titles stand). A row that would grow wider than `maxWidth` (default
  * {@linkcode MAX_WIDTH}) wraps, so the result fits a notebook's output.
+ * @returns one figure holding the others
  */
 export function combine(
   figures: Figure[],

@@ -37,13 +37,21 @@ export interface KeyEntry {
   swatch?: boolean;
 }
 
-/** The width a key needs for its longest label. */
+/**
+ * The width a key needs for its longest label.
+ *
+ * @returns the key's width in pixels
+ */
 export function keyWidth(entries: KeyEntry[], widest = 260): number {
   const longest = Math.max(...entries.map((e) => e.label.length));
   return Math.min(widest, Math.max(110, Math.ceil(40 + 6.4 * longest)));
 }
 
-/** A key: one row per entry, drawn with the same strokes as the chart it explains. */
+/**
+ * A key: one row per entry, drawn with the same strokes as the chart it explains.
+ *
+ * @returns the key as a figure
+ */
 export function keyPanel(entries: KeyEntry[], width = keyWidth(entries)): Figure {
   const rows = entries.map((entry, y) => ({ ...entry, y }));
   const line = (dashed: boolean) =>
@@ -88,7 +96,11 @@ export function keyPanel(entries: KeyEntry[], width = keyWidth(entries)): Figure
   });
 }
 
-/** A colour for each name, in order. */
+/**
+ * A colour for each name, in order.
+ *
+ * @returns each name's colour
+ */
 export function colorsOf(names: string[]): Map<string, string> {
   return new Map(names.map((name, i) => [name, RUN_COLORS[i % RUN_COLORS.length]]));
 }

@@ -43,7 +43,11 @@ export class LiveOutput {
   }
 }
 
-/** Formats seconds as "1:05" or "1:02:05". */
+/**
+ * Formats seconds as "1:05" or "1:02:05".
+ *
+ * @returns "1:05" or "1:02:05"
+ */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
@@ -57,6 +61,7 @@ export function formatDuration(seconds: number): string {
  *
  * @param progress where the run is
  * @param elapsedSeconds time since the run started, for the estimate of what is left
+ * @returns the output bundle (HTML and text)
  */
 export function progressBar(progress: Progress, elapsedSeconds: number): Bundle {
   const done = (progress.epoch - 1 + progress.batch / progress.batches) / progress.epochs;

@@ -22,6 +22,7 @@ export interface Curve {
  *
  * @param curves named functions
  * @param options `title`, axis labels `xLabel` and `yLabel`, `domain` [from, to], `samples` (400)
+ * @returns the figure
  */
 export function functionChart(
   curves: Curve[],
@@ -70,6 +71,7 @@ export function functionChart(
  * @param values one value per class
  * @param options `classNames`, `title`, `yLabel` (default "probability"), `highlight` (class index),
  *   `domain` for the y axis (default [0, 1])
+ * @returns the figure
  */
 export function probabilityBars(
   values: ArrayLike<number>,
@@ -119,6 +121,7 @@ export function probabilityBars(
  *
  * @param m a 784 × units matrix (weights[0] or its gradient)
  * @param options `title`, `units` to show (default 16), `columns` (default 8), `label` per image
+ * @returns the figure
  */
 export function unitImages(
   m: Matrix,

@@ -69,6 +69,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
  * @param height image height in pixels
  * @param pixels row-major bytes: one per pixel (grey) or three (RGB)
  * @param channels 1 for grey, 3 for RGB
+ * @returns the PNG file's bytes
  */
 export function encodePng(
   width: number,
@@ -109,7 +110,11 @@ export function encodePng(
   return out;
 }
 
-/** A PNG as a `data:` address, for an image mark's `src`. */
+/**
+ * A PNG as a `data:` address, for an image mark's `src`.
+ *
+ * @returns a data: URL of the PNG
+ */
 export function pngDataUrl(
   width: number,
   height: number,

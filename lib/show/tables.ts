@@ -138,6 +138,7 @@ export const percent = (x: number): string => `${(100 * x).toFixed(2)}%`;
  * rounded to 5 significant digits, so tables show measurements, not float noise; columns given a
  * format in `formats` keep their numbers as they are and are shown through it instead.
  *
+ * @returns the table, shown as HTML with every row
  * @example
  * ```ts
  * table([{ epoch: 1, accuracy: 0.98215 }], { accuracy: percent }); // shows "98.22%"
@@ -156,7 +157,11 @@ export function table(rows: TableRow[], formats: ColumnFormats = {}): Table {
   );
 }
 
-/** The data set's files: name, dimensions, bytes, SHA-256 and where each came from. */
+/**
+ * The data set's files: name, dimensions, bytes, SHA-256 and where each came from.
+ *
+ * @returns the table
+ */
 export function filesTable(files: FileRecord[]): Table {
   return table(files.map((f) => ({
     file: f.file,
@@ -167,7 +172,11 @@ export function filesTable(files: FileRecord[]): Table {
   })));
 }
 
-/** The first rows of a one-hot matrix beside their labels: one column per class. */
+/**
+ * The first rows of a one-hot matrix beside their labels: one column per class.
+ *
+ * @returns the table
+ */
 export function oneHotTable(labels: ArrayLike<number>, encoded: Matrix, rows = 5): Table {
   return table(Array.from({ length: Math.min(rows, encoded.rows) }, (_, r) => {
     const row: Record<string, number> = { label: labels[r] };
@@ -176,7 +185,11 @@ export function oneHotTable(labels: ArrayLike<number>, encoded: Matrix, rows = 5
   }));
 }
 
-/** One row per layer: shape, parameter count, and how the weights were drawn. */
+/**
+ * One row per layer: shape, parameter count, and how the weights were drawn.
+ *
+ * @returns the table
+ */
 export function parameterTable(network: Network): Table {
   return table(network.weights.map((w, l) => {
     const spec = initDistribution(network.init, w.rows, w.cols);
@@ -195,7 +208,11 @@ export function parameterTable(network: Network): Table {
   }));
 }
 
-/** The gradient check's rows, one per layer and parameter kind. */
+/**
+ * The gradient check's rows, one per layer and parameter kind.
+ *
+ * @returns the table
+ */
 export function gradientCheckTable(rows: LayerCheck[], tolerance = 1e-2): Table {
   return table(rows.map((r) => ({
     layer: r.layer + 1,
@@ -207,7 +224,11 @@ export function gradientCheckTable(rows: LayerCheck[], tolerance = 1e-2): Table 
   })));
 }
 
-/** Precision, recall, F1 and support per class, then the macro and support-weighted averages. */
+/**
+ * Precision, recall, F1 and support per class, then the macro and support-weighted averages.
+ *
+ * @returns the table
+ */
 export function classScoresTable(
   scores: ClassScores[],
   classNames: readonly string[],
@@ -278,6 +299,7 @@ export function evaluationTable(evaluation: Evaluation): Table {
 /**
  * The training history, one row per epoch (every epoch is shown): accuracies as percentages,
  * losses with 4 decimals.
+ * @returns the table, one row per epoch
  */
 export function historyTable(history: EpochRecord[]): Table {
   const loss = (x: number) => x.toFixed(4);
