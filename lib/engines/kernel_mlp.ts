@@ -42,6 +42,11 @@ export interface Backend {
   memory(): KernelMemory;
   /** Starts threads 1 … threads − 1 on the network laid out; resolves to what stops them. */
   startThreads(layout: PlacedLayout, threads: number): Promise<() => void>;
+  /**
+   * The address of an array the kernels may read in place (native code shares the process's
+   * memory), or undefined when they cannot (WebAssembly has a memory of its own).
+   */
+  addressOf?(array: Float32Array): bigint;
 }
 
 /** The update rules' codes in `c/mlp.c`; plain descent is momentum with μ = 0. */
@@ -87,6 +92,7 @@ export interface KernelOptions {
  */
 export class KernelMlp {
   readonly #kernels: Kernels;
+  readonly #backend: Backend;
   readonly #layout: PlacedLayout;
   readonly #net: number | bigint;
   #stop: (() => void) | undefined;
@@ -97,10 +103,11 @@ export class KernelMlp {
     readonly sizes: number[],
     readonly capacity: number,
     readonly threads: number,
-    kernels: Kernels,
+    backend: Backend,
     layout: PlacedLayout,
   ) {
-    this.#kernels = kernels;
+    this.#backend = backend;
+    this.#kernels = backend.kernels;
     this.#layout = layout;
     // WebAssembly takes the header's offset; native code its address.
     this.#net = layout.base ? layout.base + BigInt(layout.net) : layout.net;
@@ -141,7 +148,7 @@ export class KernelMlp {
       images: options.images,
       secondMoments: ["rmsprop", "adam", "adamw"].includes(options.optimizer ?? ""),
     });
-    const mlp = new KernelMlp([...network.sizes], capacity, threads, backend.kernels, layout);
+    const mlp = new KernelMlp([...network.sizes], capacity, threads, backend, layout);
     mlp.load(network);
     if (options.dropout) mlp.#setDropout(options.dropout.rates, options.dropout.seed);
     mlp.#stop = await backend.startThreads(layout, threads);
@@ -269,12 +276,24 @@ export class KernelMlp {
   predict(images: Matrix): Matrix {
     const classes = this.sizes.at(-1)!, n0 = this.sizes[0];
     const out = new Float32Array(images.rows * classes);
-    for (let start = 0; start < images.rows; start += this.capacity) {
-      const rows = Math.min(this.capacity, images.rows - start);
-      this.#f32(this.#layout.activations[0], rows * n0)
-        .set(images.data.subarray(start * n0, (start + rows) * n0));
-      this.#kernels.run_batch(this.#net, 1, rows);
-      out.set(this.output(rows).data, start * classes);
+    // Native code reads the images where they are: activations[0] points into them, chunk by
+    // chunk, and back at its own buffer afterwards. WebAssembly copies each chunk in.
+    const address = this.#backend.addressOf?.(images.data);
+    const header = new DataView(this.#layout.buffer);
+    const field = this.#field("activations");
+    const own = address === undefined ? 0n : header.getBigUint64(field, true);
+    try {
+      for (let start = 0; start < images.rows; start += this.capacity) {
+        const rows = Math.min(this.capacity, images.rows - start);
+        if (address === undefined) {
+          this.#f32(this.#layout.activations[0], rows * n0)
+            .set(images.data.subarray(start * n0, (start + rows) * n0));
+        } else header.setBigUint64(field, address + BigInt(start * n0 * 4), true);
+        this.#kernels.run_batch(this.#net, 1, rows);
+        out.set(this.output(rows).data, start * classes);
+      }
+    } finally {
+      if (address !== undefined) header.setBigUint64(field, own, true);
     }
     return { rows: images.rows, cols: classes, data: out };
   }

@@ -99,6 +99,7 @@ export function nativeBackend(library: NativeLibrary): Backend {
         };
       },
     }),
+    addressOf: (array) => BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(array))),
     startThreads(layout) {
       const net = layout.base + BigInt(layout.net);
       const handles = symbols.start_workers(net);
