@@ -189,8 +189,8 @@ Deno.test("rocChart() draws each class in a saturated categorical colour, in bot
     FASHION.slice(0, 3).map((name, c) => ({ name, auc: 0.99 - c / 100, points })),
     { title: "ROC" },
   ).svg;
-  // category10's first three: blue, orange, green; in the curves of both panels and the legend.
-  for (const colour of ["#1f77b4", "#ff7f0e", "#2ca02c"]) {
+  // The first three of the ten: blue, red, green; in the curves of both panels and the legend.
+  for (const colour of ["#1f77b4", "#d62728", "#2ca02c"]) {
     assert((svg.match(new RegExp(colour, "g"))?.length ?? 0) >= 3, `${colour} used throughout`);
   }
   assert(svg.includes("true positive rate") && svg.includes("false positive rate"));

@@ -63,3 +63,8 @@ Deno.test("Table escapes HTML, aligns numbers right and text left, and keeps to 
   assertEquals(shown.frame.toRecords(), [{ name: "a<b & c", n: 1 }, { name: "d", n: 22 }]);
   assertEquals(percent(0.98215), "98.22%");
 });
+
+Deno.test("a table shows a value a run never reached as a dash, not null", () => {
+  const html = table([{ run: "η = 100", loss: null as unknown as number }]).toHtml();
+  assert(html.includes("—") && !html.includes("null"), html);
+});

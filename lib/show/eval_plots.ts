@@ -13,6 +13,20 @@ import type { EpochRecord } from "../train/records.ts";
 
 const TRAIN = "#4269d0", VALIDATION = "#ff725c";
 
+/** Ten distinct, saturated colours for the ten classes' ROC curves (none pale on white). */
+const ROC_COLORS = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#9467bd",
+  "#ff7f0e",
+  "#8c564b",
+  "#e377c2",
+  "#0e7c86",
+  "#7a6a00",
+  "#333333",
+];
+
 /**
  * The loss and the accuracy over the epochs, for the training rows and the held-out rows, side
  * by side.
@@ -67,7 +81,8 @@ export function historyChart(
         label: yLabel,
         grid: true,
         type: log ? "log" : "linear",
-        tickFormat: "~g",
+        // "~g" keeps one digit for ticks 10 apart (9e+1); a linear axis prints plain numbers.
+        tickFormat: log ? "~g" : (d: number) => String(Number(d.toFixed(2))),
         // Room above and below the curves for the end labels.
         insetTop: 18,
         insetBottom: 18,
@@ -189,7 +204,7 @@ export function rocChart(curves: RocSeries[], options: { title: string }): Figur
       y: { domain: yDomain, label: "true positive rate", grid: true },
       // Saturated, distinct colours (tableau10's yellow, pink and grey were too pale to read as
       // legend text); the same domain in both panels, so a class has one colour throughout.
-      color: { domain: names, scheme: "category10" },
+      color: { domain: names, range: ROC_COLORS },
       marks: [
         Plot.line([[0, 0], [1, 1]], { stroke: "#bbb", strokeDasharray: "4,4", clip: true }),
         Plot.line(data, {

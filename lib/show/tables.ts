@@ -71,6 +71,8 @@ export class Table {
   /** A value as the table shows it: through its column's format when it has one. */
   cellText(column: string, value: TableValue | undefined): string {
     if (value === undefined) return "";
+    // A figure a run never reached (a diverged run's final loss, say) shows as a dash.
+    if (value === null || (typeof value === "number" && Number.isNaN(value))) return "—";
     const format = this.formats[column];
     return typeof value === "number" && format ? format(value) : String(value);
   }
@@ -119,7 +121,7 @@ const TABLE_CSS = ".mnist-table table{border-collapse:collapse;font-size:12px;ma
   ".mnist-table th,.mnist-table td{border:1px solid #ddd;padding:3px 8px;text-align:right;" +
   "white-space:nowrap;vertical-align:top}" +
   ".mnist-table th{background:#f4f4f4;font-weight:600;position:sticky;top:0}" +
-  ".mnist-table .t{text-align:left;white-space:normal;overflow-wrap:anywhere}" +
+  ".mnist-table .t{text-align:left;white-space:normal;overflow-wrap:break-word}" +
   ".mnist-table tbody tr:nth-child(even){background:#fafafa}";
 
 function escapeHtml(text: string): string {
@@ -318,6 +320,8 @@ export function historyTable(history: EpochRecord[]): Table {
       "held-out loss": loss,
       "train accuracy": percent,
       "held-out accuracy": percent,
+      "learning rate": (x: number) => String(Number(x.toPrecision(3))),
+      seconds: (x: number) => x.toFixed(2),
     },
   );
 }
