@@ -10,8 +10,10 @@
 
 import type { Matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
-import { dropThreshold } from "../nn/dropout.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
+import { type FusedUpdate, type Header, writeDropout, writeRule } from "./kernel_rules.ts";
+
+export type { FusedUpdate };
 import {
   HIDDEN_CODES,
   type KernelMemory,
@@ -47,31 +49,6 @@ export interface Backend {
    * memory), or undefined when they cannot (WebAssembly has a memory of its own).
    */
   addressOf?(array: Float32Array): bigint;
-}
-
-/** The update rules' codes in `c/mlp.c`; plain descent is momentum with μ = 0. */
-const RULE_CODES: Record<OptimizerName, number> = {
-  sgd: 0,
-  momentum: 0,
-  nesterov: 1,
-  rmsprop: 2,
-  adam: 3,
-  adamw: 4,
-};
-
-/**
- * How one step updates the parameters: the rule (momentum when none is named; μ = 0 is plain
- * descent) and its constants, as `lib/nn/optimizers.ts` defines them.
- */
-export interface FusedUpdate {
-  learningRate: number;
-  momentum: number;
-  weightDecay: number;
-  optimizer?: OptimizerName;
-  beta1?: number;
-  beta2?: number;
-  rho?: number;
-  epsilon?: number;
 }
 
 /** What a network in the kernels is made with. */
@@ -169,33 +146,18 @@ export class KernelMlp {
     return this.#layout.net + Number((this.#kernels[`offset_${name}`] as () => number)());
   }
 
+  /** The header's fields, as the rule and dropout writers reach them. */
+  get #header(): Header {
+    return { view: (kind, at, n) => this.#view(kind, at, n), field: (name) => this.#field(name) };
+  }
+
   #setDropout(rates: number[], seed: number) {
-    const L = this.sizes.length;
-    const thresholds = this.#view(Uint32Array, this.#field("dropThreshold"), L);
-    const keeps = this.#view(Float32Array, this.#field("dropKeep"), L);
-    for (let l = 1; l < L - 1; l++) {
-      const rate = rates[l] ?? 0;
-      thresholds[l] = dropThreshold(rate);
-      keeps[l] = 1 / (1 - rate);
-    }
-    this.#view(Uint32Array, this.#field("dropSeed"), 1)[0] = seed;
+    writeDropout(this.#header, this.sizes.length, rates, seed);
   }
 
   /** Writes one step's rule and constants into the header. */
   #setRule(update: FusedUpdate) {
-    const t = ++this.#step, kind = RULE_CODES[update.optimizer ?? "momentum"];
-    if (kind >= 2 && !this.#layout.squareW[0]) {
-      throw new Error(
-        `Cannot take a ${update.optimizer} step: the engine was made without second moments`,
-      );
-    }
-    const { beta1 = 0.9, beta2 = 0.999, rho = 0.9, epsilon = 1e-8 } = update;
-    this.#view(Int32Array, this.#field("optimizer"), 1)[0] = kind;
-    this.#f32(this.#field("learningRate"), 3)
-      .set([update.learningRate, update.momentum, update.weightDecay]);
-    this.#f32(this.#field("beta1"), 5)
-      .set([beta1, kind === 2 ? rho : beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t]);
-    this.#view(Uint32Array, this.#field("dropSeed"), 2)[1] = t;
+    writeRule(this.#header, update, ++this.#step, this.#layout.squareW[0] !== 0);
   }
 
   /** Stops the threads and frees the memory. The network cannot be used afterwards. */
