@@ -4,7 +4,7 @@ import { combine, plot } from "../lib/mod.ts";
 import { digitFigure, imageGrid, samplesPerClass } from "../lib/mod.ts";
 import { classCountsChart, histogramBins, histogramChart } from "../lib/mod.ts";
 import { classTickLayout, historyChart, MAX_WIDTH, probabilityBars, rocChart } from "../lib/mod.ts";
-import { loadDataset } from "../lib/mod.ts";
+import { DATASETS, loadDataset } from "../lib/mod.ts";
 import { classCounts } from "../lib/mod.ts";
 import * as Plot from "@observablehq/plot";
 
@@ -88,18 +88,7 @@ Deno.test("charts and combined figures save as SVG files", async () => {
   }
 });
 
-const FASHION = [
-  "T-shirt/top",
-  "Trouser",
-  "Pullover",
-  "Dress",
-  "Coat",
-  "Sandal",
-  "Shirt",
-  "Sneaker",
-  "Bag",
-  "Ankle boot",
-];
+const FASHION = DATASETS["fashion-mnist"].classNames;
 
 Deno.test("histogram panels are named in dark text, not in a white-only outline", () => {
   const bins = ["hidden layer 1", "output probabilities"].flatMap((series) =>

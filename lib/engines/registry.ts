@@ -6,6 +6,7 @@
  * @module
  */
 
+import { createNetwork } from "../nn/mlp.ts";
 import { type Engine, ENGINE_NAMES, type EngineName } from "./engine.ts";
 import { nativeEngine } from "./native.ts";
 import { referenceEngine } from "./reference.ts";
@@ -71,7 +72,6 @@ export async function chooseEngine(
  */
 export async function describeEngineChoice(name: string, threads?: number): Promise<string> {
   const plain = { optimizer: "sgd", momentum: 0, weightDecay: 0 } as const;
-  const { createNetwork } = await import("../nn/mlp.ts");
   const { engine, notice } = await chooseEngine(name, {
     network: createNetwork({ sizes: [2, 2] }),
     optimizer: plain,
