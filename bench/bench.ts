@@ -1,9 +1,10 @@
 /**
  * `deno task bench`: seconds per training epoch of the assignment network (784-128-64-10,
  * sigmoid, batches of 128, momentum) on all 60,000 training images, and the time to classify the
- * 10,000 test images — for this project's native and WebAssembly engines and for the NumPy
- * reference in bench/numpy_mlp.py (float32 and float64), alternating, several times each, in one
- * run, with the machine's matrix-product ceiling. Prints the medians, the
+ * 10,000 test images — for this project's native and WebAssembly engines, for the NumPy
+ * reference in bench/numpy_mlp.py (float32 and float64) and for PyTorch on the CPU
+ * (bench/torch_mlp.py, where a Python with torch is installed), alternating, several times each,
+ * in one run, with the machine's matrix-product ceiling. Prints the medians, the
  * effective GFLOP/s and the ratios project ÷ NumPy. Also the start-up time: importing the library
  * and loading MNIST from the cache in a fresh process.
  *
@@ -55,6 +56,29 @@ async function numpyRun(python: string, dtype: string) {
   };
 }
 
+async function torchRun(python: string, threads: number) {
+  const { success, stdout, stderr } = await new Deno.Command(python, {
+    args: [
+      `${ROOT}/bench/torch_mlp.py`,
+      "--epochs",
+      "1",
+      "--threads",
+      String(threads),
+      "--data",
+      `${ROOT}/data/mnist`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(`torch_mlp.py failed: ${new TextDecoder().decode(stderr)}`);
+  return JSON.parse(new TextDecoder().decode(stdout)) as {
+    epochSeconds: number[];
+    classifySeconds: number;
+    torch: string;
+    threads: number;
+  };
+}
+
 async function startup() {
   const { stdout } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}/bench/startup.ts`],
@@ -90,6 +114,14 @@ if (!python) {
   );
 }
 
+const torchPython = await pythonWith(["torch"]);
+const cores = navigator.hardwareConcurrency;
+console.log(
+  torchPython
+    ? `PyTorch: ${torchPython} (float32 on the CPU; 1 thread and one per core tried first, the faster kept)`
+    : "PyTorch not found (no python3 can import torch; Debian: apt-get install python3-torch): skipped.",
+);
+
 // The engines side by side: the best one here (native when a C compiler is found) and
 // WebAssembly, which runs everywhere.
 const engines: lib.EngineName[] = ["native", "wasm"];
@@ -103,7 +135,8 @@ const numpy: Record<string, { epoch: number[]; classify: number[] }> = {
   float32: { epoch: [], classify: [] },
   float64: { epoch: [], classify: [] },
 };
-let numpyVersion = "", ceiling = 0;
+const torch = { epoch: [] as number[], classify: [] as number[] };
+let numpyVersion = "", torchVersion = "", ceiling = 0, torchThreads = 0;
 for (let rep = 1; rep <= reps; rep++) {
   let line = `rep ${rep}:`;
   for (const engine of engines) {
@@ -129,6 +162,23 @@ for (let rep = 1; rep <= reps; rep++) {
       numpy[dtype].classify.push(result.classifySeconds);
       line += ` NumPy ${dtype} ${result.epochSeconds[0].toFixed(3)} s,`;
     }
+  }
+  if (torchPython) {
+    if (!torchThreads) {
+      // Small products run faster on one thread in some PyTorch builds: give it its best.
+      const [one, all] = [await torchRun(torchPython, 1), await torchRun(torchPython, cores)];
+      torchThreads = one.epochSeconds[0] <= all.epochSeconds[0] ? 1 : cores;
+      console.log(
+        `PyTorch on 1 thread ${one.epochSeconds[0].toFixed(3)} s/epoch, on ${cores} ${
+          all.epochSeconds[0].toFixed(3)
+        } s: ${torchThreads} kept`,
+      );
+    }
+    const result = await torchRun(torchPython, torchThreads);
+    torchVersion = `${result.torch}, ${result.threads} thread${result.threads === 1 ? "" : "s"}`;
+    torch.epoch.push(result.epochSeconds[0]);
+    torch.classify.push(result.classifySeconds);
+    line += ` PyTorch ${result.epochSeconds[0].toFixed(3)} s,`;
   }
   console.log(line.replace(/,$/, ""));
 }
@@ -160,7 +210,17 @@ if (python) {
   add(`NumPy ${numpyVersion} float32`, numpy.float32.epoch, numpy.float32.classify);
   add(`NumPy ${numpyVersion} float64`, numpy.float64.epoch, numpy.float64.classify);
 }
+if (torchPython) add(`PyTorch ${torchVersion} float32`, torch.epoch, torch.classify);
 console.table(rows);
+if (torchPython) {
+  for (const engine of engines) {
+    console.log(
+      `ratio ${engine} ÷ PyTorch: training ${
+        (median(timings[engine].epoch) / median(torch.epoch)).toFixed(2)
+      }, classifying ${(median(timings[engine].classify) / median(torch.classify)).toFixed(2)}`,
+    );
+  }
+}
 if (python) {
   for (const engine of engines) {
     for (const dtype of ["float32", "float64"]) {

@@ -9,7 +9,8 @@
 // - bias and activation are fused into the product that makes each layer's output;
 // - each weight gradient is formed in registers one weight row at a time and applied at once with
 //   the optimizer's rule, so it is never stored;
-// - vectors of VL floats over the output units everywhere, with a scalar tail for odd sizes;
+// - vectors of VL floats over the output units everywhere (the last one partial for odd sizes),
+//   and the dense layers four batch rows at a time, so each weight is loaded once for four;
 // - threads (Web Workers, or POSIX threads natively) split the batch rows for the forward pass
 //   and the deltas, then the weight rows for the update. Every sum keeps the same order whatever
 //   the thread count, so the results are bit-identical on 1 thread or 4.
@@ -17,13 +18,17 @@
 // Portability: the kernels are written with GCC/Clang vector extensions (`vf`, VL lanes: 4 in
 // WebAssembly, 16 with AVX-512, 8 with AVX, else 4), which both compilers turn into the target's
 // widest instructions. What differs per target sits in the small layer below: the fused
-// multiply-add, rounding, the mask of non-zero lanes, and how a thread sleeps and wakes.
+// multiply-add, rounding, the mask of non-zero lanes (one compare where the target has one), and
+// how a thread sleeps and wakes.
 
 #if defined(__wasm__)
 #include <wasm_simd128.h>
 #else
 #include <pthread.h>
 #include <stdlib.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 #include <string.h>
 #endif
 
@@ -74,6 +79,10 @@ static inline vf vsqrt(vf a) {
 static inline int nonzero_lanes(vf x) {
 #if defined(__wasm__)
   return wasm_i32x4_bitmask(wasm_f32x4_ne(x, wasm_f32x4_splat(0.0f)));
+#elif defined(__AVX512F__)
+  return _mm512_cmp_ps_mask((__m512)x, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+#elif defined(__AVX__)
+  return _mm256_movemask_ps(_mm256_cmp_ps((__m256)x, _mm256_setzero_ps(), _CMP_NEQ_UQ));
 #else
   int mask = 0;
   for (int i = 0; i < VL; i++) mask |= (x[i] != 0.0f) << i;
@@ -182,11 +191,21 @@ static inline void sleep_while_equal(int* address, int value) { (void)address; (
 static inline void wake_all(int* address) { (void)address; }
 #endif
 
-// Waits until *address differs from `value`: spins briefly first (a wake-up from sleep costs more
-// than a whole phase of a small batch), then sleeps.
+// Waits until *address differs from `value`: spins first, then sleeps. A wake-up from sleep costs
+// more than a whole phase of a small batch, and the system tends to wake a sleeper on the waker's
+// own core, where the two then take turns: so a worker spins through the caller's work between
+// batches (about a millisecond natively, where a pause instruction keeps the spinning cheap).
+#if defined(__x86_64__) || defined(__i386__)
+#define SPINS 100000
+#define relax() __builtin_ia32_pause()
+#else
+#define SPINS 20000
+#define relax() ((void)0)
+#endif
 static void wait_while_equal(int* address, int value) {
-  for (int spin = 0; spin < 20000; spin++) {
+  for (int spin = 0; spin < SPINS; spin++) {
     if (__atomic_load_n(address, __ATOMIC_SEQ_CST) != value) return;
+    relax();
   }
   while (__atomic_load_n(address, __ATOMIC_SEQ_CST) == value) sleep_while_equal(address, value);
 }
@@ -276,8 +295,10 @@ static void index_rows(Net* net, int from, int to) {
     for (; j + VL <= n; j += VL) {
       const int mask = nonzero_lanes(load(row + j));
       if (!mask) continue;
-      for (int i = 0; i < VL; i++) {
-        if (mask >> i & 1) { index[count] = j + i; value[count++] = row[j + i]; }
+      for (int m = mask; m; m &= m - 1) {
+        const int i = __builtin_ctz((unsigned)m);
+        index[count] = j + i;
+        value[count++] = row[j + i];
       }
     }
     for (; j < n; j++) {
@@ -321,32 +342,93 @@ static void index_columns(Net* net, int thread, int rows, int from, int to) {
 
 // ---- forward -----------------------------------------------------------------------------------
 
-// out = f(bias + sum over t of values[t] * W[k_t]) for one row, where k_t = index[t] (the sparse
-// first layer) or t (dense). 8 VL outputs at a time in eight registers, then VL, then one.
-static void layer_row(const float* values, const int* index, int count, const float* W, const float* bias,
-                      float* out, int nOut, int hidden, int isOutput) {
+// Up to VL floats from p (n of them, 0 < n <= VL), the other lanes zero; and their store.
+static inline vf load_part(const float* p, int n) {
+  vf v = {0};
+  for (int i = 0; i < n; i++) v[i] = p[i];
+  return v;
+}
+static inline void store_part(float* p, vf v, int n) {
+  for (int i = 0; i < n; i++) p[i] = v[i];
+}
+
+// Columns per register block of dense_rows: 4 rows x DENSE_COLS vectors of accumulators, as many
+// as the target's vector registers hold (32 with AVX-512, 16 otherwise).
+#if VL == 16
+#define DENSE_COLS 4
+#else
+#define DENSE_COLS 2
+#endif
+
+// out[i] = f(bias + x[i] W) for `rows` (1 to 4) consecutive rows of a dense layer at once: each
+// weight vector is loaded once for four rows, and the four rows' sums are independent chains the
+// core overlaps. Every output is still bias + sum over k in order, exactly as sparse_row forms its own,
+// so a row's numbers do not depend on which rows it was grouped with.
+static void dense_rows(const float* x, int rows, int nIn, const float* W, const float* bias,
+                       float* out, int nOut, int hidden, int isOutput) {
+  const float* xr[4];
+  for (int i = 0; i < 4; i++) xr[i] = x + (i < rows ? i : rows - 1) * nIn;  // spare lanes repeat the last row
+  int c = 0;
+  for (; c + DENSE_COLS * VL <= nOut; c += DENSE_COLS * VL) {
+    vf a[4][DENSE_COLS];
+    for (int i = 0; i < 4; i++) {
+      for (int v = 0; v < DENSE_COLS; v++) a[i][v] = load(bias + c + VL * v);
+    }
+    for (int k = 0; k < nIn; k++) {
+      const float* w = W + k * nOut + c;
+      vf wk[DENSE_COLS];
+      for (int v = 0; v < DENSE_COLS; v++) wk[v] = load(w + VL * v);
+      for (int i = 0; i < 4; i++) {
+        const vf s = splat(xr[i][k]);
+        for (int v = 0; v < DENSE_COLS; v++) a[i][v] = madd(s, wk[v], a[i][v]);
+      }
+    }
+    for (int i = 0; i < rows; i++) {
+      for (int v = 0; v < DENSE_COLS; v++) {
+        store(out + i * nOut + c + VL * v, isOutput ? a[i][v] : activate(a[i][v], hidden));
+      }
+    }
+  }
+  for (; c < nOut; c += VL) {
+    // One vector of columns, the last one perhaps partial (10 classes in 16 lanes): its weight
+    // loads read past the row into the next, lanes that are never stored, except near the end of
+    // W where they read only what is there.
+    const int m = nOut - c < VL ? nOut - c : VL;
+    const int room = nIn * nOut - c - VL;  // the last start k * nOut a full load may read from
+    const int safe = m == VL ? nIn : room < 0 ? 0 : room / nOut + 1;
+    vf a[4];
+    for (int i = 0; i < 4; i++) a[i] = load_part(bias + c, m);
+    for (int k = 0; k < nIn; k++) {
+      const vf wk = k < safe ? load(W + k * nOut + c) : load_part(W + k * nOut + c, m);
+      for (int i = 0; i < 4; i++) a[i] = madd(splat(xr[i][k]), wk, a[i]);
+    }
+    for (int i = 0; i < rows; i++) store_part(out + i * nOut + c, isOutput ? a[i] : activate(a[i], hidden), m);
+  }
+}
+
+// out = f(bias + sum over t of values[t] * W[index[t]]) for one row of the sparse first layer: only
+// its non-zero inputs. 8 VL outputs at a time in eight registers, then VL, the last perhaps partial.
+static void sparse_row(const float* values, const int* index, int count, int nIn, const float* W,
+                       const float* bias, float* out, int nOut, int hidden, int isOutput) {
   int c = 0;
   for (; c + 8 * VL <= nOut; c += 8 * VL) {
     vf a[8];
     for (int v = 0; v < 8; v++) a[v] = load(bias + c + VL * v);
     for (int t = 0; t < count; t++) {
       const vf x = splat(values[t]);
-      const float* w = W + (index ? index[t] : t) * nOut + c;
+      const float* w = W + index[t] * nOut + c;
       for (int v = 0; v < 8; v++) a[v] = madd(x, load(w + VL * v), a[v]);
     }
     for (int v = 0; v < 8; v++) store(out + c + VL * v, isOutput ? a[v] : activate(a[v], hidden));
   }
-  for (; c + VL <= nOut; c += VL) {
-    vf a = load(bias + c);
+  for (; c < nOut; c += VL) {
+    const int m = nOut - c < VL ? nOut - c : VL;
+    vf a = load_part(bias + c, m);
     for (int t = 0; t < count; t++) {
-      a = madd(splat(values[t]), load(W + (index ? index[t] : t) * nOut + c), a);
+      const float* w = W + index[t] * nOut + c;
+      a = madd(splat(values[t]), m == VL || w + VL <= W + nIn * nOut ? load(w) : load_part(w, m), a);
     }
-    store(out + c, isOutput ? a : activate(a, hidden));
-  }
-  for (; c < nOut; c++) {
-    float a = bias[c];
-    for (int t = 0; t < count; t++) a += values[t] * W[(index ? index[t] : t) * nOut + c];
-    out[c] = isOutput ? a : activate1(a, hidden);
+    store_part(out + c, isOutput ? a : activate(a, hidden), m);
   }
 }
 
@@ -392,14 +474,21 @@ static void forward_rows(Net* net, int from, int to) {
     for (int r = from; r < to; r++) {
       float* out = net->activations[l + 1] + r * nOut;
       if (l == 0) {
-        layer_row(net->rowValueOf[r], net->rowIndexOf[r], net->rowCount[r], net->weights[0],
-                  net->biases[0], out, nOut, net->hidden, L == 1);
-      } else {
-        layer_row(net->activations[l] + r * nIn, 0, nIn, net->weights[l], net->biases[l], out, nOut,
-                  net->hidden, l == L - 1);
+        sparse_row(net->rowValueOf[r], net->rowIndexOf[r], net->rowCount[r], nIn, net->weights[0],
+                   net->biases[0], out, nOut, net->hidden, L == 1);
+        if (l == L - 1) softmax_row(out, nOut);
+        else if (net->mode != 1 && net->dropThreshold[l + 1]) drop_row(net, l + 1, r, out, nOut);
+        continue;
       }
-      if (l == L - 1) softmax_row(out, nOut);
-      else if (net->mode != 1 && net->dropThreshold[l + 1]) drop_row(net, l + 1, r, out, nOut);
+      // Dense layers: four rows at a time.
+      const int rows = to - r < 4 ? to - r : 4;
+      dense_rows(net->activations[l] + r * nIn, rows, nIn, net->weights[l], net->biases[l], out,
+                 nOut, net->hidden, l == L - 1);
+      for (int i = 0; i < rows; i++) {
+        if (l == L - 1) softmax_row(out + i * nOut, nOut);
+        else if (net->mode != 1 && net->dropThreshold[l + 1]) drop_row(net, l + 1, r + i, out + i * nOut, nOut);
+      }
+      r += rows - 1;
     }
   }
 }
@@ -455,48 +544,97 @@ static inline void update1(float* w, float* v, float* s, float g, const Rule* o)
   *w = weight;
 }
 
-// For weight row k of layer l: gradient = sum over listed rows r of value * delta[r], then the
-// update. `rowsOf`/`values` list the batch rows where input k is non-zero (first layer), or, when
-// null, every row with values taken from the layer's input column k.
-static void update_weight_row(Net* net, int l, int k, const int* rowsOf, const float* values, int count,
+// The update of m <= VL parameters at w, v, s: update_lanes on a copy when the vector is partial.
+static inline void update_part(float* w, float* v, float* s, vf g, int m, const Rule* o) {
+  if (m == VL) {
+    update_lanes(w, v, s, g, o);
+    return;
+  }
+  float wc[VL] = {0}, vc[VL] = {0}, sc[VL] = {0};
+  for (int i = 0; i < m; i++) { wc[i] = w[i]; vc[i] = v[i]; sc[i] = s[i]; }
+  update_lanes(wc, vc, sc, g, o);
+  // s is v itself for the rules without second moments, which leave it alone.
+  for (int i = 0; i < m; i++) { w[i] = wc[i]; v[i] = vc[i]; if (s != v) s[i] = sc[i]; }
+}
+
+// Weight row k of the sparse first layer: gradient = sum over the batch rows where input k is
+// non-zero (rowsOf, with the input's values) of value * delta[r], then the update at once.
+static void update_sparse_row(Net* net, int k, const int* rowsOf, const float* values, int count,
                               const Rule* rule) {
-  const int nIn = net->sizes[l], nOut = net->sizes[l + 1];
-  const float* delta = net->deltas[l + 1];
-  const float* in = net->activations[l];
-  float* w = net->weights[l] + k * nOut;
-  float* velocityRow = net->velocityW[l] + k * nOut;
+  const int nOut = net->sizes[1];
+  const float* delta = net->deltas[1];
+  float* w = net->weights[0] + k * nOut;
+  float* velocityRow = net->velocityW[0] + k * nOut;
   // Rules without second moments never touch them: point at the velocities instead of nothing.
-  float* squareRow = net->squareW[l] ? net->squareW[l] + k * nOut : velocityRow;
+  float* squareRow = net->squareW[0] ? net->squareW[0] + k * nOut : velocityRow;
   int c = 0;
   for (; c + 8 * VL <= nOut; c += 8 * VL) {
     vf g[8];
     for (int q = 0; q < 8; q++) g[q] = splat(0.0f);
     for (int t = 0; t < count; t++) {
-      const int r = rowsOf ? rowsOf[t] : t;
-      const vf x = splat(rowsOf ? values[t] : in[r * nIn + k]);
-      const float* d = delta + r * nOut + c;
+      const vf x = splat(values[t]);
+      const float* d = delta + rowsOf[t] * nOut + c;
       for (int q = 0; q < 8; q++) g[q] = madd(x, load(d + VL * q), g[q]);
     }
     for (int q = 0; q < 8; q++) {
       update_lanes(w + c + VL * q, velocityRow + c + VL * q, squareRow + c + VL * q, g[q], rule);
     }
   }
-  for (; c + VL <= nOut; c += VL) {
+  for (; c < nOut; c += VL) {
+    const int m = nOut - c < VL ? nOut - c : VL;
     vf g = splat(0.0f);
-    for (int t = 0; t < count; t++) {
-      const int r = rowsOf ? rowsOf[t] : t;
-      const float x = rowsOf ? values[t] : in[r * nIn + k];
-      g = madd(splat(x), load(delta + r * nOut + c), g);
-    }
-    update_lanes(w + c, velocityRow + c, squareRow + c, g, rule);
+    for (int t = 0; t < count; t++) g = madd(splat(values[t]), load_part(delta + rowsOf[t] * nOut + c, m), g);
+    update_part(w + c, velocityRow + c, squareRow + c, g, m, rule);
   }
-  for (; c < nOut; c++) {
-    float g = 0.0f;
-    for (int t = 0; t < count; t++) {
-      const int r = rowsOf ? rowsOf[t] : t;
-      g += (rowsOf ? values[t] : in[r * nIn + k]) * delta[r * nOut + c];
+}
+
+// Weight rows k .. k + n - 1 (n = 1 to 4) of dense layer l: gradient = sum over the batch rows r in
+// order of a_l[r][k] * delta[r], then the update. Four weight rows at a time share each load of
+// delta, and their sums are independent chains; each weight's sum keeps its order.
+static void update_dense_rows(Net* net, int l, int k, int n, const Rule* rule) {
+  const int nIn = net->sizes[l], nOut = net->sizes[l + 1], rows = net->rows;
+  const float* delta = net->deltas[l + 1];
+  const float* in = net->activations[l];
+  int ks[4];
+  for (int i = 0; i < 4; i++) ks[i] = k + (i < n ? i : n - 1);  // spare lanes repeat the last row
+  float* w = net->weights[l];
+  float* velocity = net->velocityW[l];
+  float* square = net->squareW[l] ? net->squareW[l] : velocity;
+  int c = 0;
+  for (; c + DENSE_COLS * VL <= nOut; c += DENSE_COLS * VL) {
+    vf g[4][DENSE_COLS];
+    for (int i = 0; i < 4; i++) {
+      for (int v = 0; v < DENSE_COLS; v++) g[i][v] = splat(0.0f);
     }
-    update1(w + c, velocityRow + c, squareRow + c, g, rule);
+    for (int r = 0; r < rows; r++) {
+      vf d[DENSE_COLS];
+      for (int v = 0; v < DENSE_COLS; v++) d[v] = load(delta + r * nOut + c + VL * v);
+      for (int i = 0; i < 4; i++) {
+        const vf x = splat(in[r * nIn + ks[i]]);
+        for (int v = 0; v < DENSE_COLS; v++) g[i][v] = madd(x, d[v], g[i][v]);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int v = 0; v < DENSE_COLS; v++) {
+        const int at = ks[i] * nOut + c + VL * v;
+        update_lanes(w + at, velocity + at, square + at, g[i][v], rule);
+      }
+    }
+  }
+  for (; c < nOut; c += VL) {
+    const int m = nOut - c < VL ? nOut - c : VL;
+    const int room = rows * nOut - c - VL;  // the last start r * nOut a full load may read from
+    const int safe = m == VL ? rows : room < 0 ? 0 : room / nOut + 1;
+    vf g[4];
+    for (int i = 0; i < 4; i++) g[i] = splat(0.0f);
+    for (int r = 0; r < rows; r++) {
+      const vf d = r < safe ? load(delta + r * nOut + c) : load_part(delta + r * nOut + c, m);
+      for (int i = 0; i < 4; i++) g[i] = madd(splat(in[r * nIn + ks[i]]), d, g[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      const int at = ks[i] * nOut + c;
+      update_part(w + at, velocity + at, square + at, g[i], m, rule);
+    }
   }
 }
 
@@ -506,10 +644,13 @@ static void back_delta(Net* net, int l, int from, int to) {
   const int n = net->sizes[l], nNext = net->sizes[l + 1];
   const unsigned threshold = net->dropThreshold[l];
   const float keep = net->dropKeep[l];
+  for (int r = from; r < to; r += 4) {
+    dense_rows(net->deltas[l + 1] + r * nNext, to - r < 4 ? to - r : 4, nNext, net->transposed[l],
+               net->zeros, net->deltas[l] + r * n, n, 0, 1);
+  }
   for (int r = from; r < to; r++) {
     float* out = net->deltas[l] + r * n;
     const float* a = net->activations[l] + r * n;
-    layer_row(net->deltas[l + 1] + r * nNext, 0, nNext, net->transposed[l], net->zeros, out, n, 0, 1);
     if (threshold) {
       // With dropout, a = f(z) * keep for a kept unit and 0 for a dropped one: the derivative is
       // f'(z) * keep, from f(z) = a / keep, and a dropped unit passes nothing back.
@@ -580,20 +721,26 @@ static void run_part(Net* net, int thread) {
       index_columns(net, thread, rows, k0, k1);
       const int* start = net->colStart[thread];
       for (int k = k0; k < k1; k++) {
-        update_weight_row(net, 0, k, net->colRow[thread] + start[k], net->colValue[thread] + start[k],
+        update_sparse_row(net, k, net->colRow[thread] + start[k], net->colValue[thread] + start[k],
                           start[k + 1] - start[k], &rule);
       }
     } else {
-      for (int k = k0; k < k1; k++) update_weight_row(net, l, k, 0, 0, rows, &rule);
+      for (int k = k0; k < k1; k += 4) update_dense_rows(net, l, k, k1 - k < 4 ? k1 - k : 4, &rule);
       transpose_rows(net, l, k0, k1);
     }
-    // Biases: gradient = column sums of delta; no weight decay.
+    // Biases: gradient = column sums of delta, VL columns at a time, rows in order; no weight decay.
     const float* d = net->deltas[l + 1];
-    for (int c = share(nOut, thread, T), end = share(nOut, thread + 1, T); c < end; c++) {
-      float g = 0.0f;
-      for (int r = 0; r < rows; r++) g += d[r * nOut + c];
-      float* square = net->squareB[l] ? net->squareB[l] + c : net->velocityB[l] + c;
-      update1(net->biases[l] + c, net->velocityB[l] + c, square, g, &biasRule);
+    for (int c = share(nOut, thread, T), end = share(nOut, thread + 1, T); c < end; c += VL) {
+      const int m = end - c < VL ? end - c : VL;
+      vf g = splat(0.0f);
+      for (int r = 0; r < rows; r++) {
+        const float* at = d + r * nOut + c;
+        g += at + VL <= d + rows * nOut ? load(at) : load_part(at, m);
+      }
+      for (int i = 0; i < m; i++) {
+        float* square = net->squareB[l] ? net->squareB[l] + c + i : net->velocityB[l] + c + i;
+        update1(net->biases[l] + c + i, net->velocityB[l] + c + i, square, g[i], &biasRule);
+      }
     }
   }
   barrier(net);
@@ -679,15 +826,20 @@ EXPORT_AS(join_workers) void join_workers(Net* net, void* handles) {
   free(workers);
 }
 
-// One zeroed block for a network's header and arrays, aligned for the widest vectors.
+// One zeroed block for a network's header and arrays, aligned for the widest vectors. calloc hands
+// a large block over as fresh pages the system zeroes on first touch, so arrays a job never uses
+// (the training scratch, when only classifying) cost nothing. The block calloc gave is kept just
+// before the aligned start, for arena_free.
 EXPORT_AS(arena_alloc) void* arena_alloc(long bytes) {
-  void* block = 0;
-  if (posix_memalign(&block, 64, (size_t)bytes)) return 0;
-  memset(block, 0, (size_t)bytes);
+  char* raw = calloc(1, (size_t)bytes + 64 + sizeof(void*));
+  if (!raw) return 0;
+  char* block = raw + sizeof(void*);
+  block += (64 - (unsigned long)block % 64) % 64;
+  ((void**)block)[-1] = raw;
   return block;
 }
 
-EXPORT_AS(arena_free) void arena_free(void* block) { free(block); }
+EXPORT_AS(arena_free) void arena_free(void* block) { free(((void**)block)[-1]); }
 #endif
 
 // What the TypeScript side needs to lay memory out and to say what runs.
