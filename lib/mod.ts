@@ -4,7 +4,7 @@
  *
  * | folder         | what is there                                                                 |
  * | -------------- | ----------------------------------------------------------------------------- |
- * | `nn/`          | the maths, in notebook order: matrices, the seeded generator, kernels, activations, the loss, initialisation, the MLP and its two passes, the gradient check, the model interface, optimizers and schedules |
+ * | `nn/`          | the maths, in notebook order: matrices, the seeded generator, kernels, activations, the loss, initialisation, the MLP and its two passes, the gradient check, the model interface, optimizers and schedules; `nn/layers/` the layers of a sequential network (convolution, pooling, flatten, dense, activation, dropout), each with its forward and backward pass |
  * | `data/`        | the IDX reader, the data sets and their sources, preprocessing, safe file writes |
  * | `engines/`     | who does the arithmetic: the reference TypeScript, and C compiled to WebAssembly |
  * | `train/`       | the training loop and what it reports                                          |
@@ -37,6 +37,15 @@ export * from "./nn/optimizers.ts";
 export * from "./nn/schedules.ts";
 export * from "./nn/saturation.ts";
 export * from "./nn/compare_networks.ts";
+export * from "./nn/layers/layer.ts";
+export * from "./nn/layers/spec.ts";
+export * from "./nn/layers/conv2d.ts";
+export * from "./nn/layers/maxpool.ts";
+export * from "./nn/layers/flatten.ts";
+export * from "./nn/layers/dense.ts";
+export * from "./nn/layers/activation.ts";
+export * from "./nn/layers/dropout.ts";
+export * from "./nn/sequential.ts";
 
 export * from "./data/idx.ts";
 export * from "./data/files.ts";

@@ -38,6 +38,13 @@ const mlp = (name: string, overrides: lib.RunOverrides): Candidate => ({
   },
 });
 
+const LENET = "conv(32,5) relu maxpool(2) conv(64,5) relu maxpool(2) flatten";
+const cnn = (name: string, overrides: lib.RunOverrides): Candidate => ({
+  name,
+  preset: "cnn",
+  overrides,
+});
+
 /** The searches, by name. */
 const SEARCHES: Record<string, Candidate[]> = {
   mlp: [
@@ -77,6 +84,20 @@ const SEARCHES: Record<string, Candidate[]> = {
       dropout: [0.5],
       inputDropout: 0.2,
       epochs: 100,
+    }),
+  ],
+  cnn: [
+    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, 20 epochs", {}),
+    cnn("2 conv 5×5 (32, 64), dense 1024, dropout 0.5, 20 epochs", {
+      layers: `${LENET} dense(1024) relu dropout(0.5)`,
+    }),
+    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, affine, 30 epochs", {
+      augment: "affine",
+      epochs: 30,
+    }),
+    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, affine+elastic, 30 epochs", {
+      augment: "affine+elastic",
+      epochs: 30,
     }),
   ],
 };

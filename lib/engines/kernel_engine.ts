@@ -9,6 +9,7 @@
 import type { Engine } from "./engine.ts";
 import { HIDDEN_CODES, MAX_LAYERS } from "./kernel_layout.ts";
 import { type Backend, KernelMlp } from "./kernel_mlp.ts";
+import { cnnUnsupported, KernelCnn } from "./kernel_cnn.ts";
 import { defaultThreads } from "./wasm_threads.ts";
 
 /**
@@ -28,6 +29,10 @@ export function kernelEngine(
       return `${what} on ${threads} thread${threads === 1 ? "" : "s"}`;
     },
     unsupported({ network }) {
+      if (network.layers) {
+        const why = cnnUnsupported(network);
+        return why && `the C kernels cannot run this network: ${why}`;
+      }
       const why = [];
       if (!(network.hidden in HIDDEN_CODES)) why.push(`the ${network.hidden} activation`);
       if (network.sizes.length - 1 > MAX_LAYERS) why.push(`more than ${MAX_LAYERS} layers`);
@@ -38,6 +43,21 @@ export function kernelEngine(
         : undefined;
     },
     async train({ network, images, batchSize, optimizer, threads, dropout, seed = 695 }) {
+      if (network.layers) {
+        const cnn = await KernelCnn.create(backend(), network, batchSize, {
+          threads,
+          optimizer: optimizer.optimizer,
+          seed,
+        });
+        const momentum = optimizer.optimizer === "sgd" ? 0 : optimizer.momentum;
+        return {
+          step: (indices, labels, learningRate, x) =>
+            cnn.train(images, indices, labels, { ...optimizer, learningRate, momentum }, x),
+          store: (target) => cnn.store(target),
+          predict: (images) => cnn.predict(images),
+          close: () => cnn.close(),
+        };
+      }
       const mlp = await KernelMlp.create(backend(), network, batchSize, {
         images,
         threads,
@@ -57,6 +77,21 @@ export function kernelEngine(
       };
     },
     async classify(network, images, threads) {
+      if (network.layers) {
+        const cnn = await KernelCnn.create(
+          backend(),
+          network,
+          Math.min(256, Math.max(1, images.rows)),
+          {
+            threads,
+          },
+        );
+        try {
+          return cnn.predict(images);
+        } finally {
+          cnn.close();
+        }
+      }
       const rows = Math.min(1024, Math.max(1, images.rows));
       const mlp = await KernelMlp.create(backend(), network, rows, { threads });
       try {

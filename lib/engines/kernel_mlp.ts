@@ -33,6 +33,9 @@ export interface Kernels {
 /** A layout placed in its memory: the offsets, the buffer they index, and its address. */
 export type PlacedLayout = ReturnType<typeof layOut>;
 
+/** What starting threads needs of a layout: the header's offset, the memory, worker stacks. */
+export type ThreadLayout = Pick<PlacedLayout, "net" | "buffer" | "base" | "stackTops">;
+
 /**
  * Where the kernels run: WebAssembly (`wasm_backend.ts`) or native code (`native_backend.ts`).
  */
@@ -43,7 +46,7 @@ export interface Backend {
   /** A fresh memory for one network. */
   memory(): KernelMemory;
   /** Starts threads 1 … threads − 1 on the network laid out; resolves to what stops them. */
-  startThreads(layout: PlacedLayout, threads: number): Promise<() => void>;
+  startThreads(layout: ThreadLayout, threads: number): Promise<() => void>;
   /**
    * The address of an array the kernels may read in place (native code shares the process's
    * memory), or undefined when they cannot (WebAssembly has a memory of its own).

@@ -10,8 +10,9 @@
 
 import { sha256Hex } from "../data/files.ts";
 
-/** Where the C source is, and where builds are cached. */
+/** Where the C source is (mlp.c, which includes cnn.c), and where builds are cached. */
 const SOURCE = new URL("./c/mlp.c", import.meta.url);
+const INCLUDED = [new URL("./c/cnn.c", import.meta.url)];
 const CACHE = decodeURIComponent(new URL("../../data/native", import.meta.url).pathname);
 
 /** The compiler's flags: fast, for this processor, a shared library with threads. */
@@ -84,7 +85,9 @@ async function processor(): Promise<string> {
  * @throws Error saying why there is no native build: no compiler, or the compile failed
  */
 export async function buildNative(rebuild = false): Promise<NativeBuild> {
-  const source = await Deno.readTextFile(SOURCE);
+  // Every file of the source: a change to any of them builds anew.
+  const source = (await Promise.all([SOURCE, ...INCLUDED].map((url) => Deno.readTextFile(url))))
+    .join("\n");
   const found = await findCompiler();
   if (!found) throw new Error("no C compiler found (tried $CC, cc, gcc and clang)");
   const key = (await sha256Hex(

@@ -7,9 +7,10 @@
  */
 
 import { predictProbabilities } from "../nn/backprop.ts";
-import { matrix, takeRows } from "../nn/matrix.ts";
-import { cloneNetwork } from "../nn/mlp.ts";
+import { type Matrix, matrix, takeRows } from "../nn/matrix.ts";
+import { cloneNetwork, type Network } from "../nn/mlp.ts";
 import { mlpModel } from "../nn/model.ts";
+import { isSequential, predictSequential, sequentialModel } from "../nn/sequential.ts";
 import { createOptimizer } from "../nn/optimizers.ts";
 import type { Engine } from "./engine.ts";
 
@@ -20,7 +21,10 @@ export const referenceEngine: Engine = {
   unsupported: () => undefined,
   train({ network, images, batchSize, optimizer: settings, dropout, seed }) {
     const working = cloneNetwork(network);
-    const model = mlpModel(working, batchSize, { dropout, seed });
+    // A sequential network's dropout is among its layers.
+    const model = isSequential(working)
+      ? sequentialModel(working, { seed })
+      : mlpModel(working, batchSize, { dropout, seed });
     const optimizer = createOptimizer(settings);
     const batch = matrix(batchSize, images.cols);
     return Promise.resolve({
@@ -42,9 +46,15 @@ export const referenceEngine: Engine = {
         working.weights.forEach((w, l) => target.weights[l].data.set(w.data));
         working.biases.forEach((b, l) => target.biases[l].set(b));
       },
-      predict: (images) => predictProbabilities(working, images),
+      predict: (images) => probabilities(working, images),
       close() {},
     });
   },
-  classify: (network, images) => Promise.resolve(predictProbabilities(network, images)),
+  classify: (network, images) => Promise.resolve(probabilities(network, images)),
 };
+
+function probabilities(network: Network, images: Matrix) {
+  return isSequential(network)
+    ? predictSequential(network, images)
+    : predictProbabilities(network, images);
+}

@@ -10,12 +10,17 @@ import { sha256Hex, writeFileAtomic } from "../data/files.ts";
 import { matrix } from "../nn/matrix.ts";
 import { ACTIVATIONS } from "../nn/activations.ts";
 import type { Network } from "../nn/mlp.ts";
+import type { Shape } from "../nn/layers/layer.ts";
+import { formatLayers, type LayerSpec, parseLayers } from "../nn/layers/spec.ts";
+import { parameterShapes } from "../nn/sequential.ts";
 import { type RunSettings, validateSettings } from "../run/settings.ts";
 import type { EpochRecord } from "../train/records.ts";
 
 /** The format's name and the version this library writes and reads. */
 export const MODEL_FORMAT = "mnist-mlp-model";
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
+/** Versions this library still reads: 2 held only MLPs, which 3 reads the same way. */
+const READABLE_VERSIONS = [2, 3];
 
 /** A model as saved: the network and what is known about how it came to be. */
 export interface SavedModel {
@@ -57,6 +62,8 @@ export async function serializeModel(model: SavedModel): Promise<string> {
       hidden: network.hidden,
       init: network.init,
       seed: network.seed,
+      // A sequential network's architecture: its layers (the output layer last) and input shape.
+      ...(network.layers ? { layers: formatLayers(network.layers), input: network.input } : {}),
     },
     settings: model.settings,
     history: model.history,
@@ -106,7 +113,7 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   if (parsed?.format !== MODEL_FORMAT) {
     fail(`expected format "${MODEL_FORMAT}", found ${JSON.stringify(parsed?.format)}`);
   }
-  if (parsed.version !== MODEL_VERSION) {
+  if (!READABLE_VERSIONS.includes(parsed.version as number)) {
     fail(
       `expected format version ${MODEL_VERSION}, found version ${
         JSON.stringify(parsed.version)
@@ -146,17 +153,40 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   } catch (error) {
     return fail((error as Error).message);
   }
-  const layers = meta.sizes.length - 1;
+  // The shape of every weight matrix and bias: from the sizes (an MLP), or from the layers.
+  const architecture = body.network as { layers?: unknown; input?: Shape };
+  let sequential: { layers: LayerSpec[]; input: Shape } | undefined;
+  let shapes = meta.sizes.slice(1).map((cols, l) => ({ rows: meta.sizes[l], cols, biases: cols }));
+  if (architecture.layers !== undefined) {
+    const input = architecture.input;
+    if (
+      typeof architecture.layers !== "string" ||
+      ![input?.channels, input?.height, input?.width].every((n) => Number.isInteger(n) && n! > 0)
+    ) {
+      fail(
+        `expected network.layers to be text and network.input a shape of positive integers, found ${
+          JSON.stringify(architecture.layers)
+        } and ${JSON.stringify(input)}`,
+      );
+    }
+    try {
+      sequential = { layers: parseLayers(architecture.layers as string), input: input! };
+      shapes = parameterShapes(sequential.input, sequential.layers);
+    } catch (error) {
+      fail(`network.layers: ${(error as Error).message}`);
+    }
+  }
+  const layers = shapes.length;
   if (parameters.weights.length !== layers || parameters.biases.length !== layers) {
     fail(
-      `expected ${layers} weight matrices and bias vectors for sizes ${
-        meta.sizes.join("-")
+      `expected ${layers} weight matrices and bias vectors for ${
+        sequential ? `layers "${architecture.layers}"` : `sizes ${meta.sizes.join("-")}`
       }, found ${parameters.weights.length} and ${parameters.biases.length}`,
     );
   }
   const weights = parameters.weights.map((text, l) => {
     const values = fromBase64(text);
-    const [rows, cols] = [meta.sizes[l], meta.sizes[l + 1]];
+    const { rows, cols } = shapes[l];
     if (values.length !== rows * cols) {
       fail(
         `weights of layer ${l + 1} should be ${rows}×${cols} = ${
@@ -171,9 +201,9 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   });
   const biases = parameters.biases.map((text, l) => {
     const values = fromBase64(text);
-    if (values.length !== meta.sizes[l + 1]) {
+    if (values.length !== shapes[l].biases) {
       fail(
-        `biases of layer ${l + 1} should have ${meta.sizes[l + 1]} values, found ${values.length}`,
+        `biases of layer ${l + 1} should have ${shapes[l].biases} values, found ${values.length}`,
       );
     }
     if (!values.every(Number.isFinite)) {
@@ -182,7 +212,7 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
     return values;
   });
   return {
-    network: { ...meta, weights, biases },
+    network: { ...meta, weights, biases, ...sequential },
     settings,
     history: body.history as EpochRecord[],
     createdAt: body.createdAt as string,

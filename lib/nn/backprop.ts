@@ -37,6 +37,11 @@ export interface Workspace {
  * @returns zeroed buffers for the activations, deltas and gradients
  */
 export function createWorkspace(network: Network, capacity: number): Workspace {
+  if (network.layers) {
+    throw new TypeError(
+      "Cannot run the MLP's passes on a sequential network (it lists layers): use sequentialModel or predictSequential",
+    );
+  }
   const layers = network.weights.length;
   return {
     capacity,

@@ -11,6 +11,8 @@ import { type ActivationName, ACTIVATIONS } from "./activations.ts";
 import { defaultInit, initDistribution, type InitOption, initProblem } from "./init.ts";
 import { type Matrix, matrix } from "./matrix.ts";
 import { DEFAULT_SEED, Random } from "./random.ts";
+import type { Shape } from "./layers/layer.ts";
+import type { LayerSpec } from "./layers/spec.ts";
 
 /** What `createNetwork` takes; every field has a default. */
 export interface NetworkOptions {
@@ -34,6 +36,14 @@ export interface Network {
   weights: Matrix[];
   /** biases[l] has sizes[l+1] entries. */
   biases: Float32Array[];
+  /**
+   * Set only for a sequential network (a CNN, see sequential.ts): its layers, the output layer
+   * last; then `weights` and `biases` belong to its layers with parameters, and `sizes` lists
+   * the input's size and each of those layers' output sizes.
+   */
+  layers?: LayerSpec[];
+  /** A sequential network's input shape (1 × 28 × 28 for MNIST). */
+  input?: Shape;
 }
 
 /** What `backprop` returns: the batch's mean loss and the gradient of every parameter. */

@@ -15,7 +15,9 @@ import {
   trainValidationSplit,
 } from "../data/preprocess.ts";
 import { describeEngineChoice } from "../engines/registry.ts";
-import { defaultInit } from "../nn/init.ts";
+import { defaultInit, type InitOption } from "../nn/init.ts";
+import { parseLayers } from "../nn/layers/spec.ts";
+import { createSequential } from "../nn/sequential.ts";
 import { createNetwork, type Network } from "../nn/mlp.ts";
 import { layerSizes, type RunSettings } from "./settings.ts";
 
@@ -71,14 +73,26 @@ export async function loadRunData(settings: RunSettings): Promise<RunData> {
  */
 export function networkFor(settings: RunSettings): Network {
   const classes = datasetSpec(settings.dataset).classNames.length;
+  const init = (activation: string): InitOption =>
+    settings.init === "auto"
+      ? defaultInit(activation)
+      : settings.init === "normal"
+      ? { kind: "normal", std: settings.initStd }
+      : settings.init;
+  if (settings.layers.trim() !== "") {
+    const layers = parseLayers(settings.layers);
+    const first = layers.find((layer) => layer.type === "activation");
+    return createSequential({
+      layers,
+      classes,
+      init: init(first?.type === "activation" ? first.activation : "relu"),
+      seed: settings.seed,
+    });
+  }
   return createNetwork({
     sizes: layerSizes(settings, 784, classes),
     hidden: settings.activation,
-    init: settings.init === "auto"
-      ? defaultInit(settings.activation)
-      : settings.init === "normal"
-      ? { kind: "normal", std: settings.initStd }
-      : settings.init,
+    init: init(settings.activation),
     seed: settings.seed,
   });
 }
@@ -106,7 +120,10 @@ export function describeRun(settings: RunSettings): string {
   const optimizer = settings.optimizer === "momentum"
     ? `momentum (μ ${settings.momentum})`
     : settings.optimizer;
-  return `${layerSizes(settings).join("-")} ${settings.activation}, ${settings.epochs} epochs, ` +
+  const network = settings.layers.trim() !== ""
+    ? `${settings.layers.trim()} dense(classes)`
+    : `${layerSizes(settings).join("-")} ${settings.activation}`;
+  return `${network}, ${settings.epochs} epochs, ` +
     `batch ${settings.batchSize}, ${optimizer}, η ${settings.learningRate} ${settings.schedule}, ` +
     `weight decay ${settings.weightDecay}`;
 }

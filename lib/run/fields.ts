@@ -104,3 +104,10 @@ export const name: Field = {
   accepts: (value) => typeof value === "string" && value.trim() !== "",
   parse: (text) => text,
 };
+
+/** A line of text, perhaps empty. */
+export const text: Field = {
+  expected: "text",
+  accepts: (value) => typeof value === "string",
+  parse: (text) => text,
+};

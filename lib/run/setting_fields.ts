@@ -14,7 +14,7 @@ import { type InitName, INITS } from "../nn/init.ts";
 import { type OptimizerName, OPTIMIZERS } from "../nn/optimizers.ts";
 import { type ScheduleName, SCHEDULES } from "../nn/schedules.ts";
 import { AUGMENTS, type AugmentSettings } from "../data/augment.ts";
-import { type Field, integer, listOf, name, oneOf, orWord, real } from "./fields.ts";
+import { type Field, integer, listOf, name, oneOf, orWord, real, text } from "./fields.ts";
 
 /** Everything that defines a run. */
 export interface RunSettings extends AugmentSettings {
@@ -26,6 +26,8 @@ export interface RunSettings extends AugmentSettings {
   limitTrainingRows: number | "all";
   // The network
   hiddenSizes: number[];
+  /** A sequential network's layers in text ("conv(32,5) relu maxpool(2) …"); "" for the MLP. */
+  layers: string;
   activation: ActivationName;
   init: InitName | "auto";
   initStd: number;
@@ -86,7 +88,12 @@ export const SETTINGS: Record<keyof RunSettings, Setting> = {
     "the hidden layers' sizes, input to output (comma-separated on the command line)",
     listOf(integer(1), "positive integers"),
   ),
-  activation: setting("network", "the hidden layers' activation", oneOf(ACTIVATIONS)),
+  layers: setting(
+    "network",
+    'a convolutional (or any sequential) network\'s layers, e.g. "conv(32,5) relu maxpool(2) flatten dense(128) relu dropout(0.5)", the output layer added; "" for the MLP of hiddenSizes',
+    text,
+  ),
+  activation: setting("network", "the hidden layers' activation (of the MLP)", oneOf(ACTIVATIONS)),
   init: setting(
     "network",
     "how the first weights are drawn (\"auto\": Glorot's range for sigmoid and tanh, He's for ReLU and SiLU)",

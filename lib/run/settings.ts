@@ -6,6 +6,7 @@
  * @module
  */
 
+import { parseLayers } from "../nn/layers/spec.ts";
 import { type RunSettings, SETTINGS } from "./setting_fields.ts";
 
 export { type RunSettings, type Setting, SETTINGS } from "./setting_fields.ts";
@@ -48,6 +49,20 @@ export function validateSettings(value: unknown, source = "settings"): RunSettin
     throw new RangeError(
       `Invalid ${source}: earlyStopping watches a validation split: expected validationSplit above 0, found 0`,
     );
+  }
+  if (settings.layers.trim() !== "") {
+    try {
+      parseLayers(settings.layers);
+    } catch (error) {
+      throw new RangeError(`Invalid ${source}: layers: ${(error as Error).message}`);
+    }
+    if (settings.dropout.length > 0) {
+      throw new RangeError(
+        `Invalid ${source}: dropout sets the MLP's hidden layers; a network of layers takes dropout(rate) among its layers: expected dropout [], found ${
+          JSON.stringify(settings.dropout)
+        }`,
+      );
+    }
   }
   if (settings.dropout.length > 1 && settings.dropout.length !== settings.hiddenSizes.length) {
     throw new RangeError(

@@ -10,7 +10,7 @@ import type { Network } from "../nn/mlp.ts";
 import type { EpochRecord } from "../train/records.ts";
 import { confusionHeatmap, historyChart, rocChart } from "./eval_plots.ts";
 import type { Figure } from "./figure.ts";
-import { unitImages } from "./network_plots.ts";
+import { filterImages, unitImages } from "./network_plots.ts";
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -19,7 +19,7 @@ const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
  *
  * @param options `title` of the history chart, `classNames` of the data set
  * @returns figures by file name: history (when there is one), confusion-train, confusion-test,
- *   roc-test, first-layer-weights
+ *   roc-test, and first-layer-weights (an MLP) or first-layer-filters (a CNN)
  */
 export function evaluationFigures(
   network: Network,
@@ -47,11 +47,15 @@ export function evaluationFigures(
       })),
       { title: "One-vs-rest ROC curves on the test set" },
     ),
-    "first-layer-weights": unitImages(network.weights[0], {
+  };
+  if (network.layers?.find((l) => l.type === "conv" || l.type === "dense")?.type === "conv") {
+    figures["first-layer-filters"] = filterImages(network);
+  } else if (!network.layers) {
+    figures["first-layer-weights"] = unitImages(network.weights[0], {
       title: "What the first hidden units look for: their weights as 28×28 images",
       units: 32,
-    }),
-  };
+    });
+  }
   if (history.length) figures.history = historyChart(history, { title: options.title });
   return figures;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Network } from "../nn/mlp.ts";
 import * as Plot from "@observablehq/plot";
 import { type Figure, plot } from "./figure.ts";
 import { type GridItem, imageGrid } from "./digit_plots.ts";
@@ -137,6 +138,46 @@ export function unitImages(
     title: options.title,
     subtitle: options.subtitle ??
       "blue: negative, white: zero, red: positive (each image scaled to its own largest value)",
+    columns: options.columns ?? 8,
+    size: 64,
+  });
+}
+
+/**
+ * The filters of a convolutional network's first convolution, one small image each (the first
+ * input channel's k × k weights), in the colours of {@linkcode unitImages}.
+ *
+ * @param network a sequential network whose first layer with parameters is a convolution
+ * @param options `title`, `filters` to show (default all, at most 64), `columns` (default 8)
+ * @returns the figure
+ */
+export function filterImages(
+  network: Network,
+  options: { title?: string; subtitle?: string; filters?: number; columns?: number } = {},
+): Figure {
+  const first = network.layers?.find((layer) => layer.type === "conv" || layer.type === "dense");
+  if (first?.type !== "conv") {
+    throw new RangeError(
+      "Cannot draw filters: the network's first layer with weights is not a convolution",
+    );
+  }
+  const w = network.weights[0], k = first.size;
+  const count = Math.min(options.filters ?? 64, w.rows);
+  // Each weight drawn as a block of pixels: image viewers smooth a small image when they enlarge it.
+  const block = Math.ceil(28 / k), side = k * block;
+  const items: GridItem[] = Array.from({ length: count }, (_, f) => ({
+    pixels: Float32Array.from(
+      { length: side * side },
+      (_, i) =>
+        w.data[f * w.cols + Math.floor(i / side / block) * k + Math.floor((i % side) / block)],
+    ),
+    caption: `filter ${f}`,
+    signed: true,
+  }));
+  return imageGrid(items, {
+    title: options.title ?? `The ${w.rows} filters of the first convolution (${k}×${k})`,
+    subtitle: options.subtitle ??
+      "blue: negative, white: zero, red: positive (each filter scaled to its own largest weight)",
     columns: options.columns ?? 8,
     size: 64,
   });

@@ -160,6 +160,10 @@ typedef struct {
   unsigned dropThreshold[MAX_LAYERS + 1];
   float dropKeep[MAX_LAYERS + 1];
   unsigned dropSeed, dropStep;
+  // A sequential (convolutional) network's program, for modes 4 and 5 (see cnn.c), and the base
+  // its byte offsets count from.
+  const int* program;
+  char* base;
 } Net;
 
 // The update rule of one step, as every thread reads it.
@@ -389,6 +393,28 @@ static void dense_rows(const float* x, int rows, int nIn, const float* W, const 
       }
     }
   }
+#if DENSE_COLS > 2
+  // Two vectors of columns: eight chains of sums, enough to keep the multiply-adders busy.
+  for (; c + 2 * VL <= nOut; c += 2 * VL) {
+    vf a[4][2];
+    for (int i = 0; i < 4; i++) {
+      for (int v = 0; v < 2; v++) a[i][v] = load(bias + c + VL * v);
+    }
+    for (int k = 0; k < nIn; k++) {
+      const vf w0 = load(W + k * nOut + c), w1 = load(W + k * nOut + c + VL);
+      for (int i = 0; i < 4; i++) {
+        const vf s = splat(xr[i][k]);
+        a[i][0] = madd(s, w0, a[i][0]);
+        a[i][1] = madd(s, w1, a[i][1]);
+      }
+    }
+    for (int i = 0; i < rows; i++) {
+      for (int v = 0; v < 2; v++) {
+        store(out + i * nOut + c + VL * v, isOutput ? a[i][v] : activate(a[i][v], hidden));
+      }
+    }
+  }
+#endif
   for (; c < nOut; c += VL) {
     // One vector of columns, the last one perhaps partial (10 classes in 16 lanes): its weight
     // loads read past the row into the next, lanes that are never stored, except near the end of
@@ -685,7 +711,27 @@ void refresh_transposed(Net* net) {
 // Thread `thread`'s share of the current job. Rows are split for everything that works row by row
 // (gathering, forward, deltas); weight rows and bias columns are split for the update, which reads
 // every batch row. Barriers separate the phases.
+// Biases [c0, c1) of nOut from the column sums of d (rows x nOut, rows in order), then updated.
+static void update_biases(const float* d, int rows, int nOut, int c0, int c1, float* b, float* vb,
+                          float* sb, const Rule* rule) {
+  for (int c = c0; c < c1; c += VL) {
+    const int m = c1 - c < VL ? c1 - c : VL;
+    vf g = splat(0.0f);
+    for (int r = 0; r < rows; r++) {
+      const float* at = d + r * nOut + c;
+      g += at + VL <= d + rows * nOut ? load(at) : load_part(at, m);
+    }
+    for (int i = 0; i < m; i++) update1(b + c + i, vb + c + i, sb ? sb + c + i : vb + c + i, g[i], rule);
+  }
+}
+
+static void cnn_part(Net* net, int thread);
+
 static void run_part(Net* net, int thread) {
+  if (net->mode >= 4) {
+    cnn_part(net, thread);
+    return;
+  }
   const int T = net->threads, rows = net->rows, L = net->layers;
   const int from = share(rows, thread, T), to = share(rows, thread + 1, T);
   if (net->mode == 2) point_rows(net, from, to);
@@ -728,27 +774,19 @@ static void run_part(Net* net, int thread) {
       for (int k = k0; k < k1; k += 4) update_dense_rows(net, l, k, k1 - k < 4 ? k1 - k : 4, &rule);
       transpose_rows(net, l, k0, k1);
     }
-    // Biases: gradient = column sums of delta, VL columns at a time, rows in order; no weight decay.
-    const float* d = net->deltas[l + 1];
-    for (int c = share(nOut, thread, T), end = share(nOut, thread + 1, T); c < end; c += VL) {
-      const int m = end - c < VL ? end - c : VL;
-      vf g = splat(0.0f);
-      for (int r = 0; r < rows; r++) {
-        const float* at = d + r * nOut + c;
-        g += at + VL <= d + rows * nOut ? load(at) : load_part(at, m);
-      }
-      for (int i = 0; i < m; i++) {
-        float* square = net->squareB[l] ? net->squareB[l] + c + i : net->velocityB[l] + c + i;
-        update1(net->biases[l] + c + i, net->velocityB[l] + c + i, square, g[i], &biasRule);
-      }
-    }
+    // Biases: gradient = column sums of delta; no weight decay.
+    update_biases(net->deltas[l + 1], rows, nOut, share(nOut, thread, T), share(nOut, thread + 1, T),
+                  net->biases[l], net->velocityB[l], net->squareB[l], &biasRule);
   }
   barrier(net);
 }
 
+#include "cnn.c"
+
 // Starts a job on every thread and does thread 0's share; returns when all shares are done.
 // mode 1: forward only, on the rows in activations[0]; 2: train on training rows `indices`;
-// 3: train on the rows in activations[0].
+// 3: train on the rows in activations[0]; 4 and 5: a sequential network's training step and
+// forward pass (cnn.c).
 EXPORT_AS(run_batch)
 void run_batch(Net* net, int mode, int rows) {
   net->mode = mode;
@@ -789,7 +827,7 @@ OFFSET(rowIndex) OFFSET(colStart) OFFSET(colRow) OFFSET(colValue) OFFSET(threads
 OFFSET(learningRate) OFFSET(indices) OFFSET(labels) OFFSET(go) OFFSET(transposed) OFFSET(zeros)
 OFFSET(rowValue) OFFSET(rowIndexOf) OFFSET(rowValueOf) OFFSET(dataStart) OFFSET(dataIndex)
 OFFSET(dataValue) OFFSET(optimizer) OFFSET(beta1) OFFSET(squareW) OFFSET(squareB)
-OFFSET(dropThreshold) OFFSET(dropKeep) OFFSET(dropSeed)
+OFFSET(dropThreshold) OFFSET(dropKeep) OFFSET(dropSeed) OFFSET(dropStep) OFFSET(program) OFFSET(base)
 // How many bytes the header takes, so that the TypeScript side allocates exactly that.
 EXPORT_AS(net_size) int net_size(void) { return sizeof(Net); }
 

@@ -1,0 +1,474 @@
+/**
+ * A sequential (convolutional) network in the kernels' memory, stepped by the C of `c/cnn.c` on
+ * one or more threads. This file turns the network's layer list into the kernels' program: one
+ * record of ints per operation (its kind, shapes, and the byte offsets of its arrays), with each
+ * activation fused into the layer before it and a flatten before any dense layer that follows an
+ * image. It lays the arrays out, converts the parameters to the kernels' layout (a convolution's
+ * filters as (k·k·C) × F, channels last) and back, and writes each step's rule.
+ *
+ * @module
+ */
+
+import { dropThreshold } from "../nn/dropout.ts";
+import type { Shape } from "../nn/layers/layer.ts";
+import { sizeOf } from "../nn/layers/layer.ts";
+import type { LayerSpec } from "../nn/layers/spec.ts";
+import { type Matrix, matrix } from "../nn/matrix.ts";
+import type { Network } from "../nn/mlp.ts";
+import type { OptimizerName } from "../nn/optimizers.ts";
+import { shapesOf } from "../nn/sequential.ts";
+import { HIDDEN_CODES, type KernelMemory, MAX_THREADS } from "./kernel_layout.ts";
+import type { Backend, Kernels, ThreadLayout } from "./kernel_mlp.ts";
+import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
+import { defaultThreads } from "./wasm_threads.ts";
+
+/** The operations' codes and their record's fields, as `c/cnn.c` numbers them. */
+const KIND = { conv: 0, maxpool: 1, dense: 2, flatten: 3, activation: 4, dropout: 5 } as const;
+const FIELDS = [
+  "type",
+  "inC",
+  "inH",
+  "inW",
+  "outC",
+  "outH",
+  "outW",
+  "size",
+  "pad",
+  "act",
+  "out",
+  "dout",
+  "W",
+  "b",
+  "vW",
+  "vb",
+  "sW",
+  "sb",
+  "gW",
+  "Wt",
+  "argmax",
+  "xpad",
+  "dpad",
+  "patch",
+  "patchFloats",
+  "drop",
+  "keep",
+  "index",
+  "first",
+] as const;
+const LAYER_INTS = 32, HEADER_INTS = 8;
+/** Positions per tile of a convolution's weight gradient (`TILE` in c/cnn.c). */
+const TILE = 64;
+
+type Field = typeof FIELDS[number];
+
+/** One operation of the program, before its arrays are placed. */
+interface Operation {
+  kind: keyof typeof KIND;
+  input: Shape;
+  output: Shape;
+  /** The activation fused after it (`HIDDEN_CODES`), or −1. */
+  act: number;
+  spec?: LayerSpec;
+  /** Which of the network's parameter arrays it owns. */
+  parameters?: number;
+  /** A dropout layer's position in the list (its masks' layer number). */
+  index?: number;
+}
+
+/**
+ * Why the C kernels cannot run this sequential network, or undefined when they can.
+ *
+ * @returns the reason in words
+ */
+export function cnnUnsupported(network: Network): string | undefined {
+  if (!network.layers || !network.input) return "it is not a sequential network";
+  try {
+    plan(network);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
+}
+
+/** The program's operations for a network's layers. */
+function plan(network: Network): Operation[] {
+  const input = network.input!, layers = network.layers!;
+  if (input.channels !== 1) throw new Error("the kernels read one-channel images only");
+  const shapes = shapesOf(input, layers);
+  const operations: Operation[] = [];
+  let parameters = 0;
+  layers.forEach((spec, i) => {
+    const before = i === 0 ? input : shapes[i - 1], after = shapes[i];
+    const previous = operations.at(-1);
+    const spatial = before.height * before.width > 1;
+    switch (spec.type) {
+      case "activation": {
+        const code = HIDDEN_CODES[spec.activation];
+        if (code === undefined) {
+          throw new Error(`the kernels have no ${spec.activation} activation`);
+        }
+        // Fused into the layer before when that layer has none yet.
+        if (
+          previous && previous.act < 0 && previous.kind !== "flatten" && previous.kind !== "dropout"
+        ) {
+          previous.act = code;
+        } else operations.push({ kind: "activation", input: before, output: after, act: code });
+        return;
+      }
+      case "flatten":
+        if (spatial) operations.push({ kind: "flatten", input: before, output: after, act: -1 });
+        return;
+      case "dropout":
+        if (spatial) {
+          throw new Error("the kernels drop out flat layers only (put dropout after flatten)");
+        }
+        operations.push({
+          kind: "dropout",
+          input: before,
+          output: after,
+          act: -1,
+          spec,
+          index: i + 1,
+        });
+        return;
+      case "dense": {
+        let from = before;
+        if (spatial) {
+          from = { channels: sizeOf(before), height: 1, width: 1 };
+          operations.push({ kind: "flatten", input: before, output: from, act: -1 });
+        }
+        operations.push({
+          kind: "dense",
+          input: from,
+          output: after,
+          act: -1,
+          spec,
+          parameters: parameters++,
+        });
+        return;
+      }
+      case "conv":
+        operations.push({
+          kind: "conv",
+          input: before,
+          output: after,
+          act: -1,
+          spec,
+          parameters: parameters++,
+        });
+        return;
+      case "maxpool":
+        operations.push({ kind: "maxpool", input: before, output: after, act: -1, spec });
+        return;
+    }
+  });
+  if (operations.at(-1)?.kind !== "dense" || operations.at(-1)!.act >= 0) {
+    throw new Error("the kernels need a dense output layer without an activation");
+  }
+  return operations;
+}
+
+/** Where a program's arrays lie, and the header that starts its threads. */
+interface CnnLayout extends ThreadLayout {
+  program: number;
+  records: Record<Field, number>[];
+  input: number;
+  labels: number;
+  operations: Operation[];
+}
+
+function layOutCnn(
+  memory: KernelMemory,
+  exports: Record<string, unknown>,
+  operations: Operation[],
+  capacity: number,
+  threads: number,
+  secondMoments: boolean,
+): CnnLayout {
+  let next = memory.start;
+  const allocate = (bytes: number) => {
+    next = Math.ceil(next / 64) * 64;
+    const at = next;
+    next += Math.max(bytes, 16);
+    return at;
+  };
+  const floats = (count: number) => allocate(count * 4);
+  const netSize = (exports.net_size as () => number)();
+  const net = allocate(netSize);
+  const program = allocate((HEADER_INTS + LAYER_INTS * operations.length) * 4);
+  const input = floats(capacity * sizeOf(operations[0].input));
+  const labels = allocate(capacity);
+  const zeros = floats(
+    Math.max(...operations.map((o) => Math.max(sizeOf(o.input), sizeOf(o.output)))),
+  );
+  const records = operations.map((op, i) => {
+    const record = Object.fromEntries(FIELDS.map((f) => [f, 0])) as Record<Field, number>;
+    const inSize = sizeOf(op.input), outSize = sizeOf(op.output);
+    Object.assign(record, {
+      type: KIND[op.kind],
+      inC: op.input.channels,
+      inH: op.input.height,
+      inW: op.input.width,
+      outC: op.output.channels,
+      outH: op.output.height,
+      outW: op.output.width,
+      act: op.act,
+      out: floats(capacity * outSize),
+      dout: floats(capacity * outSize),
+      first: i === 0 ? 1 : 0,
+    });
+    const params = (weights: number, biases: number) => {
+      record.W = floats(weights);
+      record.b = floats(biases);
+      record.vW = floats(weights);
+      record.vb = floats(biases);
+      if (secondMoments) {
+        record.sW = floats(weights);
+        record.sb = floats(biases);
+      }
+      record.gW = floats(weights);
+      record.Wt = floats(weights);
+    };
+    if (op.kind === "conv" && op.spec?.type === "conv") {
+      const { size: k, padding: p } = op.spec, C = op.input.channels, F = op.output.channels;
+      record.size = k;
+      record.pad = p;
+      params(k * k * C * F, F);
+      record.xpad = floats(capacity * (op.input.height + 2 * p) * (op.input.width + 2 * p) * C);
+      const back = k - 1 - p;
+      if (i > 0) {
+        record.dpad = floats(
+          capacity * (op.output.height + 2 * back) * (op.output.width + 2 * back) * F,
+        );
+      }
+      record.patchFloats = Math.ceil(TILE * Math.max(k * k * C, k * k * F) / 16) * 16;
+      record.patch = floats(MAX_THREADS * record.patchFloats);
+    } else if (op.kind === "dense") {
+      params(inSize * outSize, outSize);
+    } else if (op.kind === "maxpool" && op.spec?.type === "maxpool") {
+      record.size = op.spec.size;
+      record.argmax = allocate(capacity * outSize * 4);
+    } else if (op.kind === "dropout" && op.spec?.type === "dropout") {
+      record.drop = dropThreshold(op.spec.rate) | 0;
+      record.keep = new Int32Array(Float32Array.of(1 / (1 - op.spec.rate)).buffer)[0];
+      record.index = op.index!;
+    }
+    return record;
+  });
+  const stackTops = memory.workerStacks
+    ? Array.from({ length: threads - 1 }, () => allocate(256 * 1024) + 256 * 1024)
+    : [];
+  const { buffer, base } = memory.reserve(next);
+  const ints = new Int32Array(buffer, program, HEADER_INTS + LAYER_INTS * operations.length);
+  ints.set([operations.length, input, labels, zeros]);
+  records.forEach((record, i) =>
+    FIELDS.forEach((f, j) => ints[HEADER_INTS + LAYER_INTS * i + j] = record[f])
+  );
+  // The header: the thread count, and where the program and the offsets' base are.
+  const offset = (name: string) => net + Number((exports[`offset_${name}`] as () => number)());
+  const header = new DataView(buffer);
+  header.setInt32(offset("threads"), threads, true);
+  if (memory.pointerSize === 4) header.setUint32(offset("program"), program, true);
+  else {
+    header.setBigUint64(offset("program"), base + BigInt(program), true);
+    header.setBigUint64(offset("base"), base, true);
+  }
+  return { net, buffer, base, stackTops, program, records, input, labels, operations };
+}
+
+/** What a sequential network in the kernels is made with. */
+export interface KernelCnnOptions {
+  threads?: number;
+  optimizer?: OptimizerName;
+  /** The dropout masks' seed. */
+  seed?: number;
+}
+
+/**
+ * A sequential network in the kernels' memory. Create it with {@linkcode KernelCnn.create} and
+ * `close()` it when done, which stops its threads.
+ */
+export class KernelCnn {
+  readonly #kernels: Kernels;
+  readonly #layout: CnnLayout;
+  readonly #net: number | bigint;
+  readonly #secondMoments: boolean;
+  #stop: (() => void) | undefined;
+  #step = 0;
+
+  private constructor(
+    readonly capacity: number,
+    backend: Backend,
+    layout: CnnLayout,
+    secondMoments: boolean,
+  ) {
+    this.#kernels = backend.kernels;
+    this.#layout = layout;
+    this.#net = layout.base ? layout.base + BigInt(layout.net) : layout.net;
+    this.#secondMoments = secondMoments;
+  }
+
+  /**
+   * @param network a sequential network the kernels support (see {@linkcode cnnUnsupported})
+   * @param capacity the most rows in a batch
+   * @returns the network in the kernels, its threads started
+   */
+  static async create(
+    backend: Backend,
+    network: Network,
+    capacity: number,
+    options: KernelCnnOptions = {},
+  ): Promise<KernelCnn> {
+    const why = cnnUnsupported(network);
+    if (why) throw new RangeError(`Cannot use the ${backend.name} engine: ${why}`);
+    const threads = options.threads ?? defaultThreads();
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new RangeError(
+        `Cannot use the ${backend.name} engine: expected threads to be an integer from 1 to ${MAX_THREADS}, found ${threads}`,
+      );
+    }
+    const secondMoments = ["rmsprop", "adam", "adamw"].includes(options.optimizer ?? "");
+    const layout = layOutCnn(
+      backend.memory(),
+      backend.kernels,
+      plan(network),
+      capacity,
+      threads,
+      secondMoments,
+    );
+    const cnn = new KernelCnn(capacity, backend, layout, secondMoments);
+    cnn.load(network);
+    new Uint32Array(layout.buffer, cnn.#field("dropSeed"), 1)[0] = options.seed ?? 695;
+    cnn.#stop = await backend.startThreads(layout, threads);
+    return cnn;
+  }
+
+  #f32(at: number, length: number) {
+    return new Float32Array(this.#layout.buffer, at, length);
+  }
+
+  #field(name: string): number {
+    return this.#layout.net + Number((this.#kernels[`offset_${name}`] as () => number)());
+  }
+
+  get #header(): Header {
+    return {
+      view: (kind, at, n) => new kind(this.#layout.buffer, at, n),
+      field: (name) => this.#field(name),
+    };
+  }
+
+  /** Each parameter array's record and operation, in the network's order. */
+  #owners() {
+    return this.#layout.operations.flatMap((op, i) =>
+      op.parameters === undefined ? [] : [{ op, record: this.#layout.records[i] }]
+    );
+  }
+
+  /** Copies a network's parameters in (converted to the kernels' layout) and clears the rule's state. */
+  load(network: Network): void {
+    this.#owners().forEach(({ op, record }, l) => {
+      const source = network.weights[l].data, n = source.length;
+      const W = this.#f32(record.W, n), Wt = this.#f32(record.Wt, n);
+      if (op.kind === "conv") {
+        const k = record.size, C = record.inC, F = record.outC;
+        for (let f = 0; f < F; f++) {
+          for (let c = 0; c < C; c++) {
+            for (let u = 0; u < k; u++) {
+              for (let v = 0; v < k; v++) {
+                const w = source[((f * C + c) * k + u) * k + v];
+                W[((u * k + v) * C + c) * F + f] = w;
+                Wt[(((k - 1 - u) * k + (k - 1 - v)) * F + f) * C + c] = w;
+              }
+            }
+          }
+        }
+      } else {
+        const nIn = sizeOf(op.input), nOut = sizeOf(op.output);
+        W.set(source);
+        for (let k = 0; k < nIn; k++) {
+          for (let c = 0; c < nOut; c++) Wt[c * nIn + k] = source[k * nOut + c];
+        }
+      }
+      this.#f32(record.b, network.biases[l].length).set(network.biases[l]);
+      for (const at of [record.vW, record.sW]) if (at) this.#f32(at, n).fill(0);
+      for (const at of [record.vb, record.sb]) {
+        if (at) this.#f32(at, network.biases[l].length).fill(0);
+      }
+    });
+    this.#step = 0;
+  }
+
+  /** Copies the parameters out into `network`, in the reference's layout. */
+  store(network: Network): void {
+    this.#owners().forEach(({ op, record }, l) => {
+      const target = network.weights[l].data;
+      const W = this.#f32(record.W, target.length);
+      if (op.kind === "conv") {
+        const k = record.size, C = record.inC, F = record.outC;
+        for (let f = 0; f < F; f++) {
+          for (let c = 0; c < C; c++) {
+            for (let u = 0; u < k; u++) {
+              for (let v = 0; v < k; v++) {
+                target[((f * C + c) * k + u) * k + v] = W[((u * k + v) * C + c) * F + f];
+              }
+            }
+          }
+        }
+      } else target.set(W);
+      network.biases[l].set(this.#f32(record.b, network.biases[l].length));
+    });
+  }
+
+  /** The softmax output of the last batch, rows × classes: a view, overwritten by the next. */
+  output(rows: number): Matrix {
+    const last = this.#layout.records.at(-1)!;
+    return matrix(rows, last.outC, this.#f32(last.out, rows * last.outC));
+  }
+
+  /**
+   * One training step on the rows `indices` of `images` (or on the rows of `x`, augmented copies),
+   * the update fused in.
+   *
+   * @returns the batch's softmax output, computed before the step
+   */
+  train(
+    images: Matrix,
+    indices: Uint32Array,
+    labels: Uint8Array,
+    update: FusedUpdate,
+    x?: Matrix,
+  ): Matrix {
+    const rows = indices.length, n = images.cols;
+    const input = this.#f32(this.#layout.input, rows * n);
+    if (x) input.set(x.data.subarray(0, rows * n));
+    else {for (let r = 0; r < rows; r++) {
+        input.set(images.data.subarray(indices[r] * n, (indices[r] + 1) * n), r * n);
+      }}
+    new Uint8Array(this.#layout.buffer, this.#layout.labels, rows).set(labels.subarray(0, rows));
+    writeRule(this.#header, update, ++this.#step, this.#secondMoments);
+    this.#kernels.run_batch(this.#net, 4, rows);
+    return this.output(rows);
+  }
+
+  /** @returns the softmax outputs for every row of `images`, `capacity` rows at a time */
+  predict(images: Matrix): Matrix {
+    const classes = this.#layout.records.at(-1)!.outC, n = images.cols;
+    const out = new Float32Array(images.rows * classes);
+    for (let start = 0; start < images.rows; start += this.capacity) {
+      const rows = Math.min(this.capacity, images.rows - start);
+      this.#f32(this.#layout.input, rows * n).set(
+        images.data.subarray(start * n, (start + rows) * n),
+      );
+      this.#kernels.run_batch(this.#net, 5, rows);
+      out.set(this.output(rows).data, start * classes);
+    }
+    return matrix(images.rows, classes, out);
+  }
+
+  /** Stops the threads and frees the memory. */
+  close(): void {
+    this.#stop?.();
+    this.#stop = undefined;
+  }
+}

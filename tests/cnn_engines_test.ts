@@ -1,0 +1,125 @@
+/**
+ * Convolutional networks on the fast engines: the C kernels of lib/engines/c/cnn.c take the same
+ * steps as the reference layers (within Float32 tolerance) for every optimizer, with dropout and
+ * odd shapes; give bit-identical weights on any number of threads; classify as the reference
+ * does; and a network they cannot run falls back to the reference engine with one line saying why.
+ */
+import { assert, assertEquals } from "./assert.ts";
+import {
+  chooseEngine,
+  classify,
+  cloneNetwork,
+  createSequential,
+  type EngineName,
+  loadDataset,
+  type Network,
+  normalizeImages,
+  predictSequential,
+  takeExamples,
+  train,
+} from "../lib/mod.ts";
+import { commandSucceeds } from "../tools/commands.ts";
+
+const compiler = (await Promise.all(
+  ["cc", "gcc", "clang"].map((c) => commandSucceeds(c, ["--version"])),
+)).some(Boolean) || Deno.env.get("CI") === "true";
+const engines: EngineName[] = compiler ? ["wasm", "native"] : ["wasm"];
+
+const mnist = await loadDataset("mnist");
+const subset = takeExamples(normalizeImages(mnist.train), Array.from({ length: 300 }, (_, i) => i));
+const test = takeExamples(normalizeImages(mnist.test), Array.from({ length: 200 }, (_, i) => i));
+
+const largest = (a: Network, b: Network) =>
+  Math.max(
+    ...a.weights.map((w, l) =>
+      w.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.weights[l].data[i])), 0)
+    ),
+    ...a.biases.map((bias, l) =>
+      bias.reduce((m, v, i) => Math.max(m, Math.abs(v - b.biases[l][i])), 0)
+    ),
+  );
+
+const ARCHITECTURES = [
+  "conv(6,5) relu maxpool(2) conv(8,3) relu maxpool(2) flatten dense(24) relu dropout(0.3)",
+  // Odd sizes: a 3×3 pool that drops a row and column, an even filter, no padding, activations
+  // after pooling, a dense layer straight after an image, two dense layers at the end.
+  "conv(5,3,0) maxpool(3) tanh conv(7,2) sigmoid dense(13) tanh dropout(0.4) dense(9)",
+];
+
+Deno.test("a CNN takes the same steps on the fast engines as on the reference layers", async (t) => {
+  for (const layers of ARCHITECTURES) {
+    for (const optimizer of ["momentum", "adam"] as const) {
+      await t.step(`${layers}, ${optimizer}`, async () => {
+        const settings = {
+          epochs: 1,
+          batchSize: 50,
+          optimizer,
+          learningRate: optimizer === "adam" ? 1e-3 : 0.05,
+          momentum: 0.9,
+          weightDecay: 1e-4,
+          seed: 5,
+        };
+        const start = createSequential({ layers, seed: 9 });
+        const reference = cloneNetwork(start);
+        await train(reference, subset, { ...settings, engine: "reference" });
+        for (const engine of engines) {
+          const fast = cloneNetwork(start);
+          await train(fast, subset, {
+            ...settings,
+            engine,
+            onNotice: (notice) => {
+              throw new Error(`unexpected fallback: ${notice}`);
+            },
+          });
+          const difference = largest(fast, reference);
+          assert(difference < 2e-4, `${engine}: weights differ by ${difference}`);
+          assert(largest(fast, start) > 1e-3, `${engine}: the weights moved`);
+        }
+      });
+    }
+  }
+});
+
+Deno.test("a CNN's weights are bit-identical on 1, 2 and 3 threads", async () => {
+  for (const engine of engines) {
+    const runs = [];
+    for (const threads of [1, 2, 3]) {
+      const network = createSequential({ layers: ARCHITECTURES[0], seed: 4 });
+      await train(network, subset, {
+        epochs: 1,
+        batchSize: 64,
+        learningRate: 0.05,
+        momentum: 0.9,
+        engine,
+        threads,
+      });
+      runs.push(network);
+    }
+    for (const run of runs.slice(1)) assertEquals(largest(run, runs[0]), 0, `${engine}`);
+  }
+});
+
+Deno.test("the fast engines classify with a CNN as the reference layers do", async () => {
+  const network = createSequential({ layers: ARCHITECTURES[1], seed: 2 });
+  const expected = predictSequential(network, test.images);
+  for (const engine of engines) {
+    const found = await classify(network, test.images, { engine });
+    const difference = found.data.reduce(
+      (m, v, i) => Math.max(m, Math.abs(v - expected.data[i])),
+      0,
+    );
+    assert(difference < 1e-5, `${engine}: probabilities differ by ${difference}`);
+  }
+});
+
+Deno.test("a CNN the kernels cannot run trains on the reference engine, saying why", async () => {
+  for (const layers of ["conv(4,3) silu flatten dense(8)", "conv(4,3) relu dropout(0.5) flatten"]) {
+    const network = createSequential({ layers, seed: 1 });
+    const { engine, notice } = await chooseEngine("wasm", {
+      network,
+      optimizer: { optimizer: "sgd", momentum: 0, weightDecay: 0 },
+    });
+    assertEquals(engine.name, "reference");
+    assert(notice?.includes("the C kernels cannot run this network"), notice);
+  }
+});
