@@ -46,6 +46,7 @@ export * from "./nn/layers/dense.ts";
 export * from "./nn/layers/activation.ts";
 export * from "./nn/layers/dropout.ts";
 export * from "./nn/sequential.ts";
+export * from "./nn/layers/check_every_layer.ts";
 
 export * from "./data/idx.ts";
 export * from "./data/files.ts";
@@ -100,3 +101,4 @@ export * from "./show/layer_figures.ts";
 export * from "./show/sweep_figures.ts";
 export * from "./show/experiment_live.ts";
 export * from "./show/augment_figures.ts";
+export * from "./show/cnn_figures.ts";

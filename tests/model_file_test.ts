@@ -1,5 +1,11 @@
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import { createNetwork, resolveSettings } from "../lib/mod.ts";
+import {
+  createNetwork,
+  matrix,
+  networkFor,
+  predictSequential,
+  resolveSettings,
+} from "../lib/mod.ts";
 import { loadModel, MODEL_VERSION, parseModel, saveModel, serializeModel } from "../lib/mod.ts";
 import { sha256Hex } from "../lib/mod.ts";
 
@@ -129,4 +135,55 @@ Deno.test("loadModel() explains every kind of bad file", async (t) => {
     );
     assert(error.message.includes("Train one first"), error.message);
   });
+});
+
+// deno-lint-ignore no-explicit-any
+type Body = Record<string, any>;
+
+Deno.test("a CNN's model file stores its layers and loads back to an identical network", async (t) => {
+  const settings = resolveSettings("cnn", {
+    layers: "conv(4,3) relu maxpool(2) conv(6,3,0) relu flatten dense(12) relu dropout(0.5)",
+    seed: 8,
+  });
+  const cnn = networkFor(settings);
+  cnn.biases[1][3] = -0.25;
+  const text = await serializeModel({ network: cnn, settings, history: [] });
+  const loaded = (await parseModel(text, "'cnn.json'")).network;
+  assertEquals(loaded.layers, cnn.layers);
+  assertEquals(loaded.input, cnn.input);
+  assertEquals(loaded.weights, cnn.weights);
+  assertEquals(loaded.biases, cnn.biases);
+  const images = matrix(3, 784, Float32Array.from({ length: 3 * 784 }, (_, i) => (i % 29) / 29));
+  assertEquals(predictSequential(loaded, images), predictSequential(cnn, images));
+
+  const body = JSON.parse(text);
+  for (
+    const [what, change, message] of [
+      [
+        "an unknown layer",
+        (b: Body) => b.network.layers = "conv(4,3) swirl",
+        `network.layers: Cannot read the layer "swirl"`,
+      ],
+      [
+        "a missing input shape",
+        (b: Body) => delete b.network.input,
+        "network.input a shape of positive integers",
+      ],
+      [
+        "layers that do not fit the weights",
+        (b: Body) => b.network.layers = b.network.layers.replace("conv(6,3,0)", "conv(6,3)"),
+        "weights of layer 3 should be 1176×12",
+      ],
+    ] as const
+  ) {
+    await t.step(what, async () => {
+      const damaged = structuredClone(body);
+      change(damaged);
+      await assertRejects(
+        async () => parseModel(await reseal(damaged), "'cnn.json'"),
+        SyntaxError,
+        message,
+      );
+    });
+  }
 });

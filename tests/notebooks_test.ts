@@ -22,6 +22,7 @@ const folder = decodeURIComponent(new URL("../notebooks", import.meta.url).pathn
 /** Where the notebooks under test write: a temporary folder, never the user's data/. */
 const scratch = await Deno.makeTempDir({ prefix: "notebook-test-" });
 const model = (dataset: string) => `${scratch}/model-${dataset}.json`;
+const cnnModel = (dataset: string) => `${scratch}/cnn-${dataset}.json`;
 
 /** Overrides that make each notebook run small, and the figures each must show at least. */
 const plans: Record<
@@ -95,6 +96,21 @@ const plans: Record<
       epochs: 2,
     }),
     figures: 5,
+  },
+  // Each data set's 10 saves its CNN, which 07 then evaluates (after the loop below).
+  "10-cnn.ipynb": {
+    overrides: (dataset) => ({
+      dataset,
+      layers:
+        "conv(6,5) relu maxpool(2) conv(8,3) relu maxpool(2) flatten dense(16) relu dropout(0.5)",
+      epochs: 1,
+      trainingRows: 600,
+      mlpEpochs: 1,
+      mistakesShown: 5,
+      modelPath: cnnModel(dataset),
+      figuresFolder: `${scratch}/figures-10-${dataset}`,
+    }),
+    figures: 6,
   },
 };
 
@@ -184,6 +200,25 @@ for (const dataset of ["mnist", "fashion-mnist"]) {
     });
   }
 }
+
+Deno.test({
+  name: "notebook 07-evaluate.ipynb evaluates the CNN that notebook 10 saved, filters included",
+  ignore: !available && !inCi,
+  fn: async () => {
+    assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
+    const executed = await executeNotebook(`${folder}/07-evaluate.ipynb`, {
+      overrides: {
+        modelPath: cnnModel("mnist"),
+        figuresFolder: `${scratch}/figures-07-cnn`,
+        examplesShown: 5,
+      },
+    });
+    assertEquals(errorOutputs(executed), [], "07 on a CNN has error outputs");
+    assert(figureCount(executed) >= 8, `07 on a CNN showed ${figureCount(executed)} figures`);
+    const filters = await Deno.stat(`${scratch}/figures-07-cnn/first-layer-filters.png`);
+    assert(filters.isFile, "07 drew the CNN's filters");
+  },
+});
 
 Deno.test({
   name: "the kernel's interrupt stops training and keeps the kernel and the completed epochs",

@@ -209,6 +209,22 @@ export function predictSequential(network: Network, images: Matrix, chunk = 256)
 }
 
 /**
+ * A network's architecture in a few words: "784-128-64-10" for an MLP, its layers for a sequential
+ * network ("conv(32,5) relu maxpool(2) … dense(10)").
+ *
+ * @returns the words
+ * @example
+ * ```ts
+ * import { createNetwork } from "./mlp.ts";
+ * import { describeNetwork } from "./sequential.ts";
+ * describeNetwork(createNetwork()); // "784-128-64-10"
+ * ```
+ */
+export function describeNetwork(network: Network): string {
+  return network.layers ? formatLayers(network.layers) : network.sizes.join("-");
+}
+
+/**
  * One line per layer: its text form and output shape, e.g. "conv(32,5) → 32×28×28", the output
  * layer last.
  *
