@@ -8,9 +8,13 @@
  * effective GFLOP/s and the ratios project ÷ NumPy. Also the start-up time: importing the library
  * and loading MNIST from the cache in a fresh process.
  *
- * Then one epoch of the best-mlp preset's network, plain and augmented, side by side.
+ * Then one epoch of the best-mlp preset's network, plain and augmented, side by side; and one epoch
+ * of the cnn preset's convolutional network on the native engine beside PyTorch running the same
+ * layers, batch and optimizer (bench/torch_cnn.py), with the WebAssembly engine's epoch measured
+ * on 10,000 images.
  *
- * Flags: --reps N (default 5), --reference (also time the reference TypeScript kernels, once).
+ * Flags: --reps N (default 5), --reference (also time the reference TypeScript kernels, once),
+ * --no-cnn (skip the convolutional network).
  */
 
 import * as lib from "../lib/mod.ts";
@@ -269,3 +273,96 @@ console.log(
       .toFixed(2)
   } (target at most 1.5)`,
 );
+
+// The convolutional network: one epoch of the cnn preset's network on the native engine and in
+// PyTorch (the same layers, batch, optimizer and images), alternating; the WebAssembly engine on
+// the first 10,000 images, scaled to a whole epoch.
+if (!Deno.args.includes("--no-cnn")) {
+  const cnn = lib.resolveSettings("cnn", { epochs: 1 });
+  console.log(`cnn preset: ${cnn.layers}`);
+  const cnnEpoch = async (engine: lib.EngineName, rows: number, seed: number) => {
+    const part = rows === train.images.rows
+      ? train
+      : lib.takeExamples(train, Array.from({ length: rows }, (_, i) => i));
+    const network = lib.networkFor(cnn);
+    const { history } = await lib.train(network, part, { ...cnn, engine, seed });
+    const t = performance.now();
+    await lib.classify(network, test.images, { engine });
+    return {
+      epoch: history[0].seconds * (train.images.rows / rows),
+      classify: (performance.now() - t) / 1000,
+    };
+  };
+  const torchCnn = async (threads: number) => {
+    const { success, stdout, stderr } = await new Deno.Command(torchPython!, {
+      args: [
+        `${ROOT}/bench/torch_cnn.py`,
+        "--layers",
+        cnn.layers,
+        "--learning-rate",
+        String(cnn.learningRate),
+        "--momentum",
+        String(cnn.momentum),
+        "--weight-decay",
+        String(cnn.weightDecay),
+        "--batch",
+        String(cnn.batchSize),
+        "--threads",
+        String(threads),
+        "--data",
+        `${ROOT}/data/mnist`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!success) throw new Error(`torch_cnn.py failed: ${new TextDecoder().decode(stderr)}`);
+    return JSON.parse(new TextDecoder().decode(stdout)) as {
+      epochSeconds: number;
+      classifySeconds: number;
+      threads: number;
+    };
+  };
+  const cnnReps = Math.min(reps, 2);
+  const native: { epoch: number; classify: number }[] = [], pytorch: typeof native = [];
+  let bestThreads = 0;
+  if (torchPython) {
+    const [one, all] = [await torchCnn(1), await torchCnn(cores)];
+    bestThreads = one.epochSeconds <= all.epochSeconds ? 1 : cores;
+    console.log(
+      `PyTorch CNN epoch on 1 thread ${one.epochSeconds.toFixed(1)} s, on ${cores} ${
+        all.epochSeconds.toFixed(1)
+      } s: ${bestThreads} kept`,
+    );
+  }
+  for (let rep = 1; rep <= cnnReps; rep++) {
+    native.push(await cnnEpoch("native", train.images.rows, rep));
+    let line = `cnn rep ${rep}: native ${native.at(-1)!.epoch.toFixed(1)} s/epoch`;
+    if (torchPython) {
+      const result = await torchCnn(bestThreads);
+      pytorch.push({ epoch: result.epochSeconds, classify: result.classifySeconds });
+      line += `, PyTorch ${result.epochSeconds.toFixed(1)} s`;
+    }
+    console.log(line);
+  }
+  const wasm = await cnnEpoch("wasm", 10000, 1);
+  const cnnRows: Record<string, string | number>[] = [];
+  const addCnn = (who: string, runs: { epoch: number; classify: number }[]) =>
+    cnnRows.push({
+      who,
+      "s/epoch (median)": Number(median(runs.map((r) => r.epoch)).toFixed(1)),
+      "classify 10k s": Number(median(runs.map((r) => r.classify)).toFixed(2)),
+    });
+  addCnn("project, native", native);
+  addCnn("project, wasm (epoch from 10,000 images)", [wasm]);
+  if (torchPython) addCnn(`PyTorch, ${bestThreads} thread${bestThreads === 1 ? "" : "s"}`, pytorch);
+  console.table(cnnRows);
+  if (torchPython) {
+    const ratio = (runs: { epoch: number }[]) =>
+      (median(runs.map((r) => r.epoch)) / median(pytorch.map((r) => r.epoch))).toFixed(2);
+    console.log(
+      `CNN epoch ratio native ÷ PyTorch: ${
+        ratio(native)
+      } (target at most 1.0); WebAssembly ÷ PyTorch: ${ratio([wasm])}`,
+    );
+  } else console.log("PyTorch not found: the CNN's epoch is measured for the project only.");
+}

@@ -1,16 +1,19 @@
-"""The PyTorch side of the CNN benchmark: the `cnn` preset's network as a PyTorch user writes it.
+"""The PyTorch side of the CNN benchmark: a network of the project's layer text as a PyTorch user
+writes it.
 
-conv(32,5) relu maxpool(2) conv(64,5) relu maxpool(2) flatten dense(256) relu dropout(0.5)
-dense(10): torch.nn layers, cross-entropy on the logits, mini-batches of 128 with a fresh shuffle,
-torch.optim.SGD with momentum 0.9 and weight decay 5e-4, float32 on the CPU. Trains one epoch on
-the first --rows training images and prints one JSON line of timings.
+--layers takes the project's text ("conv(32,5) relu maxpool(2) flatten dense(256) relu dropout(0.5)",
+the output layer dense(10) added), built from torch.nn layers; cross-entropy on the logits,
+mini-batches with a fresh shuffle, torch.optim.SGD with momentum and weight decay, float32 on the
+CPU. Trains one epoch on the first --rows training images, classifies the 10,000 test images, and
+prints one JSON line of timings.
 
-Usage: /usr/bin/python3 bench/torch_cnn.py --rows 60000 --threads 2 --data data/mnist
+Usage: /usr/bin/python3 bench/torch_cnn.py --layers "conv(32,5) relu ..." --rows 60000 --threads 2
 """
 
 import argparse
 import json
 import os
+import re
 import time
 
 import torch
@@ -18,10 +21,48 @@ import torch
 from numpy_mlp import read_idx
 
 
+def build(text, classes=10):
+    """torch.nn layers for the project's layer text, on 1 x 28 x 28 images."""
+    channels, side, flat, layers = 1, 28, None, []
+    for name, args in re.findall(r"([a-z]+)(?:\(([^)]*)\))?", text):
+        numbers = [float(a) for a in args.split(",") if a.strip()] if args else []
+        if name == "conv":
+            filters, size = int(numbers[0]), int(numbers[1])
+            padding = int(numbers[2]) if len(numbers) > 2 else size // 2
+            layers.append(torch.nn.Conv2d(channels, filters, size, padding=padding))
+            channels, side = filters, side + 2 * padding - size + 1
+        elif name == "maxpool":
+            layers.append(torch.nn.MaxPool2d(int(numbers[0])))
+            side //= int(numbers[0])
+        elif name == "flatten":
+            layers.append(torch.nn.Flatten())
+            flat = channels * side * side
+        elif name == "dense":
+            if flat is None:
+                layers.append(torch.nn.Flatten())
+                flat = channels * side * side
+            layers.append(torch.nn.Linear(flat, int(numbers[0])))
+            flat = int(numbers[0])
+        elif name == "dropout":
+            layers.append(torch.nn.Dropout(numbers[0]))
+        else:
+            layers.append({"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
+                           "silu": torch.nn.SiLU}[name]())
+    if flat is None:
+        layers.append(torch.nn.Flatten())
+        flat = channels * side * side
+    layers.append(torch.nn.Linear(flat, classes))
+    return torch.nn.Sequential(*layers)
+
+
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--layers", required=True)
     parser.add_argument("--rows", type=int, default=60000)
     parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--learning-rate", type=float, default=0.05)
+    parser.add_argument("--momentum", type=float, default=0.9)
+    parser.add_argument("--weight-decay", type=float, default=5e-4)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--data", default="data/mnist")
     args = parser.parse_args()
@@ -36,14 +77,9 @@ def main():
     y = torch.from_numpy(read_idx(f"{args.data}/train-labels-idx1-ubyte")[: args.rows].astype("int64"))
     x_test = images("t10k-images-idx3-ubyte", 10000)
 
-    model = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 32, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(32, 64, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Flatten(),
-        torch.nn.Linear(64 * 7 * 7, 256), torch.nn.ReLU(), torch.nn.Dropout(0.5),
-        torch.nn.Linear(256, 10),
-    )
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    model = build(args.layers)
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.learning_rate, momentum=args.momentum,
+                                weight_decay=args.weight_decay)
     loss_of = torch.nn.CrossEntropyLoss()
 
     model.train()
@@ -60,7 +96,8 @@ def main():
     model.eval()
     with torch.no_grad():
         start = time.perf_counter()
-        torch.softmax(model(x_test), dim=1).argmax(dim=1)
+        for s in range(0, len(x_test), 1000):
+            torch.softmax(model(x_test[s : s + 1000]), dim=1).argmax(dim=1)
         classify_seconds = time.perf_counter() - start
     print(json.dumps({
         "torch": torch.__version__,

@@ -55,6 +55,8 @@ export * from "./data/datasets.ts";
 export * from "./data/preprocess.ts";
 export * from "./data/augment.ts";
 export * from "./data/inspect.ts";
+export * from "./data/own_digit.ts";
+export * from "./data/image_file.ts";
 
 export * from "./engines/engine.ts";
 export * from "./engines/registry.ts";
@@ -67,6 +69,7 @@ export * from "./train/divergence.ts";
 
 export * from "./eval/metrics.ts";
 export * from "./eval/predict.ts";
+export * from "./eval/classify_image.ts";
 export * from "./eval/evaluate.ts";
 export * from "./eval/model_file.ts";
 

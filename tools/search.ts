@@ -39,6 +39,8 @@ const mlp = (name: string, overrides: lib.RunOverrides): Candidate => ({
 });
 
 const LENET = "conv(32,5) relu maxpool(2) conv(64,5) relu maxpool(2) flatten";
+const VGG =
+  "conv(32,3) relu conv(32,3) relu maxpool(2) conv(64,3) relu conv(64,3) relu maxpool(2) flatten dense(256) relu dropout(0.5)";
 const cnn = (name: string, overrides: lib.RunOverrides): Candidate => ({
   name,
   preset: "cnn",
@@ -91,12 +93,14 @@ const SEARCHES: Record<string, Candidate[]> = {
     cnn("2 conv 5×5 (32, 64), dense 1024, dropout 0.5, 20 epochs", {
       layers: `${LENET} dense(1024) relu dropout(0.5)`,
     }),
-    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, affine, 30 epochs", {
+    cnn("4 conv 3×3 (32, 32, 64, 64), dense 256, dropout 0.5, 20 epochs", { layers: VGG }),
+    cnn("4 conv 3×3 (32, 32, 64, 64), dense 256, dropout 0.5, affine, 30 epochs", {
+      layers: VGG,
       augment: "affine",
       epochs: 30,
     }),
-    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, affine+elastic, 30 epochs", {
-      augment: "affine+elastic",
+    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, affine, 30 epochs", {
+      augment: "affine",
       epochs: 30,
     }),
   ],

@@ -149,7 +149,9 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   if (!Array.isArray(body.history)) fail("expected history to be a list");
   let settings: RunSettings;
   try {
-    settings = validateSettings(body.settings, "settings");
+    // Version 2 came before sequential networks: its settings have no layers, which means an MLP.
+    const given = parsed.version === 2 ? { layers: "", ...body.settings as object } : body.settings;
+    settings = validateSettings(given, "settings");
   } catch (error) {
     return fail((error as Error).message);
   }

@@ -108,6 +108,26 @@ static void accumulate_rows(const float* x, int stride, int col, int n, const fl
       for (int v = 0; v < DENSE_COLS; v++) store(g + i * nOut + c + VL * v, a[i][v]);
     }
   }
+#if DENSE_COLS > 2
+  // Two vectors of columns (32 filters with AVX-512): eight chains of sums.
+  for (; c + 2 * VL <= nOut; c += 2 * VL) {
+    vf a[4][2];
+    for (int i = 0; i < 4; i++) {
+      for (int v = 0; v < 2; v++) a[i][v] = load(g + (i < n ? i : 0) * nOut + c + VL * v);
+    }
+    for (int r = 0; r < rows; r++) {
+      const vf d0 = load(d + r * nOut + c), d1 = load(d + r * nOut + c + VL);
+      for (int i = 0; i < 4; i++) {
+        const vf s = splat(x[r * stride + cols[i]]);
+        a[i][0] = madd(s, d0, a[i][0]);
+        a[i][1] = madd(s, d1, a[i][1]);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int v = 0; v < 2; v++) store(g + i * nOut + c + VL * v, a[i][v]);
+    }
+  }
+#endif
   for (; c < nOut; c += VL) {
     const int m = nOut - c < VL ? nOut - c : VL;
     const int room = rows * nOut - c - VL;
