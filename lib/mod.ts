@@ -105,3 +105,6 @@ export * from "./show/sweep_figures.ts";
 export * from "./show/experiment_live.ts";
 export * from "./show/augment_figures.ts";
 export * from "./show/cnn_figures.ts";
+export * from "./show/page_model.ts";
+export * from "./show/draw_digit.ts";
+export * from "./show/own_digit_figures.ts";

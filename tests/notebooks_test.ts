@@ -112,6 +112,13 @@ const plans: Record<
     }),
     figures: 6,
   },
+  "11-draw.ipynb": {
+    overrides: (dataset) => ({
+      modelPath: model(dataset),
+      figuresFolder: `${scratch}/figures-11-${dataset}`,
+    }),
+    figures: 3,
+  },
 };
 
 Deno.test("injectParameters() adds a cell of overrides right after the parameters cell", () => {

@@ -89,7 +89,9 @@ const SEARCHES: Record<string, Candidate[]> = {
     }),
   ],
   cnn: [
-    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, 20 epochs", {}),
+    cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, 20 epochs", {
+      layers: `${LENET} dense(256) relu dropout(0.5)`,
+    }),
     cnn("2 conv 5×5 (32, 64), dense 1024, dropout 0.5, 20 epochs", {
       layers: `${LENET} dense(1024) relu dropout(0.5)`,
     }),
@@ -100,6 +102,7 @@ const SEARCHES: Record<string, Candidate[]> = {
       epochs: 30,
     }),
     cnn("2 conv 5×5 (32, 64), dense 256, dropout 0.5, affine, 30 epochs", {
+      layers: `${LENET} dense(256) relu dropout(0.5)`,
       augment: "affine",
       epochs: 30,
     }),

@@ -61,7 +61,7 @@ export function greyFromRgba(
 }
 
 /** The median of the image's outermost rows and columns: its background, as a rule. */
-function borderLevel(image: GreyImage): number {
+export function borderLevel(image: GreyImage): number {
   const { width: w, height: h, pixels } = image, border: number[] = [];
   for (let x = 0; x < w; x++) border.push(pixels[x], pixels[(h - 1) * w + x]);
   for (let y = 1; y < h - 1; y++) border.push(pixels[y * w], pixels[y * w + w - 1]);
@@ -205,4 +205,37 @@ export function mnistStyle(grey: GreyImage): MnistSteps {
     Math.max(1, Math.round(cropped.height * scale)),
   );
   return { grey, ink, inverted, cropped, scaled, digit: centreByMass(scaled) };
+}
+
+/**
+ * A stand-in for a photo of a handwritten digit, made from a 28 × 28 MNIST image: enlarged
+ * `scale` times, dark ink on light paper, the light falling off across the page, a little seeded
+ * noise, and a margin. For trying the preprocessing when no photo is at hand.
+ *
+ * @returns the grey "photo"
+ */
+export function onPaper(
+  digit: Float32Array,
+  options: { scale?: number; seed?: number } = {},
+): GreyImage {
+  const scale = options.scale ?? 5;
+  const big = resizeByArea({ width: 28, height: 28, pixels: digit }, 28 * scale, 28 * scale);
+  const width = 28 * scale + 60, height = 28 * scale + 30;
+  const pixels = new Float32Array(width * height);
+  let state = (options.seed ?? 695) >>> 0;
+  const noise = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const paper = 0.92 - 0.15 * (x / width) - 0.05 * (y / height);
+      const [u, v] = [x - 35, y - 12];
+      const ink = u >= 0 && u < big.width && v >= 0 && v < big.height
+        ? big.pixels[v * big.width + u]
+        : 0;
+      pixels[y * width + x] = Math.min(1, Math.max(0, paper * (1 - 0.85 * ink) + 0.03 * noise()));
+    }
+  }
+  return { width, height, pixels };
 }
