@@ -41,6 +41,8 @@ const mlp = (name: string, overrides: lib.RunOverrides): Candidate => ({
 const LENET = "conv(32,5) relu maxpool(2) conv(64,5) relu maxpool(2) flatten";
 const VGG =
   "conv(32,3) relu conv(32,3) relu maxpool(2) conv(64,3) relu conv(64,3) relu maxpool(2) flatten dense(256) relu dropout(0.5)";
+const VGG_DROPOUT =
+  "conv(32,3) relu conv(32,3) relu maxpool(2) dropout(0.25) conv(64,3) relu conv(64,3) relu maxpool(2) dropout(0.25) flatten dense(256) relu dropout(0.5)";
 const cnn = (name: string, overrides: lib.RunOverrides): Candidate => ({
   name,
   preset: "cnn",
@@ -96,6 +98,9 @@ const SEARCHES: Record<string, Candidate[]> = {
       layers: `${LENET} dense(1024) relu dropout(0.5)`,
     }),
     cnn("4 conv 3×3 (32, 32, 64, 64), dense 256, dropout 0.5, 20 epochs", { layers: VGG }),
+    cnn("4 conv 3×3 (32, 32, 64, 64), dropout 0.25 after each pooling, dense 256, dropout 0.5, 20 epochs", {
+      layers: VGG_DROPOUT,
+    }),
     cnn("4 conv 3×3 (32, 32, 64, 64), dense 256, dropout 0.5, affine, 30 epochs", {
       layers: VGG,
       augment: "affine",

@@ -119,9 +119,6 @@ function plan(network: Network): Operation[] {
         if (spatial) operations.push({ kind: "flatten", input: before, output: after, act: -1 });
         return;
       case "dropout":
-        if (spatial) {
-          throw new Error("the kernels drop out flat layers only (put dropout after flatten)");
-        }
         operations.push({
           kind: "dropout",
           input: before,

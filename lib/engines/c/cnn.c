@@ -51,6 +51,15 @@ static inline float* input_gradient_of(const Net* net, int l) {
 
 // ---- small pieces --------------------------------------------------------------------------------
 
+// The number the reference gives value i of a batch (channels-last here) when it draws dropout
+// masks: its index in channels-first order, (n·C + c)·H·W + h·W + w.
+static inline unsigned unit_of(const int* L, int i) {
+  const int C = L[F_INC], HW = L[F_INH] * L[F_INW];
+  if (HW == 1) return (unsigned)i;
+  const int n = i / (HW * C), q = i / C % HW, c = i % C;
+  return (unsigned)((n * C + c) * HW + q);
+}
+
 // Copies each image (channels-last, H x W) into the middle of its zero-bordered copy; the border
 // was zeroed once and is never written.
 static void pad_images(const float* in, float* padded, int images, int H, int W, int C, int pad) {
@@ -223,7 +232,7 @@ static void forward_layer(Net* net, int l, int thread, int training) {
       float keep;
       __builtin_memcpy(&keep, &L[F_KEEP], sizeof keep);
       for (int i = share(n, thread, T), end = share(n, thread + 1, T); i < end; i++) {
-        out[i] = !training ? in[i] : drop_hash(net, L[F_INDEX], (unsigned)i) < threshold ? 0.0f : in[i] * keep;
+        out[i] = !training ? in[i] : drop_hash(net, L[F_INDEX], unit_of(L, i)) < threshold ? 0.0f : in[i] * keep;
       }
       break;
     }
@@ -366,7 +375,7 @@ static void backward_layer(Net* net, int l, int thread, const Rule* rule, const 
       float keep;
       __builtin_memcpy(&keep, &L[F_KEEP], sizeof keep);
       for (int i = share(n, thread, T), end = share(n, thread + 1, T); i < end; i++) {
-        din[i] = drop_hash(net, L[F_INDEX], (unsigned)i) < threshold ? 0.0f : dout[i] * keep;
+        din[i] = drop_hash(net, L[F_INDEX], unit_of(L, i)) < threshold ? 0.0f : dout[i] * keep;
       }
       break;
     }
