@@ -2,7 +2,8 @@
  * `deno task docs-figures`: draws the figures the README shows, from real runs, into docs/ as PNG.
  * Trains the assignment preset for a few epochs (seeded, so the pictures change only when the code
  * does), then saves samples of every class, the training history, the test set's confusion matrix,
- * the first layer's weights and the most confident mistakes. `--epochs N` sets the run's length.
+ * the first layer's weights and the most confident mistakes, and a picture of the drawing pad in
+ * use (in headless Chromium, where Debian's is installed). `--epochs N` sets the run's length.
  *
  * @module
  */
@@ -51,3 +52,38 @@ await save(
     color: "#c0392b",
   }),
 );
+
+// The drawing pad in use: the trained network's pad in headless Chromium (Debian's), a test digit
+// redrawn on it stroke by stroke, photographed.
+const CHROMIUM = "/usr/bin/chromium";
+if (await Deno.stat(CHROMIUM).then(() => true, () => false)) {
+  const { chromium } = await import("playwright-core");
+  const page_ = `${await Deno.makeTempDir()}/pad.html`;
+  await lib.drawDigit(network, { title: "Draw a digit: the page reads it as you draw" }).save(page_);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 900, height: 420 } });
+    await page.goto(`file://${page_}`);
+    const box = (await page.locator("canvas.pad").boundingBox())!;
+    // A hand-drawn 3: two arcs, one stroke each, as a pen would go.
+    const arc = (cx: number, cy: number, r: number, from: number, to: number) =>
+      Array.from({ length: 24 }, (_, i) => {
+        const angle = (from + (to - from) * i / 23) * Math.PI / 180;
+        return [cx + r * Math.cos(angle), cy + r * Math.sin(angle)];
+      });
+    for (const stroke of [arc(135, 90, 52, -160, 95), arc(135, 190, 58, -95, 155)]) {
+      await page.mouse.move(box.x + stroke[0][0], box.y + stroke[0][1]);
+      await page.mouse.down();
+      for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 2 });
+      await page.mouse.up();
+    }
+    await page.waitForTimeout(100);
+    await page.locator(".mnist-draw").screenshot({ path: `${folder}/draw-digit.png` });
+    console.log("wrote docs/draw-digit.png");
+  } finally {
+    await browser.close();
+  }
+} else console.log("no chromium at /usr/bin/chromium: docs/draw-digit.png not redrawn");
