@@ -165,6 +165,16 @@ Deno.test({
       await page.waitForTimeout(50);
       assertEquals([await pad.getAttribute("data-strokes"), await predicted()], ["0", ""]);
       assertEquals(errors, [], "the page logged errors");
+
+      // Where its script does not run (untrusted output), one line says what to do, and no pad.
+      const untrusted = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+      await untrusted.goto(`file://${folder}/11-draw.html`);
+      const line = untrusted.locator(".mnist-draw .untrusted").first();
+      assert(
+        (await line.textContent())?.includes("run this cell again"),
+        "the line asks to run the cell",
+      );
+      assertEquals(await untrusted.locator(".mnist-draw canvas").count(), 0, "no broken pad");
     } finally {
       await browser.close();
       await Deno.remove(folder, { recursive: true });

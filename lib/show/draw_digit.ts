@@ -59,16 +59,10 @@ export class DrawPad {
       pageForward,
     ].map((f) => f.toString()).join("\n");
     const model = JSON.stringify(pageModel(network));
-    this.html = `<div id="${id}" class="mnist-draw" style="font:13px sans-serif;max-width:880px">
-${
-      options.title
-        ? `<div style="font-weight:bold;font-size:15px;margin-bottom:6px">${
-          escape(options.title)
-        }</div>`
-        : ""
-    }
-<div class="untrusted" style="color:#a61e4d">The drawing pad needs its script, which runs only in output made in this session: run this cell again to draw.</div>
-<div class="live" style="display:none;gap:18px;flex-wrap:wrap;align-items:flex-start">
+    // Only the line asking to run the cell is in the output itself: the script adds the pad. A
+    // notebook's untrusted output (reopened from disk) keeps the line and loses the script, and
+    // its sanitizer would drop the styles that hide a pad, which would then show broken.
+    const live = `<div class="live" style="display:flex;gap:18px;flex-wrap:wrap;align-items:flex-start">
   <div>
     <canvas class="pad" width="280" height="280" style="border:1px solid #999;touch-action:none;cursor:crosshair;background:white"></canvas>
     <div style="margin-top:4px"><button class="undo">Undo</button> <button class="clear">Clear</button></div>
@@ -80,13 +74,21 @@ ${
   </div>
   <div><div>Probabilities</div><div class="bars"></div></div>
   <div class="units"></div>
-</div>
+</div>`;
+    const title = options.title
+      ? `<div style="font-weight:bold;font-size:15px;margin-bottom:6px">${escape(options.title)}</div>`
+      : "";
+    this.html = `<div id="${id}" class="mnist-draw" style="font:13px sans-serif;max-width:880px">
+<div class="untrusted" style="color:#a61e4d">The drawing pad needs its script, which runs only in output made in this session: run this cell again to draw.</div>
 </div>
 <script>
 (function () {
 ${functions}
 ${PAD_SCRIPT}
-mountDrawPad(document.getElementById(${JSON.stringify(id)}), ${model}, ${JSON.stringify(settings)});
+const root = document.getElementById(${JSON.stringify(id)});
+root.querySelector(".untrusted").remove();
+root.insertAdjacentHTML("beforeend", ${JSON.stringify(title + live)});
+mountDrawPad(root, ${model}, ${JSON.stringify(settings)});
 })();
 </script>`;
   }

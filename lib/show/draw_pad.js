@@ -14,8 +14,6 @@ function mountDrawPad(root, model, options) {
   const strokes = [];
   let drawing = null, pending = false;
 
-  root.querySelector(".untrusted").style.display = "none";
-  root.querySelector(".live").style.display = "flex";
 
   function paint() {
     context.fillStyle = "white";
