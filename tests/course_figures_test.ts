@@ -148,8 +148,8 @@ Deno.test("statisticsTable() and splitTable() tabulate notebook 02's numbers", (
   const batches = miniBatches(fit.labels.length, 128);
   assertEquals(records(splitTable({ fit, validation, test }, batches)), [
     { set: "training (fit)", examples: 8000, batches: 63 },
-    { set: "validation", examples: 2000, batches: 0 },
-    { set: "test", examples: 10000, batches: 0 },
+    { set: "validation", examples: 2000, batches: NaN },
+    { set: "test", examples: 10000, batches: NaN },
   ]);
 });
 

@@ -131,7 +131,8 @@ export function splitTable(
 ): Table {
   return table([
     { set: "training (fit)", examples: sets.fit.labels.length, batches: batches.length },
-    { set: "validation", examples: sets.validation.labels.length, batches: 0 },
-    { set: "test", examples: sets.test.labels.length, batches: 0 },
+    // Only the fitting set is cut into mini-batches: the others show a dash there.
+    { set: "validation", examples: sets.validation.labels.length, batches: NaN },
+    { set: "test", examples: sets.test.labels.length, batches: NaN },
   ]);
 }
