@@ -60,7 +60,7 @@ Deno.test("resolveSettings() names the bad field, what it expects and what it fo
 Deno.test("describeEngine() says which engine runs, on how many threads, and why", async () => {
   assertEquals(
     await describeEngine({ engine: "wasm", threads: 2 }),
-    "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads",
+    "WebAssembly SIMD (lib/engines/c/) on 2 threads",
   );
   assertEquals(
     await describeEngine({ engine: "reference", threads: "auto" }),

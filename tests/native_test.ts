@@ -131,7 +131,7 @@ Deno.test("without a C compiler, everything runs on WebAssembly with one line sa
   );
   assertEquals(
     line,
-    "WebAssembly SIMD (lib/engines/c/mlp.c) on 1 thread (WebAssembly: no C compiler found (tried $CC, cc, gcc and clang))",
+    "WebAssembly SIMD (lib/engines/c/) on 1 thread (WebAssembly: no C compiler found (tried $CC, cc, gcc and clang))",
   );
 });
 

@@ -58,7 +58,7 @@ export interface TrainingSession {
 /** An engine. */
 export interface Engine {
   readonly name: Exclude<EngineName, "auto">;
-  /** What runs, in words: "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads". */
+  /** What runs, in words: "WebAssembly SIMD (lib/engines/c/) on 2 threads". */
   describe(threads?: number): string;
   /** Why this engine cannot run `request` (a layer, an optimizer it lacks), or undefined. */
   unsupported(

@@ -53,7 +53,6 @@ const FIELDS = [
   "drop",
   "keep",
   "index",
-  "first",
 ] as const;
 const LAYER_INTS = 32, HEADER_INTS = 8;
 /** Positions per tile of a convolution's weight gradient (`TILE` in c/cnn.c). */
@@ -212,7 +211,6 @@ function layOutCnn(
       act: op.act,
       out: floats(capacity * outSize),
       dout: floats(capacity * outSize),
-      first: i === 0 ? 1 : 0,
     });
     const params = (weights: number, biases: number) => {
       record.W = floats(weights);

@@ -15,7 +15,7 @@ import { defaultThreads } from "./wasm_threads.ts";
 /**
  * An engine whose networks run on `backend()`.
  *
- * @param what the build, in words, for `describe`: "WebAssembly SIMD (lib/engines/c/mlp.c)"
+ * @param what the build, in words, for `describe`: "WebAssembly SIMD (lib/engines/c/)"
  * @returns the engine
  */
 export function kernelEngine(

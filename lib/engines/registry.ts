@@ -66,7 +66,7 @@ export async function chooseEngine(
 
 /**
  * What the engine asked for is, in words: "native (gcc 12.2.0, AVX-512) on 2 threads", or
- * "WebAssembly SIMD (lib/engines/c/mlp.c) on 2 threads (WebAssembly: no C compiler found …)".
+ * "WebAssembly SIMD (lib/engines/c/) on 2 threads (WebAssembly: no C compiler found …)".
  *
  * @returns the engine that runs and why, in one line
  */

@@ -11,6 +11,6 @@ import { wasmBackend } from "./wasm_backend.ts";
 /** The WebAssembly engine. */
 export const wasmEngine = kernelEngine(
   "wasm",
-  "WebAssembly SIMD (lib/engines/c/mlp.c)",
+  "WebAssembly SIMD (lib/engines/c/)",
   wasmBackend,
 );
