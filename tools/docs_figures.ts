@@ -59,7 +59,9 @@ const CHROMIUM = "/usr/bin/chromium";
 if (await Deno.stat(CHROMIUM).then(() => true, () => false)) {
   const { chromium } = await import("playwright-core");
   const page_ = `${await Deno.makeTempDir()}/pad.html`;
-  await lib.drawDigit(network, { title: "Draw a digit: the page reads it as you draw" }).save(page_);
+  await lib.drawDigit(network, { title: "Draw a digit: the page reads it as you draw" }).save(
+    page_,
+  );
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
@@ -77,7 +79,9 @@ if (await Deno.stat(CHROMIUM).then(() => true, () => false)) {
     for (const stroke of [arc(135, 90, 52, -160, 95), arc(135, 190, 58, -95, 155)]) {
       await page.mouse.move(box.x + stroke[0][0], box.y + stroke[0][1]);
       await page.mouse.down();
-      for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 2 });
+      for (const [x, y] of stroke.slice(1)) {
+        await page.mouse.move(box.x + x, box.y + y, { steps: 2 });
+      }
       await page.mouse.up();
     }
     await page.waitForTimeout(100);

@@ -98,9 +98,12 @@ const SEARCHES: Record<string, Candidate[]> = {
       layers: `${LENET} dense(1024) relu dropout(0.5)`,
     }),
     cnn("4 conv 3×3 (32, 32, 64, 64), dense 256, dropout 0.5, 20 epochs", { layers: VGG }),
-    cnn("4 conv 3×3 (32, 32, 64, 64), dropout 0.25 after each pooling, dense 256, dropout 0.5, 20 epochs", {
-      layers: VGG_DROPOUT,
-    }),
+    cnn(
+      "4 conv 3×3 (32, 32, 64, 64), dropout 0.25 after each pooling, dense 256, dropout 0.5, 20 epochs",
+      {
+        layers: VGG_DROPOUT,
+      },
+    ),
     cnn("4 conv 3×3 (32, 32, 64, 64), dense 256, dropout 0.5, affine, 30 epochs", {
       layers: VGG,
       augment: "affine",

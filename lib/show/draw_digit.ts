@@ -62,7 +62,8 @@ export class DrawPad {
     // Only the line asking to run the cell is in the output itself: the script adds the pad. A
     // notebook's untrusted output (reopened from disk) keeps the line and loses the script, and
     // its sanitizer would drop the styles that hide a pad, which would then show broken.
-    const live = `<div class="live" style="display:flex;gap:18px;flex-wrap:wrap;align-items:flex-start">
+    const live =
+      `<div class="live" style="display:flex;gap:18px;flex-wrap:wrap;align-items:flex-start">
   <div>
     <canvas class="pad" width="280" height="280" style="border:1px solid #999;touch-action:none;cursor:crosshair;background:white"></canvas>
     <div style="margin-top:4px"><button class="undo">Undo</button> <button class="clear">Clear</button></div>
@@ -76,7 +77,9 @@ export class DrawPad {
   <div class="units"></div>
 </div>`;
     const title = options.title
-      ? `<div style="font-weight:bold;font-size:15px;margin-bottom:6px">${escape(options.title)}</div>`
+      ? `<div style="font-weight:bold;font-size:15px;margin-bottom:6px">${
+        escape(options.title)
+      }</div>`
       : "";
     this.html = `<div id="${id}" class="mnist-draw" style="font:13px sans-serif;max-width:880px">
 <div class="untrusted" style="color:#a61e4d">The drawing pad needs its script, which runs only in output made in this session: run this cell again to draw.</div>

@@ -14,7 +14,6 @@ function mountDrawPad(root, model, options) {
   const strokes = [];
   let drawing = null, pending = false;
 
-
   function paint() {
     context.fillStyle = "white";
     context.fillRect(0, 0, pad.width, pad.height);
