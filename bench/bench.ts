@@ -37,50 +37,34 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-async function numpyRun(python: string, dtype: string) {
+/** Runs one of the bench's Python peers and reads the JSON line it prints. */
+async function pythonPeer<T>(python: string, script: string, args: string[]): Promise<T> {
   const { success, stdout, stderr } = await new Deno.Command(python, {
-    args: [
-      `${ROOT}/bench/numpy_mlp.py`,
-      "--dtype",
-      dtype,
-      "--epochs",
-      "1",
-      "--data",
-      `${ROOT}/data/mnist`,
-    ],
+    args: [`${ROOT}/bench/${script}`, ...args, "--data", `${ROOT}/data/mnist`],
     stdout: "piped",
     stderr: "piped",
   }).output();
-  if (!success) throw new Error(`numpy_mlp.py failed: ${new TextDecoder().decode(stderr)}`);
-  return JSON.parse(new TextDecoder().decode(stdout)) as {
+  if (!success) throw new Error(`${script} failed: ${new TextDecoder().decode(stderr)}`);
+  return JSON.parse(new TextDecoder().decode(stdout)) as T;
+}
+
+function numpyRun(python: string, dtype: string) {
+  return pythonPeer<{
     epochSeconds: number[];
     classifySeconds: number;
     matmulGflops?: number;
     numpy: string;
-  };
+  }>(python, "numpy_mlp.py", ["--dtype", dtype, "--epochs", "1"]);
 }
 
-async function torchRun(python: string, threads: number) {
-  const { success, stdout, stderr } = await new Deno.Command(python, {
-    args: [
-      `${ROOT}/bench/torch_mlp.py`,
-      "--epochs",
-      "1",
-      "--threads",
-      String(threads),
-      "--data",
-      `${ROOT}/data/mnist`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!success) throw new Error(`torch_mlp.py failed: ${new TextDecoder().decode(stderr)}`);
-  return JSON.parse(new TextDecoder().decode(stdout)) as {
-    epochSeconds: number[];
-    classifySeconds: number;
-    torch: string;
-    threads: number;
-  };
+function torchRun(python: string, threads: number) {
+  return pythonPeer<
+    { epochSeconds: number[]; classifySeconds: number; torch: string; threads: number }
+  >(
+    python,
+    "torch_mlp.py",
+    ["--epochs", "1", "--threads", String(threads)],
+  );
 }
 
 async function startup() {
@@ -293,10 +277,11 @@ if (!Deno.args.includes("--no-cnn")) {
       classify: (performance.now() - t) / 1000,
     };
   };
-  const torchCnn = async (threads: number) => {
-    const { success, stdout, stderr } = await new Deno.Command(torchPython!, {
-      args: [
-        `${ROOT}/bench/torch_cnn.py`,
+  const torchCnn = (threads: number) =>
+    pythonPeer<{ epochSeconds: number; classifySeconds: number; threads: number }>(
+      torchPython!,
+      "torch_cnn.py",
+      [
         "--layers",
         cnn.layers,
         "--learning-rate",
@@ -309,19 +294,8 @@ if (!Deno.args.includes("--no-cnn")) {
         String(cnn.batchSize),
         "--threads",
         String(threads),
-        "--data",
-        `${ROOT}/data/mnist`,
       ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!success) throw new Error(`torch_cnn.py failed: ${new TextDecoder().decode(stderr)}`);
-    return JSON.parse(new TextDecoder().decode(stdout)) as {
-      epochSeconds: number;
-      classifySeconds: number;
-      threads: number;
-    };
-  };
+    );
   const cnnReps = Math.min(reps, 2);
   const native: { epoch: number; classify: number }[] = [], pytorch: typeof native = [];
   let bestThreads = 0;

@@ -17,7 +17,7 @@ import { type Matrix, matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { shapesOf } from "../nn/sequential.ts";
-import { HIDDEN_CODES, type KernelMemory, MAX_THREADS } from "./kernel_layout.ts";
+import { bumpAllocator, HIDDEN_CODES, type KernelMemory, MAX_THREADS } from "./kernel_layout.ts";
 import type { Backend, Kernels, ThreadLayout } from "./kernel_mlp.ts";
 import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
 import { defaultThreads } from "./wasm_threads.ts";
@@ -181,14 +181,7 @@ function layOutCnn(
   threads: number,
   secondMoments: boolean,
 ): CnnLayout {
-  let next = memory.start;
-  const allocate = (bytes: number) => {
-    next = Math.ceil(next / 64) * 64;
-    const at = next;
-    next += Math.max(bytes, 16);
-    return at;
-  };
-  const floats = (count: number) => allocate(count * 4);
+  const { allocate, floats, end } = bumpAllocator(memory.start);
   const netSize = (exports.net_size as () => number)();
   const net = allocate(netSize);
   const program = allocate((HEADER_INTS + LAYER_INTS * operations.length) * 4);
@@ -253,7 +246,7 @@ function layOutCnn(
   const stackTops = memory.workerStacks
     ? Array.from({ length: threads - 1 }, () => allocate(256 * 1024) + 256 * 1024)
     : [];
-  const { buffer, base } = memory.reserve(next);
+  const { buffer, base } = memory.reserve(end());
   const ints = new Int32Array(buffer, program, HEADER_INTS + LAYER_INTS * operations.length);
   ints.set([operations.length, input, labels, zeros]);
   records.forEach((record, i) =>

@@ -70,6 +70,23 @@ export interface LayoutRequest {
 }
 
 /**
+ * Hands out offsets in kernel memory from `start`, one array after another, each 64-byte aligned
+ * for the widest vector loads; `end()` is where the last one ends.
+ *
+ * @returns the allocator: `allocate(bytes)`, `floats(count)`, `end()`
+ */
+export function bumpAllocator(start: number) {
+  let next = start;
+  const allocate = (bytes: number) => {
+    next = Math.ceil(next / 64) * 64;
+    const at = next;
+    next += Math.max(bytes, 16);
+    return at;
+  };
+  return { allocate, floats: (count: number) => allocate(count * 4), end: () => next };
+}
+
+/**
  * Allocates every array of one network in `memory` (growing it), fills in the header, and
  * indexes the training images' non-zero inputs.
  *
@@ -82,15 +99,7 @@ export function layOut(
 ): Layout & { buffer: ArrayBuffer | SharedArrayBuffer; base: bigint } {
   const { sizes, capacity, threads, images } = request;
   const L = sizes.length - 1, n0 = sizes[0];
-  // A bump allocator, 64-byte aligned for the widest vector loads.
-  let next = memory.start;
-  const allocate = (bytes: number) => {
-    next = Math.ceil(next / 64) * 64;
-    const at = next;
-    next += Math.max(bytes, 16);
-    return at;
-  };
-  const floats = (count: number) => allocate(count * 4);
+  const { allocate, floats, end } = bumpAllocator(memory.start);
   const perLayer = (size: (l: number) => number) => Array.from({ length: L }, (_, l) => size(l));
   const perThread = (size: number) =>
     Array.from({ length: MAX_THREADS }, (_, t) => t < threads ? floats(size) : 0);
@@ -145,7 +154,7 @@ export function layOut(
     dataIndex: images ? floats(nonZero) : 0,
     dataValue: images ? floats(nonZero) : 0,
   };
-  const { buffer, base } = memory.reserve(next);
+  const { buffer, base } = memory.reserve(end());
   const header = new DataView(buffer, net, Number((exports.net_size as () => number)()));
   for (const [name, value] of Object.entries(fields)) {
     const at = Number((exports[`offset_${name}`] as () => number)());
