@@ -159,6 +159,14 @@ static void apply_update(float* w, float* v, float* s, const float* g, int from,
   }
 }
 
+// A dropout layer's mask for value i of this step, as lib/nn/dropout.ts draws it: 0 for a dropped
+// unit, 1 / (1 − rate) for a kept one.
+static inline float drop_factor(const Net* net, const int* L, int i) {
+  float keep;
+  __builtin_memcpy(&keep, &L[F_KEEP], sizeof keep);
+  return drop_hash(net, L[F_INDEX], unit_of(L, i)) < (unsigned)L[F_DROP] ? 0.0f : keep;
+}
+
 // ---- each layer's share of the forward pass ---------------------------------------------------------
 
 static void forward_layer(Net* net, int l, int thread, int training) {
@@ -228,11 +236,8 @@ static void forward_layer(Net* net, int l, int thread, int training) {
     }
     case L_DROPOUT: {
       const int n = N * in_size(L);
-      const unsigned threshold = (unsigned)L[F_DROP];
-      float keep;
-      __builtin_memcpy(&keep, &L[F_KEEP], sizeof keep);
       for (int i = share(n, thread, T), end = share(n, thread + 1, T); i < end; i++) {
-        out[i] = !training ? in[i] : drop_hash(net, L[F_INDEX], unit_of(L, i)) < threshold ? 0.0f : in[i] * keep;
+        out[i] = training ? in[i] * drop_factor(net, L, i) : in[i];
       }
       break;
     }
@@ -371,11 +376,8 @@ static void backward_layer(Net* net, int l, int thread, const Rule* rule, const 
     case L_DROPOUT: {
       // The same masks as forward: the hash of this step.
       const int n = N * in_size(L);
-      const unsigned threshold = (unsigned)L[F_DROP];
-      float keep;
-      __builtin_memcpy(&keep, &L[F_KEEP], sizeof keep);
       for (int i = share(n, thread, T), end = share(n, thread + 1, T); i < end; i++) {
-        din[i] = drop_hash(net, L[F_INDEX], unit_of(L, i)) < threshold ? 0.0f : dout[i] * keep;
+        din[i] = dout[i] * drop_factor(net, L, i);
       }
       break;
     }
