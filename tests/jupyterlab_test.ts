@@ -454,7 +454,12 @@ Deno.test({
           assertEquals(errorOutputs(await notebookJson(page)), [], `11 in ${app}`);
           const { right, seen } = await drawTenDigits(page);
           assert(right >= 9, `the pad read ${right} of 10 digits right: ${seen.join("; ")}`);
-          assertEquals(errors, [], "the page logged errors");
+          // Notebook 7.6.5 throws this once or twice as it opens any notebook, before a cell has
+          // run (seen with every setting left at its default): its own, not the notebooks'.
+          const ours = errors.filter((error) =>
+            !(app === "notebook" && error.includes("reading 'schema'"))
+          );
+          assertEquals(ours, [], "the page logged errors");
         } finally {
           await browser.close();
           await server.close();
