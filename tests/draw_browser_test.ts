@@ -7,7 +7,7 @@
  * directly.
  */
 import { assert, assertEquals } from "./assert.ts";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launchBrowser } from "./jupyterlab/lab_page.ts";
 import { drawOnPad, strokesOf } from "./draw_strokes.ts";
 import {
   classify,
@@ -32,7 +32,6 @@ import {
   renderHtml,
 } from "../tools/notebooks.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const inCi = Deno.env.get("CI") === "true";
 const chromiumThere = await Deno.stat(CHROMIUM).then(() => true, () => false);
 const jupyter = await jupyterAvailable();
@@ -72,18 +71,7 @@ Deno.test({
     assert(jupyter, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
     assert(chromiumThere, "Debian's chromium is required under CI=true: apt-get install chromium");
     const folder = await Deno.makeTempDir({ prefix: "draw-test-" });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchBrowser();
     try {
       // A model worth drawing for: the assignment's network, three epochs.
       const settings = resolveSettings("assignment", { epochs: 3 });

@@ -12,7 +12,7 @@ import { broadcaster, settle } from "./kernel.ts";
 
 type Bundle = Record<string, string>;
 
-function bundleOf(content: Figure | Bundle | string): Bundle {
+function plainBundleOf(content: Figure | Bundle | string): Bundle {
   if (typeof content === "string") return { "text/plain": content };
   const display =
     (content as unknown as Record<symbol, () => Bundle>)[Symbol.for("Jupyter.display")];
@@ -45,7 +45,7 @@ export class LiveOutput {
     this.#shown = true;
     const { data, metadata } = options.final && content instanceof Figure
       ? await content.bundle()
-      : { data: bundleOf(content), metadata: {} };
+      : { data: plainBundleOf(content), metadata: {} };
     await broadcast(type, { data, metadata, transient: { display_id: this.id } });
     // The last state of an output must reach its own cell (see `settle`).
     if (options.final) await settle(JSON.stringify(data).length);
