@@ -57,6 +57,9 @@ export * from "./data/augment.ts";
 export * from "./data/inspect.ts";
 export * from "./data/own_digit.ts";
 export * from "./data/image_file.ts";
+export * from "./data/image_header.ts";
+export * from "./data/limits.ts";
+export * from "./data/read_capped.ts";
 
 export * from "./engines/engine.ts";
 export * from "./engines/registry.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { readCapped } from "./read_capped.ts";
 import { datasetSpec, type FileRole } from "./dataset_specs.ts";
 import { exists, sha256Hex, writeFileAtomic } from "./files.ts";
 import { decodeIdx, gunzipIfNeeded } from "./idx.ts";
@@ -168,7 +169,7 @@ export async function fetchDatasetFile(
   };
 
   // A cache that cannot be read (missing, or a file where its folder should be) is skipped.
-  const cached = await Deno.readFile(cachePath).catch(() => undefined);
+  const cached = await readCapped(cachePath, "idxBytes").catch(() => undefined);
   if (cached) {
     try {
       return await accept(cached, `cache ${cachePath}`, false);
@@ -187,7 +188,7 @@ export async function fetchDatasetFile(
       if (!(await exists(candidate))) continue;
       try {
         const source = `${spec.packagedSource}: ${candidate.slice(candidate.lastIndexOf("/") + 1)}`;
-        const bytes = await gunzipIfNeeded(await Deno.readFile(candidate), candidate);
+        const bytes = await gunzipIfNeeded(await readCapped(candidate, "idxBytes"), candidate);
         return await accept(bytes, source, true);
       } catch (error) {
         failures.push((error as Error).message);

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { sha256Hex, writeFileAtomic } from "../data/files.ts";
+import { exists, sha256Hex, writeFileAtomic } from "../data/files.ts";
+import { readCapped } from "../data/read_capped.ts";
 import { matrix } from "../nn/matrix.ts";
 import { ACTIVATIONS } from "../nn/activations.ts";
 import type { Network } from "../nn/mlp.ts";
@@ -222,21 +223,16 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
 }
 
 /**
- * Loads a model saved by {@linkcode saveModel}.
+ * Loads a model saved by {@linkcode saveModel}: a regular file within the `modelBytes` limit.
  *
  * @returns the model: network, settings, history and creation time
  */
 export async function loadModel(path: string): Promise<SavedModel> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(
-        `Cannot load model '${path}': no such file. Train one first: run notebook 06-train, or \`deno task train\``,
-      );
-    }
-    throw error;
+  if (!(await exists(path))) {
+    throw new Deno.errors.NotFound(
+      `Cannot load model '${path}': no such file. Train one first: run notebook 06-train, or \`deno task train\``,
+    );
   }
-  return parseModel(text, `'${path}'`);
+  const bytes = await readCapped(path, "modelBytes", `Cannot load model '${path}'`);
+  return parseModel(new TextDecoder().decode(bytes), `'${path}'`);
 }
