@@ -17,7 +17,13 @@ import { type Matrix, matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { shapesOf } from "../nn/sequential.ts";
-import { bumpAllocator, HIDDEN_CODES, type KernelMemory, MAX_THREADS } from "./kernel_layout.ts";
+import {
+  bumpAllocator,
+  checkKernelBytes,
+  HIDDEN_CODES,
+  type KernelMemory,
+  MAX_THREADS,
+} from "./kernel_layout.ts";
 import type { Backend, Kernels, ThreadLayout } from "./kernel_mlp.ts";
 import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
 import { defaultThreads } from "./wasm_threads.ts";
@@ -246,6 +252,7 @@ function layOutCnn(
   const stackTops = memory.workerStacks
     ? Array.from({ length: threads - 1 }, () => allocate(256 * 1024) + 256 * 1024)
     : [];
+  checkKernelBytes(end(), memory.name);
   const { buffer, base } = memory.reserve(end());
   const ints = new Int32Array(buffer, program, HEADER_INTS + LAYER_INTS * operations.length);
   ints.set([operations.length, input, labels, zeros]);
