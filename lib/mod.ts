@@ -78,6 +78,7 @@ export * from "./eval/evaluate.ts";
 export * from "./eval/model_file.ts";
 
 export * from "./run/settings.ts";
+export * from "./run/network_cost.ts";
 export * from "./run/presets.ts";
 export * from "./run/experiment.ts";
 
