@@ -24,7 +24,7 @@ import {
   type KernelMemory,
   MAX_THREADS,
 } from "./kernel_layout.ts";
-import type { Backend, Kernels, ThreadLayout } from "./kernel_mlp.ts";
+import { type Backend, type Kernels, runBatch, type ThreadLayout } from "./kernel_mlp.ts";
 import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
 import { defaultThreads } from "./wasm_threads.ts";
 
@@ -285,8 +285,8 @@ export interface KernelCnnOptions {
  */
 export class KernelCnn {
   readonly #kernels: Kernels;
+  readonly #backend: Backend;
   readonly #layout: CnnLayout;
-  readonly #net: number | bigint;
   readonly #secondMoments: boolean;
   #stop: (() => void) | undefined;
   #step = 0;
@@ -298,8 +298,8 @@ export class KernelCnn {
     secondMoments: boolean,
   ) {
     this.#kernels = backend.kernels;
+    this.#backend = backend;
     this.#layout = layout;
-    this.#net = layout.base ? layout.base + BigInt(layout.net) : layout.net;
     this.#secondMoments = secondMoments;
   }
 
@@ -442,7 +442,7 @@ export class KernelCnn {
       }}
     new Uint8Array(this.#layout.buffer, this.#layout.labels, rows).set(labels.subarray(0, rows));
     writeRule(this.#header, update, ++this.#step, this.#secondMoments);
-    this.#kernels.run_batch(this.#net, 4, rows);
+    runBatch(this.#backend, this.#layout, 4, rows);
     return this.output(rows);
   }
 
@@ -455,7 +455,7 @@ export class KernelCnn {
       this.#f32(this.#layout.input, rows * n).set(
         images.data.subarray(start * n, (start + rows) * n),
       );
-      this.#kernels.run_batch(this.#net, 5, rows);
+      runBatch(this.#backend, this.#layout, 5, rows);
       out.set(this.output(rows).data, start * classes);
     }
     return matrix(images.rows, classes, out);

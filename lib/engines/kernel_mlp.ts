@@ -30,6 +30,29 @@ export interface Kernels {
   [name: string]: unknown;
 }
 
+/**
+ * Runs one job of the kernels on every thread (`run_batch`), and throws when a worker thread
+ * failed during it (a trap in WebAssembly), rather than hand back half-computed results.
+ *
+ * @param layout where the header is (`net`, its offset) and its memory (`buffer`)
+ * @throws Error naming the engine, when a worker failed
+ */
+export function runBatch(
+  backend: Pick<Backend, "kernels" | "name">,
+  layout: { net: number; buffer: ArrayBuffer | SharedArrayBuffer; base: bigint },
+  mode: number,
+  rows: number,
+): void {
+  const { kernels } = backend;
+  kernels.run_batch(layout.base ? layout.base + BigInt(layout.net) : layout.net, mode, rows);
+  const at = layout.net + Number((kernels.offset_failed as () => number)());
+  if (Atomics.load(new Int32Array(layout.buffer, at, 1), 0) !== 0) {
+    throw new Error(
+      `Cannot run the ${backend.name} engine: one of its worker threads failed (a trap in the kernels) and the batch was not computed; the network in the engine is lost`,
+    );
+  }
+}
+
 /** A layout placed in its memory: the offsets, the buffer they index, and its address. */
 export type PlacedLayout = ReturnType<typeof layOut>;
 
@@ -217,7 +240,7 @@ export class KernelMlp {
     this.#view(Uint32Array, this.#layout.indices, rows).set(indices);
     this.#view(Uint8Array, this.#layout.labels, rows).set(labels.subarray(0, rows));
     this.#setRule(update);
-    this.#kernels.run_batch(this.#net, 2, rows);
+    runBatch(this.#backend, this.#layout, 2, rows);
     return this.output(rows);
   }
 
@@ -233,7 +256,7 @@ export class KernelMlp {
     );
     this.#view(Uint8Array, this.#layout.labels, x.rows).set(labels.subarray(0, x.rows));
     this.#setRule(update);
-    this.#kernels.run_batch(this.#net, 3, x.rows);
+    runBatch(this.#backend, this.#layout, 3, x.rows);
     return this.output(x.rows);
   }
 
@@ -254,7 +277,7 @@ export class KernelMlp {
           this.#f32(this.#layout.activations[0], rows * n0)
             .set(images.data.subarray(start * n0, (start + rows) * n0));
         } else header.setBigUint64(field, address + BigInt(start * n0 * 4), true);
-        this.#kernels.run_batch(this.#net, 1, rows);
+        runBatch(this.#backend, this.#layout, 1, rows);
         out.set(this.output(rows).data, start * classes);
       }
     } finally {
