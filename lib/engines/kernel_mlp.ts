@@ -22,6 +22,7 @@ import {
   MAX_THREADS,
 } from "./kernel_layout.ts";
 import { defaultThreads } from "./wasm_threads.ts";
+import { checkNetwork } from "../nn/check_network.ts";
 
 /** The kernels' functions, as a WebAssembly instance or a native library exports them. */
 export interface Kernels {
@@ -49,6 +50,30 @@ export function runBatch(
   if (Atomics.load(new Int32Array(layout.buffer, at, 1), 0) !== 0) {
     throw new Error(
       `Cannot run the ${backend.name} engine: one of its worker threads failed (a trap in the kernels) and the batch was not computed; the network in the engine is lost`,
+    );
+  }
+}
+
+/**
+ * Throws unless a batch of `rows` rows of `cols` values fits a network of `inputs` inputs laid out
+ * for `capacity` rows: the kernels would otherwise read and write past their arrays.
+ *
+ * @throws RangeError naming the engine and both numbers
+ */
+export function checkBatch(
+  engine: string,
+  batch: { rows: number; cols: number },
+  layout: { capacity: number; inputs: number },
+): void {
+  const { rows, cols } = batch, { capacity, inputs } = layout;
+  if (!Number.isInteger(rows) || rows < 0 || rows > capacity) {
+    throw new RangeError(
+      `Cannot run the ${engine} engine: expected a batch of at most ${capacity} rows, found ${rows}`,
+    );
+  }
+  if (cols !== inputs) {
+    throw new RangeError(
+      `Cannot run the ${engine} engine: expected rows of ${inputs} values, found ${cols}`,
     );
   }
 }
@@ -99,6 +124,12 @@ export class KernelMlp {
   readonly #layout: PlacedLayout;
   readonly #net: number | bigint;
   #stop: (() => void) | undefined;
+  /** The training images listed at creation (rows a batch may index). */
+  #trainingRows = 0;
+
+  get #fits() {
+    return { capacity: this.capacity, inputs: this.sizes[0] };
+  }
   /** Training steps taken: Adam's t, and a new dropout mask for each. */
   #step = 0;
 
@@ -131,6 +162,10 @@ export class KernelMlp {
     const fail = (what: string) => {
       throw new RangeError(`Cannot use the ${backend.name} engine: ${what}`);
     };
+    checkNetwork(network, `Cannot use the ${backend.name} engine`, options.images?.cols);
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      fail(`expected a capacity of 1 or more rows, found ${capacity}`);
+    }
     const layers = network.sizes.length - 1;
     if (layers > MAX_LAYERS) fail(`at most ${MAX_LAYERS} layers, found ${layers}`);
     if (!(network.hidden in HIDDEN_CODES)) {
@@ -152,6 +187,7 @@ export class KernelMlp {
       secondMoments: ["rmsprop", "adam", "adamw"].includes(options.optimizer ?? ""),
     });
     const mlp = new KernelMlp([...network.sizes], capacity, threads, backend, layout);
+    mlp.#trainingRows = options.images?.rows ?? 0;
     mlp.load(network);
     if (options.dropout) mlp.#setDropout(options.dropout.rates, options.dropout.seed);
     mlp.#stop = await backend.startThreads(layout, threads);
@@ -237,6 +273,15 @@ export class KernelMlp {
    */
   trainBatch(indices: Uint32Array, labels: Uint8Array, update: FusedUpdate): Matrix {
     const rows = indices.length;
+    checkBatch(this.#backend.name, { rows, cols: this.sizes[0] }, this.#fits);
+    const listed = this.#trainingRows;
+    if (indices.some((i) => i >= listed) || labels.length < rows) {
+      throw new RangeError(
+        `Cannot run the ${this.#backend.name} engine: expected ${rows} labels and training rows below ${listed}, found ${labels.length} labels and row ${
+          Math.max(...indices)
+        }`,
+      );
+    }
     this.#view(Uint32Array, this.#layout.indices, rows).set(indices);
     this.#view(Uint8Array, this.#layout.labels, rows).set(labels.subarray(0, rows));
     this.#setRule(update);
@@ -251,6 +296,7 @@ export class KernelMlp {
    * @returns the batch's softmax output, computed before the step
    */
   trainRows(x: Matrix, labels: Uint8Array, update: FusedUpdate): Matrix {
+    checkBatch(this.#backend.name, x, this.#fits);
     this.#f32(this.#layout.activations[0], x.rows * x.cols).set(
       x.data.subarray(0, x.rows * x.cols),
     );
@@ -263,6 +309,7 @@ export class KernelMlp {
   /** @returns the softmax outputs for every row of `images`, `capacity` rows at a time */
   predict(images: Matrix): Matrix {
     const classes = this.sizes.at(-1)!, n0 = this.sizes[0];
+    checkBatch(this.#backend.name, { rows: 0, cols: images.cols }, this.#fits);
     const out = new Float32Array(images.rows * classes);
     // Native code reads the images where they are: activations[0] points into them, chunk by
     // chunk, and back at its own buffer afterwards. WebAssembly copies each chunk in.

@@ -792,6 +792,9 @@ static void run_part(Net* net, int thread) {
 // forward pass (cnn.c).
 EXPORT_AS(run_batch)
 void run_batch(Net* net, int mode, int rows) {
+  // The arrays hold `capacity` rows: a larger batch would run past them (the TypeScript side
+  // throws before this; the guard is the kernels' own).
+  if (rows < 0 || rows > net->capacity) return;
   net->mode = mode;
   net->rows = rows;
   if (net->threads > 1) {
