@@ -14,7 +14,7 @@ Deno.test("resolveSettings() refuses a network past a limit, naming the setting 
     assertThrows(
       () => resolveSettings("assignment", { hiddenSizes: [2_000_000] }),
       RangeError,
-      "the network of hiddenSizes [2000000] has 1,590,000,010, more than the limit of 100,000,000 (set MNIST_MAX_PARAMETERS to raise it)",
+      "the network of hiddenSizes (--hidden-sizes) [2000000] has 1,590,000,010, more than the limit of 100,000,000 (set MNIST_MAX_PARAMETERS to raise it)",
     );
   });
   await t.step("raising the parameters' limit leaves the memory's", async () => {
@@ -31,7 +31,7 @@ Deno.test("resolveSettings() refuses a network past a limit, naming the setting 
     assertThrows(
       () => resolveSettings("cnn", { batchSize: 1500 }),
       RangeError,
-      "more than the 2.0 GiB the fast engines' 32-bit offsets reach; lower batchSize or the network's sizes, or set engine to \"reference\"",
+      "more than the 2.0 GiB the fast engines' 32-bit offsets reach; lower batchSize or the network's sizes, or set engine to \"reference\" (--engine reference)",
     );
     const reference = resolveSettings("cnn", { batchSize: 1500, engine: "reference" });
     assert(networkCost(reference).bytes > 2 ** 31);
@@ -47,7 +47,7 @@ Deno.test("resolveSettings() refuses a network past a limit, naming the setting 
     assertThrows(
       () => resolveSettings("assignment", { layers: "conv(8,29,0) maxpool(2)" }),
       RangeError,
-      'layers "conv(8,29,0) maxpool(2)" do not fit the 1×28×28 images',
+      'layers (--layers) "conv(8,29,0) maxpool(2)" do not fit the 1×28×28 images',
     );
   });
 });

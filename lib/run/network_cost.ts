@@ -29,7 +29,7 @@ export interface NetworkCost {
   rows: number;
   /** The estimated bytes of its parameters, their state and a batch's activations. */
   bytes: number;
-  /** What sets the network's size, for errors: "hiddenSizes [2000000]" or "layers "conv(…)"". */
+  /** What sets the network's size, for errors: `hiddenSizes (--hidden-sizes) [2000000]`. */
   named: string;
 }
 
@@ -83,8 +83,8 @@ export function networkCost(settings: RunSettings): NetworkCost {
   const bytes = 4 * (6 * parameters + rows * perRow);
   const text = settings.layers.trim().replace(/\s+/g, " ");
   const named = sequential
-    ? `layers "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`
-    : `hiddenSizes ${JSON.stringify(settings.hiddenSizes)}`;
+    ? `layers (--layers) "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`
+    : `hiddenSizes (--hidden-sizes) ${JSON.stringify(settings.hiddenSizes)}`;
   return { parameters, rows, bytes, named };
 }
 
@@ -102,7 +102,7 @@ export function checkNetworkCost(settings: RunSettings, source = "settings"): vo
     cost = networkCost(settings);
   } catch (error) {
     throw new RangeError(
-      `Invalid ${source}: layers "${settings.layers.trim()}" do not fit the ${
+      `Invalid ${source}: layers (--layers) "${settings.layers.trim()}" do not fit the ${
         describeShape(MNIST_SHAPE)
       } images: ${(error as Error).message}`,
     );
@@ -113,7 +113,7 @@ export function checkNetworkCost(settings: RunSettings, source = "settings"): vo
       `Invalid ${source}: the network of ${named} has ${pastLimit("parameters", parameters)}`,
     );
   }
-  const batch = `batchSize ${settings.batchSize} (${rows} rows at a time)`;
+  const batch = `batchSize (--batch-size) ${settings.batchSize} (${rows} rows at a time)`;
   if (bytes > limitOf("networkBytes")) {
     throw new RangeError(
       `Invalid ${source}: the network of ${named} with ${batch} needs about ${
@@ -127,7 +127,7 @@ export function checkNetworkCost(settings: RunSettings, source = "settings"): vo
         formatAmount(bytes)
       }, more than the ${
         formatAmount(MAX_KERNEL_BYTES)
-      } the fast engines' 32-bit offsets reach; lower batchSize or the network's sizes, or set engine to "reference"`,
+      } the fast engines' 32-bit offsets reach; lower batchSize or the network's sizes, or set engine to "reference" (--engine reference)`,
     );
   }
 }
