@@ -9,18 +9,7 @@ import { readCapped } from "../lib/data/read_capped.ts";
 import { readImageFile } from "../lib/data/image_file.ts";
 import { loadModel } from "../lib/eval/model_file.ts";
 import { readIdxFile } from "../lib/data/idx.ts";
-
-/** Runs `body` with an environment variable set, then restores it. */
-export async function withEnv(name: string, value: string, body: () => Promise<void>) {
-  const before = Deno.env.get(name);
-  Deno.env.set(name, value);
-  try {
-    await body();
-  } finally {
-    if (before === undefined) Deno.env.delete(name);
-    else Deno.env.set(name, before);
-  }
-}
+import { withEnv } from "./env.ts";
 
 Deno.test("readCapped() reads a regular file within its limit, and refuses the rest before reading", async (t) => {
   const folder = await Deno.makeTempDir();
