@@ -6,6 +6,7 @@
 import { assert, assertRejects, assertThrows } from "./assert.ts";
 import {
   createNetwork,
+  elasticField,
   loadDataset,
   normalizeImages,
   resolveSettings,
@@ -57,4 +58,14 @@ Deno.test("a learning rate of 10⁶ that diverges is blamed on the learning rate
     ),
     error.message,
   );
+});
+
+Deno.test("elasticField() refuses a σ past the image's width at once, instead of blurring for minutes", () => {
+  const started = performance.now();
+  assertThrows(
+    () => elasticField({ sigma: 100000 }),
+    RangeError,
+    "Cannot draw an elastic field: expected alpha from 0 to 1000 and sigma > 0 up to 28, found alpha 34, sigma 100000",
+  );
+  assert(performance.now() - started < 100);
 });
