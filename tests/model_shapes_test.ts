@@ -100,6 +100,7 @@ Deno.test("parseModel() keeps only the fields the format defines", async () => {
     body.network.note = attack;
     if (body.network.input) body.network.input.note = attack;
     if (body.history[0]) body.history[0].note = attack;
+    body.network.init = { kind: "normal", std: 0.1, note: attack };
     const model = await parseModel(await reseal(body));
     const kept = JSON.stringify(model, (_, v) => v instanceof Float32Array ? [] : v);
     assert(!kept.includes("note") && !kept.includes("script"), kept);

@@ -258,16 +258,17 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
       }, found ${weightTexts.length} and ${biasTexts.length}`,
     );
   }
+  // One parameter array: base64 of `count` finite floats (`expected` says the count in words).
   const decode = (
     text: string,
     field: string,
-    count: number,
     what: string,
-    shape = "",
-  ): Float32Array => {
+    count: number,
+    expected = `${count}`,
+  ) => {
     const values = fromBase64(text, (why) => fail(`${field}: ${why}`));
     if (values.length !== count) {
-      fail(`${what} should be ${shape}${count} values, found ${values.length}`);
+      fail(`${what} should be ${expected} values, found ${values.length}`);
     }
     if (!values.every(Number.isFinite)) fail(`${what} hold NaN or infinite values`);
     return values;
@@ -275,22 +276,16 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const weights = weightTexts.map((text, l) => {
     const { rows, cols } = shapes[l];
     const what = `weights of layer ${l + 1}`;
-    const values = decode(
-      text,
-      `parameters.weights[${l}]`,
-      rows * cols,
-      what,
-      `${rows}×${cols} = `,
-    );
-    return matrix(rows, cols, values);
+    const shape = `${rows}×${cols} = ${rows * cols}`;
+    return matrix(rows, cols, decode(text, `parameters.weights[${l}]`, what, rows * cols, shape));
   });
   const biases = biasTexts.map((text, l) =>
-    decode(text, `parameters.biases[${l}]`, shapes[l].biases, `biases of layer ${l + 1}`, "")
+    decode(text, `parameters.biases[${l}]`, `biases of layer ${l + 1}`, shapes[l].biases)
   );
   const network: Network = {
     sizes,
     hidden: meta.hidden as ActivationName,
-    init: meta.init as Network["init"],
+    init: initOf(meta.init),
     seed: meta.seed as number,
     weights,
     biases,
@@ -319,6 +314,14 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
     history,
     createdAt: body.createdAt as string | undefined,
   };
+}
+
+/** An init as saved, keeping only its own fields (`networkProblem` checks their values). */
+function initOf(value: unknown): Network["init"] {
+  if (!isRecord(value)) return value as Network["init"];
+  return (value.kind === "uniform"
+    ? { kind: value.kind, low: value.low, high: value.high }
+    : { kind: value.kind, std: value.std }) as Network["init"];
 }
 
 /** The pixels of one image of the data sets this project reads (28 × 28). */
