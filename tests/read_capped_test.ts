@@ -29,6 +29,33 @@ Deno.test("readCapped() reads a regular file within its limit, and refuses the r
         );
       });
     });
+    await t.step("a model file past its limit is refused before it is parsed", async () => {
+      const model = `${folder}/model.json`;
+      await Deno.writeTextFile(model, "x".repeat(500));
+      await withEnv("MNIST_MAX_MODEL_BYTES", "100", async () => {
+        await assertRejects(
+          () => loadModel(model),
+          Error,
+          `Cannot load model '${model}': it is 500 bytes, more than the limit of 100 bytes (set MNIST_MAX_MODEL_BYTES to raise it)`,
+        );
+      });
+    });
+    await t.step("deno task classify given a FIFO as its model ends at once", async () => {
+      const fifo = `${folder}/model-fifo`;
+      await new Deno.Command("mkfifo", { args: [fifo] }).output();
+      const classify = new URL("../tools/classify.ts", import.meta.url).pathname;
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", classify, "--model", fifo, fifo],
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const timer = setTimeout(() => child.kill(), 20_000);
+      const { code, stderr } = await child.output();
+      clearTimeout(timer);
+      assertEquals(code, 1);
+      const message = new TextDecoder().decode(stderr);
+      assertEquals(message.includes("expected a regular file"), true, message);
+    });
     await t.step("a FIFO is refused, not waited on", async () => {
       const fifo = `${folder}/fifo`;
       const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
