@@ -46,3 +46,40 @@ Deno.test("a trapped WebAssembly worker makes the batch throw, instead of hangin
     mlp.close();
   }
 });
+
+Deno.test("a trap on the calling thread becomes an Error naming the engine", async () => {
+  const real = wasmBackend();
+  const backend = {
+    ...real,
+    async startThreads(...args: Parameters<typeof real.startThreads>) {
+      const stop = await real.startThreads(...args);
+      // Every thread's columns point past the end of memory: the caller's share traps too.
+      const [layout] = args;
+      const header = new DataView(layout.buffer, layout.net);
+      for (const field of ["colStart", "colRow", "colValue"]) {
+        const at = Number((real.kernels[`offset_${field}`] as () => number)());
+        for (const t of [0, 1]) header.setUint32(at + 4 * t, 0xfffff000, true);
+      }
+      return stop;
+    },
+  };
+  const images = matrix(8, 784, new Float32Array(8 * 784).fill(0.5));
+  const mlp = await KernelMlp.create(backend, createNetwork({ sizes: [784, 4, 10] }), 8, {
+    images,
+    threads: 2,
+  });
+  try {
+    assertThrows(
+      () =>
+        mlp.trainBatch(Uint32Array.of(0, 1, 2, 3, 4, 5, 6, 7), new Uint8Array(8), {
+          learningRate: 0.1,
+          momentum: 0,
+          weightDecay: 0,
+        }),
+      Error,
+      "Cannot run the WebAssembly engine: its kernels trapped (memory access out of bounds)",
+    );
+  } finally {
+    mlp.close();
+  }
+});

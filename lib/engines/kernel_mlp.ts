@@ -45,7 +45,18 @@ export function runBatch(
   rows: number,
 ): void {
   const { kernels } = backend;
-  kernels.run_batch(layout.base ? layout.base + BigInt(layout.net) : layout.net, mode, rows);
+  const net = layout.base ? layout.base + BigInt(layout.net) : layout.net;
+  try {
+    kernels.run_batch(net, mode, rows);
+  } catch (error) {
+    // A trap in this thread's own share: the workers must not wait for it at a barrier either.
+    (kernels.fail_threads as ((net: number | bigint) => void) | undefined)?.(net);
+    throw new Error(
+      `Cannot run the ${backend.name} engine: its kernels trapped (${
+        (error as Error).message
+      }); the network in the engine is lost`,
+    );
+  }
   const at = layout.net + Number((kernels.offset_failed as () => number)());
   if (Atomics.load(new Int32Array(layout.buffer, at, 1), 0) !== 0) {
     throw new Error(
