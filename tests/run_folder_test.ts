@@ -63,3 +63,19 @@ Deno.test("a run that cannot write its model saves it elsewhere and says where",
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("a run that saves nothing leaves no folder it made, and no lock in one it did not", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    const made = `${folder}/new`;
+    const { code, lines } = await run(["--out", made, "--learning-rate", "1e10"]);
+    assertEquals(code, 1, lines.join("\n"));
+    assert(lines.includes("Nothing was saved."), lines.join("\n"));
+    assertEquals(await present(made), false, "the folder made for the run is gone");
+    assertEquals((await run(["--out", folder, "--learning-rate", "1e10"])).code, 1);
+    assertEquals(await present(folder), true, "a folder the user had is kept");
+    assertEquals(await present(`${folder}/${LOCK_FILE}`), false);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});

@@ -6,7 +6,7 @@
  */
 
 import { writeFileAtomic } from "../lib/data/files.ts";
-import { claimFolder, type FolderClaim, LOCK_FILE } from "../lib/data/folder_claim.ts";
+import { claimFolder, type FolderClaim } from "../lib/data/folder_claim.ts";
 import { evaluateNetwork, type Evaluation } from "../lib/eval/evaluate.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
 import { describeEngine, describeRun, loadRunData, networkFor } from "../lib/run/experiment.ts";
@@ -269,16 +269,18 @@ export async function main(
     throw error;
   }
   try {
-    return await trainInto(out, prepared.created, settings, io);
+    return await trainInto(out, settings, io);
   } finally {
     await prepared.claim.release();
+    // A folder made for a run that wrote nothing (it failed, or stopped before an epoch ended) is
+    // not left behind: removing it fails, as it should, once it holds anything.
+    if (prepared.created) await Deno.remove(out).catch(() => {});
   }
 }
 
 /** The run itself, into the folder `out` this run has claimed: train, save, report. */
 async function trainInto(
   out: string,
-  created: boolean,
   settings: RunSettings,
   io: { log: (line: string) => void; progress?: (line: string) => void },
 ): Promise<number> {
@@ -328,11 +330,6 @@ async function trainInto(
     io.log(
       stopped ? "Stopped before the first epoch ended: nothing to save." : "Nothing was saved.",
     );
-    if (created) {
-      // Made for nothing: leave no trace (the lock file first, then the empty folder).
-      await Deno.remove(`${out}/${LOCK_FILE}`).catch(() => {});
-      await Deno.remove(out).catch(() => {});
-    }
     return stopped ? 130 : 1;
   }
   // The model first: whatever fails after this, the trained network is on disk.
