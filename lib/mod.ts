@@ -46,6 +46,7 @@ export * from "./nn/layers/dense.ts";
 export * from "./nn/layers/activation.ts";
 export * from "./nn/layers/dropout.ts";
 export * from "./nn/sequential.ts";
+export * from "./nn/check_network.ts";
 export * from "./nn/layers/check_every_layer.ts";
 
 export * from "./data/idx.ts";
@@ -57,6 +58,9 @@ export * from "./data/augment.ts";
 export * from "./data/inspect.ts";
 export * from "./data/own_digit.ts";
 export * from "./data/image_file.ts";
+export * from "./data/image_header.ts";
+export * from "./data/limits.ts";
+export * from "./data/read_capped.ts";
 
 export * from "./engines/engine.ts";
 export * from "./engines/registry.ts";
@@ -74,6 +78,7 @@ export * from "./eval/evaluate.ts";
 export * from "./eval/model_file.ts";
 
 export * from "./run/settings.ts";
+export * from "./run/network_cost.ts";
 export * from "./run/presets.ts";
 export * from "./run/experiment.ts";
 

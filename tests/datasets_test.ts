@@ -1,3 +1,4 @@
+import { withEnv } from "./env.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { DATASETS, datasetSpec, fetchDatasetFile, loadDataset } from "../lib/mod.ts";
 import { exists, sha256Hex } from "../lib/mod.ts";
@@ -213,6 +214,21 @@ Deno.test("fetchDatasetFile() downloads from a mirror, verifies, and caches atom
         assert(performance.now() - started < 5000, error.message);
       },
     );
+    await t.step("a download past the idxBytes limit is stopped, naming the limit", async () => {
+      await withEnv("MNIST_MAX_IDX_BYTES", "1000", async () => {
+        await assertRejects(
+          () =>
+            fetchDatasetFile("mnist", "testLabels", {
+              dataDir: folder,
+              packaged: false,
+              mirrors: [server.base("good")],
+            }),
+          Error,
+          `Cannot download ${server.base("good")}t10k-labels-idx1-ubyte.gz: its body passed`,
+        );
+      });
+      assertEquals(await leftovers(), []);
+    });
     await t.step("a good download is verified and cached, after a failing mirror", async () => {
       const file = await fetchDatasetFile("mnist", "testLabels", {
         dataDir: folder,

@@ -124,3 +124,19 @@ Deno.test("readIdxFile() names the file in its errors", async (t) => {
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("readIdx() refuses a gzip stream whose header declares more than the idxBytes limit, before inflating it", async () => {
+  // A header for 2^30 bytes, then 64 MiB of zeros: about 64 KiB once gzipped.
+  const bomb = new Uint8Array(64 * 2 ** 20);
+  bomb.set(encodeIdx({ type: "ubyte", dims: [1], data: new Uint8Array(1) }));
+  new DataView(bomb.buffer).setUint32(4, 2 ** 30);
+  const zipped = await gzip(bomb);
+  const started = performance.now();
+  await assertRejects(
+    () => readIdx(zipped, "file 'big.gz'"),
+    SyntaxError,
+    "Cannot read IDX file 'big.gz': expected an IDX file within the limit (dimensions 1073741824), found 1.0 GiB, more than the limit of 512.0 MiB (set MNIST_MAX_IDX_BYTES to raise it)",
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (seconds > 1) throw new Error(`it took ${seconds} s: the stream was inflated first`);
+});

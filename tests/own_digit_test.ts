@@ -12,6 +12,7 @@ import {
   imageOf,
   loadDataset,
   normalizeImages,
+  Random,
   resolveSettings,
   saveModel,
 } from "../lib/mod.ts";
@@ -122,4 +123,14 @@ Deno.test("deno task classify prints one line per file and exits 1 when one cann
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
+});
+
+Deno.test("a blank grey page, with a little noise, holds no ink: it is refused, not read as a digit", () => {
+  const rng = new Random(4);
+  const pixels = Float32Array.from({ length: 200 * 150 }, () => 0.6 + 0.04 * rng.uniform());
+  assertThrows(
+    () => mnistStyle({ width: 200, height: 150, pixels }),
+    RangeError,
+    "Cannot find a digit: the image holds no ink (no mark differs from the background by 10% or more)",
+  );
 });

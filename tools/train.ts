@@ -6,6 +6,7 @@
  */
 
 import { writeFileAtomic } from "../lib/data/files.ts";
+import { claimFolder, type FolderClaim } from "../lib/data/folder_claim.ts";
 import { evaluateNetwork, type Evaluation } from "../lib/eval/evaluate.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
 import { describeEngine, describeRun, loadRunData, networkFor } from "../lib/run/experiment.ts";
@@ -138,12 +139,17 @@ export function defaultFolder(settings: RunSettings): string {
 
 /**
  * Makes sure the run can be saved before any training starts: `out` is a folder (made if
- * missing), writable, and holds no earlier run unless `overwrite`.
+ * missing), writable, holds no earlier run unless `overwrite`, and is claimed by this run alone
+ * (a lock file), so that two runs into one folder cannot mix their files.
  *
- * @returns whether the folder was made now
- * @throws UsageError for a folder the user named wrongly, RunError when it cannot be written
+ * @returns whether the folder was made now, and the claim to release when the run ends
+ * @throws UsageError for a folder the user named wrongly, RunError when it cannot be written or
+ *   another run holds it
  */
-export async function prepareOutputFolder(out: string, overwrite: boolean): Promise<boolean> {
+export async function prepareOutputFolder(
+  out: string,
+  overwrite: boolean,
+): Promise<{ created: boolean; claim: FolderClaim }> {
   if (out.trim() === "") {
     throw new UsageError('Invalid value for --out: expected a folder, found ""');
   }
@@ -151,26 +157,70 @@ export async function prepareOutputFolder(out: string, overwrite: boolean): Prom
   if (found && !found.isDirectory) {
     throw new UsageError(`Invalid value for --out: expected a folder, found a file '${out}'`);
   }
-  if (found && !overwrite) {
-    const hasRun = await Deno.stat(`${out}/model.json`).then(() => true, () => false);
-    if (hasRun) {
-      throw new UsageError(
-        `Invalid value for --out: '${out}' already holds a run (model.json); pass --overwrite to replace it, or choose another folder`,
-      );
-    }
-  }
+  const holdsRun = () => Deno.stat(`${out}/model.json`).then(() => true, () => false);
+  const heldRun = () =>
+    new UsageError(
+      `Invalid value for --out: '${out}' already holds a run (model.json); pass --overwrite to replace it, or choose another folder`,
+    );
+  if (found && !overwrite && await holdsRun()) throw heldRun();
+  let claim: FolderClaim;
   const probe = `${out}/.write-test-${crypto.randomUUID().slice(0, 8)}`;
   try {
     await Deno.mkdir(out, { recursive: true });
     await Deno.writeTextFile(probe, "");
     await Deno.remove(probe);
-    return found === undefined;
   } catch (error) {
     throw new RunError(
       `Cannot write the run to '${out}': ${
         (error as Error).message
       }. Choose another folder with --out`,
     );
+  }
+  try {
+    claim = await claimFolder(out);
+  } catch (error) {
+    throw new RunError((error as Error).message);
+  }
+  // Checked again under the claim: a run that finished meanwhile is not overwritten either.
+  if (!overwrite && await holdsRun()) {
+    await claim.release();
+    throw heldRun();
+  }
+  return { created: found === undefined, claim };
+}
+
+/**
+ * Saves the trained model into the run's folder; when that fails (a full disk, say), into a
+ * temporary folder instead, and says where; when both fail, says the network is lost.
+ *
+ * @returns where the model is, or undefined when it could not be written
+ */
+async function saveRunModel(
+  out: string,
+  model: Parameters<typeof saveModel>[1],
+  log: (line: string) => void,
+): Promise<string | undefined> {
+  try {
+    return await saveModel(`${out}/model.json`, model);
+  } catch (error) {
+    const why = (error as Error).message;
+    try {
+      const elsewhere = await saveModel(
+        `${await Deno.makeTempDir({ prefix: "mnist-run-" })}/model.json`,
+        model,
+      );
+      log(
+        `error: could not write the model to ${out}/model.json (${why}); it is saved instead in ${elsewhere}`,
+      );
+      return elsewhere;
+    } catch (again) {
+      log(
+        `error: could not write the model to ${out}/model.json (${why}), nor to a temporary folder (${
+          (again as Error).message
+        }): the trained network is lost`,
+      );
+      return undefined;
+    }
   }
 }
 
@@ -209,15 +259,31 @@ export async function main(
     return 2;
   }
   const out = parsed.out ?? defaultFolder(settings);
-  let created: boolean;
+  let prepared: { created: boolean; claim: FolderClaim };
   try {
-    created = await prepareOutputFolder(out, parsed.overwrite);
+    prepared = await prepareOutputFolder(out, parsed.overwrite);
   } catch (error) {
     io.log(`error: ${(error as Error).message}`);
     if (error instanceof UsageError) return 2;
     if (error instanceof RunError) return 1;
     throw error;
   }
+  try {
+    return await trainInto(out, settings, io);
+  } finally {
+    await prepared.claim.release();
+    // A folder made for a run that wrote nothing (it failed, or stopped before an epoch ended) is
+    // not left behind: removing it fails, as it should, once it holds anything.
+    if (prepared.created) await Deno.remove(out).catch(() => {});
+  }
+}
+
+/** The run itself, into the folder `out` this run has claimed: train, save, report. */
+async function trainInto(
+  out: string,
+  settings: RunSettings,
+  io: { log: (line: string) => void; progress?: (line: string) => void },
+): Promise<number> {
   io.log(`Training preset "${settings.preset}" on ${settings.dataset}: ${describeRun(settings)}`);
   io.log(`engine: ${await describeEngine(settings)}`);
 
@@ -264,13 +330,14 @@ export async function main(
     io.log(
       stopped ? "Stopped before the first epoch ended: nothing to save." : "Nothing was saved.",
     );
-    if (created) await Deno.remove(out).catch(() => {}); // made for nothing: leave no trace
     return stopped ? 130 : 1;
   }
   // The model first: whatever fails after this, the trained network is on disk.
-  await saveModel(`${out}/model.json`, { network, settings, history });
+  const savedTo = await saveRunModel(out, { network, settings, history }, io.log);
+  if (!savedTo) return 1;
   const epochs = `${history.length} epoch${history.length === 1 ? "" : "s"}`;
-  io.log(`saved the model of epoch ${bestEpoch ?? history.length} to ${out}/model.json`);
+  io.log(`saved the model of epoch ${bestEpoch ?? history.length} to ${savedTo}`);
+  if (savedTo !== `${out}/model.json`) return 1;
   if (stopped) io.log(`Stopped after ${epochs}.`);
   if (bestEpoch && bestEpoch !== history.length) {
     io.log(`early stopping: kept epoch ${bestEpoch}, the best on the validation split`);

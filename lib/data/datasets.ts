@@ -7,6 +7,8 @@
  * @module
  */
 
+import { limitOf, pastLimit } from "./limits.ts";
+import { readCapped } from "./read_capped.ts";
 import { datasetSpec, type FileRole } from "./dataset_specs.ts";
 import { exists, sha256Hex, writeFileAtomic } from "./files.ts";
 import { decodeIdx, gunzipIfNeeded } from "./idx.ts";
@@ -168,7 +170,7 @@ export async function fetchDatasetFile(
   };
 
   // A cache that cannot be read (missing, or a file where its folder should be) is skipped.
-  const cached = await Deno.readFile(cachePath).catch(() => undefined);
+  const cached = await readCapped(cachePath, "idxBytes").catch(() => undefined);
   if (cached) {
     try {
       return await accept(cached, `cache ${cachePath}`, false);
@@ -187,7 +189,7 @@ export async function fetchDatasetFile(
       if (!(await exists(candidate))) continue;
       try {
         const source = `${spec.packagedSource}: ${candidate.slice(candidate.lastIndexOf("/") + 1)}`;
-        const bytes = await gunzipIfNeeded(await Deno.readFile(candidate), candidate);
+        const bytes = await gunzipIfNeeded(await readCapped(candidate, "idxBytes"), candidate);
         return await accept(bytes, source, true);
       } catch (error) {
         failures.push((error as Error).message);
@@ -212,7 +214,8 @@ export async function fetchDatasetFile(
 
 /**
  * Downloads `url` whole, giving up when the server takes longer than `timeouts.connect` seconds
- * to answer or `timeouts.idle` seconds between two parts of the body.
+ * to answer or `timeouts.idle` seconds between two parts of the body, or when the body passes
+ * the `idxBytes` limit.
  *
  * @returns the body's bytes
  * @throws Error naming the address and what went wrong
@@ -229,6 +232,9 @@ async function download(url: string, timeouts: { connect: number; idle: number }
     }
     const chunks: Uint8Array[] = [];
     const reader = response.body!.getReader();
+    // A server that sends without end is stopped at the limit of an IDX file.
+    const most = limitOf("idxBytes");
+    let length = 0;
     waiting = `nothing received for ${timeouts.idle} s`;
     for (;;) {
       clearTimeout(timer);
@@ -236,6 +242,11 @@ async function download(url: string, timeouts: { connect: number; idle: number }
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
+      length += value.length;
+      if (length > most) {
+        await reader.cancel().catch(() => {});
+        throw new Error(`its body passed ${pastLimit("idxBytes", length)}`);
+      }
     }
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     chunks.reduce((at, c) => (out.set(c, at), at + c.length), 0);

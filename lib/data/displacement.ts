@@ -38,9 +38,11 @@ export function elasticField(
   options: { alpha?: number; sigma?: number; seed?: number; width?: number; height?: number } = {},
 ): DisplacementField {
   const { alpha = 34, sigma = 4, seed = 695, width = 28, height = 28 } = options;
-  if (!(alpha >= 0 && Number.isFinite(alpha)) || !(sigma > 0 && Number.isFinite(sigma))) {
+  // σ past the image's width only slows the blur (its kernel spans 6σ), to minutes for 10⁵.
+  const widest = Math.max(width, height);
+  if (!(alpha >= 0 && alpha <= 1000) || !(sigma > 0 && sigma <= widest)) {
     throw new RangeError(
-      `Cannot draw an elastic field: expected alpha ≥ 0 and sigma > 0, found alpha ${alpha}, sigma ${sigma}`,
+      `Cannot draw an elastic field: expected alpha from 0 to 1000 and sigma > 0 up to ${widest}, found alpha ${alpha}, sigma ${sigma}`,
     );
   }
   const noise = smoothedNoise(new Random(seed), width, height, sigma);

@@ -8,6 +8,9 @@
  * @module
  */
 
+import { limitOf, pastLimit } from "./limits.ts";
+import { readCapped } from "./read_capped.ts";
+
 /** The element types of the format, by their type code. */
 export const IDX_TYPES = {
   0x08: { name: "ubyte", size: 1 },
@@ -48,11 +51,16 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
 }
 
+/** Compressed bytes fed to the inflater at a time: each piece inflates to at most about 16 MiB. */
+const GZIP_PIECE = 16 * 1024;
+
 /**
  * Decompresses gzip bytes holding an IDX file; other bytes are returned as they are. The stream is
- * inflated chunk by chunk: the IDX header is checked as soon as its bytes arrive, and inflation
- * stops with an error as soon as the output would pass the size the header declares, so a small
- * file that inflates to gigabytes never takes more memory than its header claims.
+ * fed to the inflater in pieces of 16 KiB, so no one output chunk is large; the IDX header is
+ * checked as soon as its bytes arrive (its size against the `idxBytes` limit), the output is
+ * allocated once at the size it declares, and inflation stops with an error as soon as it would
+ * pass it, so a small file that inflates to gigabytes never takes more memory than its header
+ * claims.
  *
  * @param bytes raw or gzipped bytes
  * @param source the file or address the bytes came from, for the error message
@@ -60,28 +68,44 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export async function gunzipIfNeeded(bytes: Uint8Array, source = "input"): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
-  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
-    .pipeThrough(new DecompressionStream("gzip")).getReader();
-  const chunks: Uint8Array[] = [];
+  let fed = 0;
+  const pieces = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull(controller) {
+      if (fed >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(fed, fed += GZIP_PIECE));
+    },
+  });
+  const reader = pieces.pipeThrough(new DecompressionStream("gzip")).getReader();
+  const start: Uint8Array[] = []; // the chunks before the header is complete
   let length = 0;
-  let header: IdxHeader | undefined;
+  let header: IdxHeader | undefined, out: Uint8Array | undefined;
   try {
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      chunks.push(next.value);
-      length += next.value.length;
-      if (!header) {
-        const start = chunks.length === 1 ? chunks[0] : concat(chunks, Math.min(length, 1024));
-        header = readHeader(start, source);
-      }
-      if (header && length > header.fileLength) {
-        fail(
+      const chunk = next.value;
+      if (!out) {
+        start.push(chunk);
+        length += chunk.length;
+        header = readHeader(
+          start.length === 1 ? chunk : concat(start, Math.min(length, 1024)),
           source,
-          `${header.fileLength} bytes once inflated, as its header declares (dimensions ${
-            header.dims.join("×")
-          })`,
-          "more: the gzip stream inflates past it",
         );
+        if (!header) continue;
+        if (header.fileLength > limitOf("idxBytes")) {
+          fail(
+            source,
+            `an IDX file within the limit (dimensions ${header.dims.join("×")})`,
+            pastLimit("idxBytes", header.fileLength),
+          );
+        }
+        if (length > header.fileLength) tooLong(source, header);
+        out = new Uint8Array(header.fileLength);
+        out.set(concat(start, length));
+        start.length = 0;
+        continue;
       }
+      if (length + chunk.length > out.length) tooLong(source, header!);
+      out.set(chunk, length);
+      length += chunk.length;
     }
   } catch (error) {
     await reader.cancel().catch(() => {});
@@ -92,7 +116,18 @@ export async function gunzipIfNeeded(bytes: Uint8Array, source = "input"): Promi
       })`,
     );
   }
-  return concat(chunks, length);
+  // Short of the header's size: decodeIdx says so, naming what is missing.
+  return out ? out.subarray(0, length) : concat(start, length);
+}
+
+function tooLong(source: string, header: IdxHeader): never {
+  return fail(
+    source,
+    `${header.fileLength} bytes once inflated, as its header declares (dimensions ${
+      header.dims.join("×")
+    })`,
+    "more: the gzip stream inflates past it",
+  );
 }
 
 /** The first `length` bytes of some chunks, as one array. */
@@ -241,14 +276,15 @@ export async function readIdx(bytes: Uint8Array, source = "input"): Promise<IdxA
 }
 
 /**
- * Reads an IDX file, raw or gzipped.
+ * Reads an IDX file, raw or gzipped: a regular file within the `idxBytes` limit.
  *
  * @param path the file to read; every error message names it
  *
  * @returns the element type, the dimensions and the elements
  */
 export async function readIdxFile(path: string): Promise<IdxArray> {
-  return readIdx(await Deno.readFile(path), `file '${path}'`);
+  const bytes = await readCapped(path, "idxBytes", `Cannot read IDX file '${path}'`);
+  return readIdx(bytes, `file '${path}'`);
 }
 
 function hex(byte: number | undefined): string {

@@ -72,11 +72,17 @@ export function borderLevel(image: GreyImage): number {
 /**
  * Ink as bright on a black background, MNIST's way round: an image whose border is lighter than
  * mid-grey is dark ink on paper and is inverted. The background level goes to 0 and the darkest
- * ink to 1; the faintest marks (under `floor` of the range: paper texture, noise) go to 0.
+ * ink to 1; the faintest marks (under `floor` of the range: paper texture, noise) go to 0. A page
+ * whose darkest mark differs from its background by less than `contrast` of the full scale (a
+ * blank grey page, its noise stretched, would look like scribbles) holds no ink: all 0.
  *
  * @returns the ink image and whether it was inverted
  */
-export function inkOf(grey: GreyImage, floor = 0.05): { ink: GreyImage; inverted: boolean } {
+export function inkOf(
+  grey: GreyImage,
+  floor = 0.05,
+  contrast = 0.1,
+): { ink: GreyImage; inverted: boolean } {
   const background = borderLevel(grey);
   const inverted = background > 0.5;
   const ink = grey.pixels.map((v) => (inverted ? 1 - v : v));
@@ -85,7 +91,7 @@ export function inkOf(grey: GreyImage, floor = 0.05): { ink: GreyImage; inverted
   for (const v of ink) top = Math.max(top, v);
   const range = top - base;
   for (let i = 0; i < ink.length; i++) {
-    const level = range > 0 ? (ink[i] - base) / range : 0;
+    const level = range >= contrast ? (ink[i] - base) / range : 0;
     ink[i] = level < floor ? 0 : Math.min(1, level);
   }
   return { ink: { ...grey, pixels: ink }, inverted };
@@ -111,7 +117,9 @@ export function cropToInk(image: GreyImage): GreyImage {
     }
   }
   if (right < 0) {
-    throw new RangeError("Cannot find a digit: the image holds no ink (it is one colour)");
+    throw new RangeError(
+      "Cannot find a digit: the image holds no ink (no mark differs from the background by 10% or more)",
+    );
   }
   const width = right - left + 1, height = bottom - top + 1;
   const out = new Float32Array(width * height);

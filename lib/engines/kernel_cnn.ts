@@ -17,8 +17,21 @@ import { type Matrix, matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { shapesOf } from "../nn/sequential.ts";
-import { bumpAllocator, HIDDEN_CODES, type KernelMemory, MAX_THREADS } from "./kernel_layout.ts";
-import type { Backend, Kernels, ThreadLayout } from "./kernel_mlp.ts";
+import {
+  bumpAllocator,
+  checkKernelBytes,
+  HIDDEN_CODES,
+  type KernelMemory,
+  MAX_THREADS,
+} from "./kernel_layout.ts";
+import {
+  type Backend,
+  checkBatch,
+  type Kernels,
+  runBatch,
+  type ThreadLayout,
+} from "./kernel_mlp.ts";
+import { checkNetwork } from "../nn/check_network.ts";
 import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
 import { defaultThreads } from "./wasm_threads.ts";
 
@@ -246,6 +259,7 @@ function layOutCnn(
   const stackTops = memory.workerStacks
     ? Array.from({ length: threads - 1 }, () => allocate(256 * 1024) + 256 * 1024)
     : [];
+  checkKernelBytes(end(), memory.name);
   const { buffer, base } = memory.reserve(end());
   const ints = new Int32Array(buffer, program, HEADER_INTS + LAYER_INTS * operations.length);
   ints.set([operations.length, input, labels, zeros]);
@@ -256,6 +270,7 @@ function layOutCnn(
   const offset = (name: string) => net + Number((exports[`offset_${name}`] as () => number)());
   const header = new DataView(buffer);
   header.setInt32(offset("threads"), threads, true);
+  header.setInt32(offset("capacity"), capacity, true); // the kernels refuse larger batches
   if (memory.pointerSize === 4) header.setUint32(offset("program"), program, true);
   else {
     header.setBigUint64(offset("program"), base + BigInt(program), true);
@@ -278,8 +293,8 @@ export interface KernelCnnOptions {
  */
 export class KernelCnn {
   readonly #kernels: Kernels;
+  readonly #backend: Backend;
   readonly #layout: CnnLayout;
-  readonly #net: number | bigint;
   readonly #secondMoments: boolean;
   #stop: (() => void) | undefined;
   #step = 0;
@@ -291,8 +306,8 @@ export class KernelCnn {
     secondMoments: boolean,
   ) {
     this.#kernels = backend.kernels;
+    this.#backend = backend;
     this.#layout = layout;
-    this.#net = layout.base ? layout.base + BigInt(layout.net) : layout.net;
     this.#secondMoments = secondMoments;
   }
 
@@ -307,6 +322,12 @@ export class KernelCnn {
     capacity: number,
     options: KernelCnnOptions = {},
   ): Promise<KernelCnn> {
+    checkNetwork(network, `Cannot use the ${backend.name} engine`);
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(
+        `Cannot use the ${backend.name} engine: expected a capacity of 1 or more rows, found ${capacity}`,
+      );
+    }
     const why = cnnUnsupported(network);
     if (why) throw new RangeError(`Cannot use the ${backend.name} engine: ${why}`);
     const threads = options.threads ?? defaultThreads();
@@ -428,6 +449,15 @@ export class KernelCnn {
     x?: Matrix,
   ): Matrix {
     const rows = indices.length, n = images.cols;
+    const fits = { capacity: this.capacity, inputs: sizeOf(this.#layout.operations[0].input) };
+    checkBatch(this.#backend.name, x ?? { rows, cols: n }, fits);
+    if (!x && indices.some((i) => i >= images.rows)) {
+      throw new RangeError(
+        `Cannot run the ${this.#backend.name} engine: expected training rows below ${images.rows}, found row ${
+          Math.max(...indices)
+        }`,
+      );
+    }
     const input = this.#f32(this.#layout.input, rows * n);
     if (x) input.set(x.data.subarray(0, rows * n));
     else {for (let r = 0; r < rows; r++) {
@@ -435,20 +465,22 @@ export class KernelCnn {
       }}
     new Uint8Array(this.#layout.buffer, this.#layout.labels, rows).set(labels.subarray(0, rows));
     writeRule(this.#header, update, ++this.#step, this.#secondMoments);
-    this.#kernels.run_batch(this.#net, 4, rows);
+    runBatch(this.#backend, this.#layout, 4, rows);
     return this.output(rows);
   }
 
   /** @returns the softmax outputs for every row of `images`, `capacity` rows at a time */
   predict(images: Matrix): Matrix {
     const classes = this.#layout.records.at(-1)!.outC, n = images.cols;
+    const inputs = sizeOf(this.#layout.operations[0].input);
+    checkBatch(this.#backend.name, { rows: 0, cols: n }, { capacity: this.capacity, inputs });
     const out = new Float32Array(images.rows * classes);
     for (let start = 0; start < images.rows; start += this.capacity) {
       const rows = Math.min(this.capacity, images.rows - start);
       this.#f32(this.#layout.input, rows * n).set(
         images.data.subarray(start * n, (start + rows) * n),
       );
-      this.#kernels.run_batch(this.#net, 5, rows);
+      runBatch(this.#backend, this.#layout, 5, rows);
       out.set(this.output(rows).data, start * classes);
     }
     return matrix(images.rows, classes, out);

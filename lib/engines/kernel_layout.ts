@@ -14,6 +14,29 @@ import type { ActivationName } from "../nn/activations.ts";
 export const MAX_LAYERS = 7;
 export const MAX_THREADS = 4;
 const PAGE = 65536;
+/**
+ * The most bytes one network's kernel memory may take: the kernels' programs and loops hold
+ * offsets and indices as 32-bit ints, so past 2 GiB they would wrap and write anywhere.
+ */
+export const MAX_KERNEL_BYTES = 2 ** 31 - PAGE;
+
+/**
+ * Throws when a layout of `bytes` would not fit the kernels' 32-bit offsets.
+ *
+ * @throws RangeError naming the size, the limit and the settings that change it
+ */
+export function checkKernelBytes(bytes: number, engine: string): void {
+  if (bytes > MAX_KERNEL_BYTES) {
+    const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+    throw new RangeError(
+      `Cannot lay the network out in the ${engine} engine's memory: it needs ${
+        gib(bytes)
+      }, more than the ${
+        gib(MAX_KERNEL_BYTES)
+      } its 32-bit offsets reach; lower batchSize, hiddenSizes or the layers' sizes, or use --engine reference`,
+    );
+  }
+}
 const STACK_BYTES = 256 * 1024;
 /** The activations the kernels compute, by their code in `c/mlp.c`. */
 export const HIDDEN_CODES: Partial<Record<ActivationName, number>> = {
@@ -50,6 +73,8 @@ export interface KernelMemory {
   pointerSize: number;
   /** Whether worker threads need stacks in this memory (WebAssembly's do; native threads not). */
   workerStacks: boolean;
+  /** The engine's name, for errors: "WebAssembly", "native". */
+  name: string;
   /** Makes room for `bytes` from offset 0; returns the memory's buffer and its address. */
   reserve(bytes: number): { buffer: ArrayBuffer | SharedArrayBuffer; base: bigint };
 }
@@ -154,6 +179,7 @@ export function layOut(
     dataIndex: images ? floats(nonZero) : 0,
     dataValue: images ? floats(nonZero) : 0,
   };
+  checkKernelBytes(end(), memory.name);
   const { buffer, base } = memory.reserve(end());
   const header = new DataView(buffer, net, Number((exports.net_size as () => number)()));
   for (const [name, value] of Object.entries(fields)) {
@@ -179,6 +205,7 @@ export function layOut(
  */
 export function wasmMemory(memory: WebAssembly.Memory, heapBase: number): KernelMemory {
   return {
+    name: "WebAssembly",
     start: heapBase,
     pointerSize: 4,
     workerStacks: true,

@@ -22,12 +22,71 @@ import {
   MAX_THREADS,
 } from "./kernel_layout.ts";
 import { defaultThreads } from "./wasm_threads.ts";
+import { checkNetwork } from "../nn/check_network.ts";
 
 /** The kernels' functions, as a WebAssembly instance or a native library exports them. */
 export interface Kernels {
   run_batch(net: number | bigint, mode: number, rows: number): void;
   refresh_transposed(net: number | bigint): void;
   [name: string]: unknown;
+}
+
+/**
+ * Runs one job of the kernels on every thread (`run_batch`), and throws when a worker thread
+ * failed during it (a trap in WebAssembly), rather than hand back half-computed results.
+ *
+ * @param layout where the header is (`net`, its offset) and its memory (`buffer`)
+ * @throws Error naming the engine, when a worker failed
+ */
+export function runBatch(
+  backend: Pick<Backend, "kernels" | "name">,
+  layout: { net: number; buffer: ArrayBuffer | SharedArrayBuffer; base: bigint },
+  mode: number,
+  rows: number,
+): void {
+  const { kernels } = backend;
+  const net = layout.base ? layout.base + BigInt(layout.net) : layout.net;
+  try {
+    kernels.run_batch(net, mode, rows);
+  } catch (error) {
+    // A trap in this thread's own share: the workers must not wait for it at a barrier either.
+    (kernels.fail_threads as ((net: number | bigint) => void) | undefined)?.(net);
+    throw new Error(
+      `Cannot run the ${backend.name} engine: its kernels trapped (${
+        (error as Error).message
+      }); the network in the engine is lost`,
+    );
+  }
+  const at = layout.net + Number((kernels.offset_failed as () => number)());
+  if (Atomics.load(new Int32Array(layout.buffer, at, 1), 0) !== 0) {
+    throw new Error(
+      `Cannot run the ${backend.name} engine: one of its worker threads failed (a trap in the kernels) and the batch was not computed; the network in the engine is lost`,
+    );
+  }
+}
+
+/**
+ * Throws unless a batch of `rows` rows of `cols` values fits a network of `inputs` inputs laid out
+ * for `capacity` rows: the kernels would otherwise read and write past their arrays.
+ *
+ * @throws RangeError naming the engine and both numbers
+ */
+export function checkBatch(
+  engine: string,
+  batch: { rows: number; cols: number },
+  layout: { capacity: number; inputs: number },
+): void {
+  const { rows, cols } = batch, { capacity, inputs } = layout;
+  if (!Number.isInteger(rows) || rows < 0 || rows > capacity) {
+    throw new RangeError(
+      `Cannot run the ${engine} engine: expected a batch of at most ${capacity} rows, found ${rows}`,
+    );
+  }
+  if (cols !== inputs) {
+    throw new RangeError(
+      `Cannot run the ${engine} engine: expected rows of ${inputs} values, found ${cols}`,
+    );
+  }
 }
 
 /** A layout placed in its memory: the offsets, the buffer they index, and its address. */
@@ -76,6 +135,12 @@ export class KernelMlp {
   readonly #layout: PlacedLayout;
   readonly #net: number | bigint;
   #stop: (() => void) | undefined;
+  /** The training images listed at creation (rows a batch may index). */
+  #trainingRows = 0;
+
+  get #fits() {
+    return { capacity: this.capacity, inputs: this.sizes[0] };
+  }
   /** Training steps taken: Adam's t, and a new dropout mask for each. */
   #step = 0;
 
@@ -108,6 +173,10 @@ export class KernelMlp {
     const fail = (what: string) => {
       throw new RangeError(`Cannot use the ${backend.name} engine: ${what}`);
     };
+    checkNetwork(network, `Cannot use the ${backend.name} engine`, options.images?.cols);
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      fail(`expected a capacity of 1 or more rows, found ${capacity}`);
+    }
     const layers = network.sizes.length - 1;
     if (layers > MAX_LAYERS) fail(`at most ${MAX_LAYERS} layers, found ${layers}`);
     if (!(network.hidden in HIDDEN_CODES)) {
@@ -129,6 +198,7 @@ export class KernelMlp {
       secondMoments: ["rmsprop", "adam", "adamw"].includes(options.optimizer ?? ""),
     });
     const mlp = new KernelMlp([...network.sizes], capacity, threads, backend, layout);
+    mlp.#trainingRows = options.images?.rows ?? 0;
     mlp.load(network);
     if (options.dropout) mlp.#setDropout(options.dropout.rates, options.dropout.seed);
     mlp.#stop = await backend.startThreads(layout, threads);
@@ -214,10 +284,19 @@ export class KernelMlp {
    */
   trainBatch(indices: Uint32Array, labels: Uint8Array, update: FusedUpdate): Matrix {
     const rows = indices.length;
+    checkBatch(this.#backend.name, { rows, cols: this.sizes[0] }, this.#fits);
+    const listed = this.#trainingRows;
+    if (indices.some((i) => i >= listed) || labels.length < rows) {
+      throw new RangeError(
+        `Cannot run the ${this.#backend.name} engine: expected ${rows} labels and training rows below ${listed}, found ${labels.length} labels and row ${
+          Math.max(...indices)
+        }`,
+      );
+    }
     this.#view(Uint32Array, this.#layout.indices, rows).set(indices);
     this.#view(Uint8Array, this.#layout.labels, rows).set(labels.subarray(0, rows));
     this.#setRule(update);
-    this.#kernels.run_batch(this.#net, 2, rows);
+    runBatch(this.#backend, this.#layout, 2, rows);
     return this.output(rows);
   }
 
@@ -228,18 +307,20 @@ export class KernelMlp {
    * @returns the batch's softmax output, computed before the step
    */
   trainRows(x: Matrix, labels: Uint8Array, update: FusedUpdate): Matrix {
+    checkBatch(this.#backend.name, x, this.#fits);
     this.#f32(this.#layout.activations[0], x.rows * x.cols).set(
       x.data.subarray(0, x.rows * x.cols),
     );
     this.#view(Uint8Array, this.#layout.labels, x.rows).set(labels.subarray(0, x.rows));
     this.#setRule(update);
-    this.#kernels.run_batch(this.#net, 3, x.rows);
+    runBatch(this.#backend, this.#layout, 3, x.rows);
     return this.output(x.rows);
   }
 
   /** @returns the softmax outputs for every row of `images`, `capacity` rows at a time */
   predict(images: Matrix): Matrix {
     const classes = this.sizes.at(-1)!, n0 = this.sizes[0];
+    checkBatch(this.#backend.name, { rows: 0, cols: images.cols }, this.#fits);
     const out = new Float32Array(images.rows * classes);
     // Native code reads the images where they are: activations[0] points into them, chunk by
     // chunk, and back at its own buffer afterwards. WebAssembly copies each chunk in.
@@ -254,7 +335,7 @@ export class KernelMlp {
           this.#f32(this.#layout.activations[0], rows * n0)
             .set(images.data.subarray(start * n0, (start + rows) * n0));
         } else header.setBigUint64(field, address + BigInt(start * n0 * 4), true);
-        this.#kernels.run_batch(this.#net, 1, rows);
+        runBatch(this.#backend, this.#layout, 1, rows);
         out.set(this.output(rows).data, start * classes);
       }
     } finally {

@@ -85,6 +85,7 @@ export function nativeBackend(library: NativeLibrary): Backend {
     name: "native",
     kernels: symbols as unknown as Kernels,
     memory: () => ({
+      name: "native",
       start: 64,
       pointerSize: Number(symbols.pointer_size()),
       workerStacks: false,

@@ -23,9 +23,15 @@ self.onmessage = (event: MessageEvent<Start>) => {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as {
     __stack_pointer: WebAssembly.Global;
     worker_loop(net: number, thread: number, seen: number): void;
+    fail_threads(net: number): void;
   };
   exports.__stack_pointer.value = stackTop;
   self.postMessage("ready");
-  exports.worker_loop(net, thread, seen);
+  try {
+    exports.worker_loop(net, thread, seen);
+  } catch {
+    // A trap in this thread's share: the other threads must not wait for it at the next barrier.
+    exports.fail_threads(net);
+  }
   self.close();
 };

@@ -6,9 +6,12 @@
  * @module
  */
 
-import { sha256Hex, writeFileAtomic } from "../data/files.ts";
+import { exists, sha256Hex, writeFileAtomic } from "../data/files.ts";
+import { readCapped } from "../data/read_capped.ts";
 import { matrix } from "../nn/matrix.ts";
-import { ACTIVATIONS } from "../nn/activations.ts";
+import { datasetSpec } from "../data/dataset_specs.ts";
+import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
+import { networkProblem } from "../nn/check_network.ts";
 import type { Network } from "../nn/mlp.ts";
 import type { Shape } from "../nn/layers/layer.ts";
 import { formatLayers, type LayerSpec, parseLayers } from "../nn/layers/spec.ts";
@@ -38,8 +41,16 @@ function toBase64(values: Float32Array): string {
   return bytes.toBase64();
 }
 
-function fromBase64(text: string): Float32Array {
-  const bytes = Uint8Array.fromBase64(text);
+function fromBase64(text: string, fail: (why: string) => never): Float32Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.fromBase64(text);
+  } catch (error) {
+    return fail(`expected base64 text, found text it cannot read (${(error as Error).message})`);
+  }
+  if (bytes.length % 4 !== 0) {
+    fail(`expected whole 4-byte numbers, found ${bytes.length} bytes`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(Math.floor(bytes.length / 4));
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
@@ -92,8 +103,48 @@ export async function saveModel(path: string, model: SavedModel): Promise<string
   return path;
 }
 
+/** The deepest nesting of lists and objects a model file may have (it uses 4). */
+const MAX_DEPTH = 16;
+
 /**
- * Reads a model file's text back; every failure names the file and what was wrong.
+ * How deeply `text` nests lists and objects, counted without parsing it: a file of a million
+ * brackets is refused in one pass, before `JSON.parse` and the checksum walk it.
+ */
+function nestingDepth(text: string, most: number): number {
+  let depth = 0, deepest = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      deepest = Math.max(deepest, ++depth);
+      if (deepest > most) break;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The fields of an epoch record, and whether each must be there. */
+const RECORD_FIELDS: Record<keyof EpochRecord, boolean> = {
+  epoch: true,
+  loss: true,
+  trainAccuracy: true,
+  validationLoss: false,
+  validationAccuracy: false,
+  learningRate: true,
+  seconds: true,
+};
+
+/**
+ * Reads a model file's text back; every failure names the file and what was wrong. The whole
+ * model is checked before it is returned: every field of the kind it must be, the weights'
+ * shapes against the sizes or the layers, the sizes against the layers and the input shape, and
+ * the outputs against its data set's classes. Only the fields the format defines are kept.
  *
  * @param text the file's contents
  * @param source the file's name, for error messages
@@ -104,14 +155,19 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const fail = (what: string): never => {
     throw new SyntaxError(`Cannot load model ${source}: ${what}`);
   };
+  const depth = nestingDepth(text, MAX_DEPTH);
+  if (depth > MAX_DEPTH) {
+    fail(`expected lists and objects nested at most ${MAX_DEPTH} deep, found more`);
+  }
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text);
   } catch {
     return fail("the file is damaged (not valid JSON); save the model again");
   }
-  if (parsed?.format !== MODEL_FORMAT) {
-    fail(`expected format "${MODEL_FORMAT}", found ${JSON.stringify(parsed?.format)}`);
+  if (!isRecord(parsed)) return fail(`expected an object, found ${JSON.stringify(parsed)}`);
+  if (parsed.format !== MODEL_FORMAT) {
+    fail(`expected format "${MODEL_FORMAT}", found ${JSON.stringify(parsed.format)}`);
   }
   if (!READABLE_VERSIONS.includes(parsed.version as number)) {
     fail(
@@ -124,119 +180,182 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const found = await sha256Hex(new TextEncoder().encode(JSON.stringify(body)));
   if (sha256 !== found) fail(`the file is damaged: expected checksum ${sha256}, found ${found}`);
 
-  const meta = body.network as Pick<Network, "sizes" | "hidden" | "init" | "seed">;
-  const parameters = body.parameters as { weights: string[]; biases: string[] };
+  const meta = body.network, parameters = body.parameters;
+  if (!isRecord(meta)) {
+    return fail(`expected network to be an object, found ${JSON.stringify(meta)}`);
+  }
+  if (!isRecord(parameters)) {
+    return fail(`expected parameters to be an object, found ${JSON.stringify(parameters)}`);
+  }
+  const sizes = meta.sizes;
   if (
-    !Array.isArray(meta?.sizes) || meta.sizes.length < 2 ||
-    !meta.sizes.every((n) => Number.isInteger(n) && n > 0)
+    !Array.isArray(sizes) || sizes.length < 2 ||
+    !sizes.every((n) => Number.isInteger(n) && n > 0)
   ) {
-    fail(
-      `expected network.sizes to list 2 or more positive integers, found ${
-        JSON.stringify(meta?.sizes)
-      }`,
+    return fail(
+      `expected network.sizes to list 2 or more positive integers, found ${JSON.stringify(sizes)}`,
     );
   }
-  if (!ACTIVATIONS.includes(meta.hidden)) {
+  if (!ACTIVATIONS.includes(meta.hidden as ActivationName)) {
     fail(
       `expected network.hidden to be one of ${ACTIVATIONS.join(", ")}, found ${
         JSON.stringify(meta.hidden)
       }`,
     );
   }
-  if (!Array.isArray(parameters?.weights) || !Array.isArray(parameters?.biases)) {
-    fail("expected parameters.weights and parameters.biases to be lists");
+  const lists = [parameters.weights, parameters.biases];
+  if (!lists.every((list) => Array.isArray(list) && list.every((t) => typeof t === "string"))) {
+    fail("expected parameters.weights and parameters.biases to be lists of base64 texts");
   }
-  if (!Array.isArray(body.history)) fail("expected history to be a list");
+  if (body.createdAt !== undefined && typeof body.createdAt !== "string") {
+    fail(`expected createdAt to be text, found ${JSON.stringify(body.createdAt)}`);
+  }
+  const history = historyOf(body.history, fail);
   let settings: RunSettings;
   try {
     // Version 2 came before sequential networks: its settings have no layers, which means an MLP.
-    const given = parsed.version === 2 ? { layers: "", ...body.settings as object } : body.settings;
+    const given = parsed.version === 2 && isRecord(body.settings)
+      ? { layers: "", ...body.settings }
+      : body.settings;
     settings = validateSettings(given, "settings");
   } catch (error) {
     return fail((error as Error).message);
   }
   // The shape of every weight matrix and bias: from the sizes (an MLP), or from the layers.
-  const architecture = body.network as { layers?: unknown; input?: Shape };
   let sequential: { layers: LayerSpec[]; input: Shape } | undefined;
-  let shapes = meta.sizes.slice(1).map((cols, l) => ({ rows: meta.sizes[l], cols, biases: cols }));
-  if (architecture.layers !== undefined) {
-    const input = architecture.input;
+  let shapes = sizes.slice(1).map((cols, l) => ({ rows: sizes[l], cols, biases: cols }));
+  if (meta.layers !== undefined) {
+    const input = meta.input as Record<string, unknown> | undefined;
+    const dims = [input?.channels, input?.height, input?.width];
     if (
-      typeof architecture.layers !== "string" ||
-      ![input?.channels, input?.height, input?.width].every((n) => Number.isInteger(n) && n! > 0)
+      typeof meta.layers !== "string" ||
+      !dims.every((n) => Number.isInteger(n) && (n as number) > 0)
     ) {
       fail(
         `expected network.layers to be text and network.input a shape of positive integers, found ${
-          JSON.stringify(architecture.layers)
+          JSON.stringify(meta.layers)
         } and ${JSON.stringify(input)}`,
       );
     }
     try {
-      sequential = { layers: parseLayers(architecture.layers as string), input: input! };
+      const [channels, height, width] = dims as number[];
+      // Only the three numbers are kept: a shape is nothing else.
+      sequential = {
+        layers: parseLayers(meta.layers as string),
+        input: { channels, height, width },
+      };
       shapes = parameterShapes(sequential.input, sequential.layers);
     } catch (error) {
       fail(`network.layers: ${(error as Error).message}`);
     }
   }
+  const [weightTexts, biasTexts] = lists as string[][];
   const layers = shapes.length;
-  if (parameters.weights.length !== layers || parameters.biases.length !== layers) {
+  if (weightTexts.length !== layers || biasTexts.length !== layers) {
     fail(
       `expected ${layers} weight matrices and bias vectors for ${
-        sequential ? `layers "${architecture.layers}"` : `sizes ${meta.sizes.join("-")}`
-      }, found ${parameters.weights.length} and ${parameters.biases.length}`,
+        sequential ? `layers "${meta.layers}"` : `sizes ${sizes.join("-")}`
+      }, found ${weightTexts.length} and ${biasTexts.length}`,
     );
   }
-  const weights = parameters.weights.map((text, l) => {
-    const values = fromBase64(text);
-    const { rows, cols } = shapes[l];
-    if (values.length !== rows * cols) {
-      fail(
-        `weights of layer ${l + 1} should be ${rows}×${cols} = ${
-          rows * cols
-        } values, found ${values.length}`,
-      );
+  // One parameter array: base64 of `count` finite floats (`expected` says the count in words).
+  const decode = (
+    text: string,
+    field: string,
+    what: string,
+    count: number,
+    expected = `${count}`,
+  ) => {
+    const values = fromBase64(text, (why) => fail(`${field}: ${why}`));
+    if (values.length !== count) {
+      fail(`${what} should be ${expected} values, found ${values.length}`);
     }
-    if (!values.every(Number.isFinite)) {
-      fail(`weights of layer ${l + 1} hold NaN or infinite values`);
-    }
-    return matrix(rows, cols, values);
-  });
-  const biases = parameters.biases.map((text, l) => {
-    const values = fromBase64(text);
-    if (values.length !== shapes[l].biases) {
-      fail(
-        `biases of layer ${l + 1} should have ${shapes[l].biases} values, found ${values.length}`,
-      );
-    }
-    if (!values.every(Number.isFinite)) {
-      fail(`biases of layer ${l + 1} hold NaN or infinite values`);
-    }
+    if (!values.every(Number.isFinite)) fail(`${what} hold NaN or infinite values`);
     return values;
+  };
+  const weights = weightTexts.map((text, l) => {
+    const { rows, cols } = shapes[l];
+    const what = `weights of layer ${l + 1}`;
+    const shape = `${rows}×${cols} = ${rows * cols}`;
+    return matrix(rows, cols, decode(text, `parameters.weights[${l}]`, what, rows * cols, shape));
   });
+  const biases = biasTexts.map((text, l) =>
+    decode(text, `parameters.biases[${l}]`, `biases of layer ${l + 1}`, shapes[l].biases)
+  );
+  const network: Network = {
+    sizes,
+    hidden: meta.hidden as ActivationName,
+    init: initOf(meta.init),
+    seed: meta.seed as number,
+    weights,
+    biases,
+    ...sequential,
+  };
+  const problem = networkProblem(network);
+  if (problem) fail(`network: ${problem}`);
+  const spec = datasetSpec(settings.dataset), classes = spec.classNames.length;
+  if (sizes.at(-1) !== classes) {
+    fail(
+      `expected ${classes} outputs, one per class of ${settings.dataset} (its settings' data set), found ${
+        sizes.at(-1)
+      }`,
+    );
+  }
+  if (sizes[0] !== IMAGE_PIXELS) {
+    fail(
+      `expected ${IMAGE_PIXELS} inputs, one per pixel of ${settings.dataset}'s 28×28 images, found ${
+        sizes[0]
+      }`,
+    );
+  }
   return {
-    network: { ...meta, weights, biases, ...sequential },
+    network,
     settings,
-    history: body.history as EpochRecord[],
-    createdAt: body.createdAt as string,
+    history,
+    createdAt: body.createdAt as string | undefined,
   };
 }
 
+/** An init as saved, keeping only its own fields (`networkProblem` checks their values). */
+function initOf(value: unknown): Network["init"] {
+  if (!isRecord(value)) return value as Network["init"];
+  return (value.kind === "uniform"
+    ? { kind: value.kind, low: value.low, high: value.high }
+    : { kind: value.kind, std: value.std }) as Network["init"];
+}
+
+/** The pixels of one image of the data sets this project reads (28 × 28). */
+const IMAGE_PIXELS = 784;
+
+/** A model file's history, each record checked and holding only the fields records have. */
+function historyOf(value: unknown, fail: (what: string) => never): EpochRecord[] {
+  if (!Array.isArray(value)) return fail("expected history to be a list");
+  return value.map((record, i) => {
+    if (!isRecord(record)) return fail(`expected history[${i}] to be an object`);
+    const kept: Record<string, number> = {};
+    for (const [key, required] of Object.entries(RECORD_FIELDS)) {
+      const field = record[key];
+      if (field === undefined && !required) continue;
+      if (typeof field !== "number" || (Number.isNaN(field) && required)) {
+        fail(`expected history[${i}].${key} to be a number, found ${JSON.stringify(field)}`);
+      }
+      kept[key] = field as number;
+    }
+    return kept as unknown as EpochRecord;
+  });
+}
+
 /**
- * Loads a model saved by {@linkcode saveModel}.
+ * Loads a model saved by {@linkcode saveModel}: a regular file within the `modelBytes` limit.
  *
  * @returns the model: network, settings, history and creation time
  */
 export async function loadModel(path: string): Promise<SavedModel> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(
-        `Cannot load model '${path}': no such file. Train one first: run notebook 06-train, or \`deno task train\``,
-      );
-    }
-    throw error;
+  if (!(await exists(path))) {
+    throw new Deno.errors.NotFound(
+      `Cannot load model '${path}': no such file. Train one first: run notebook 06-train, or \`deno task train\``,
+    );
   }
-  return parseModel(text, `'${path}'`);
+  const bytes = await readCapped(path, "modelBytes", `Cannot load model '${path}'`);
+  return parseModel(new TextDecoder().decode(bytes), `'${path}'`);
 }

@@ -5,6 +5,7 @@
  */
 
 import type { EngineName } from "../engines/engine.ts";
+import { checkNetwork } from "../nn/check_network.ts";
 import { chooseEngine, DEFAULT_ENGINE } from "../engines/registry.ts";
 import type { Matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/mlp.ts";
@@ -14,6 +15,7 @@ import type { Network } from "../nn/mlp.ts";
  *
  * @param options `engine` and `threads` ("auto": every core)
  * @returns rows × classes probabilities
+ * @throws RangeError when the network is not whole, does not fit the rows, or overflows
  * @example
  * ```ts
  * import { classify, createNetwork, matrix } from "../mod.ts";
@@ -26,6 +28,8 @@ export async function classify(
   images: Matrix,
   options: { engine?: EngineName; threads?: number | "auto" } = {},
 ): Promise<Matrix> {
+  // Whole, and fitting the rows, before any engine reads a byte: no engine reads past an array.
+  checkNetwork(network, "Cannot classify", images.cols);
   const threads = options.threads === "auto" ? undefined : options.threads;
   // Where the engine lacks the network's activation, the reference engine classifies instead.
   const plain = { optimizer: "sgd", momentum: 0, weightDecay: 0 } as const;
@@ -33,5 +37,22 @@ export async function classify(
     network,
     optimizer: plain,
   });
-  return engine.classify(network, images, threads);
+  const out = await engine.classify(network, images, threads);
+  // Finite weights can still overflow 32-bit floats on the way (3e38 × a pixel): say so, rather
+  // than print "NaN%".
+  const bad = out.data.findIndex((p) => !Number.isFinite(p));
+  if (bad >= 0) {
+    let largest = 0;
+    for (const w of network.weights) {
+      for (const v of w.data) largest = Math.max(largest, Math.abs(v));
+    }
+    throw new RangeError(
+      `Cannot classify: the network's outputs are not numbers (row ${
+        Math.floor(bad / out.cols)
+      } gives ${out.data[bad]}): its weights, as large as ${
+        largest.toPrecision(3)
+      }, overflow 32-bit floats; expected a trained network's weights`,
+    );
+  }
+  return out;
 }

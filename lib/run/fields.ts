@@ -41,20 +41,21 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Field {
 }
 
 /**
- * A finite number in a range: above `greaterThan`, at least `min`, below `lessThan`.
+ * A finite number in a range: above `greaterThan`, at least `min`, below `lessThan`, at most
+ * `max`.
  *
  * @returns the field
  */
 export function real(
-  range: { min?: number; greaterThan?: number; lessThan?: number },
+  range: { min?: number; greaterThan?: number; lessThan?: number; max?: number },
   expected: string,
 ): Field {
-  const { min = -Infinity, greaterThan = -Infinity, lessThan = Infinity } = range;
+  const { min = -Infinity, greaterThan = -Infinity, lessThan = Infinity, max = Infinity } = range;
   return {
     expected,
     accepts: (value) =>
       typeof value === "number" && Number.isFinite(value) && value >= min &&
-      value > greaterThan && value < lessThan,
+      value > greaterThan && value < lessThan && value <= max,
     parse: numberFrom,
   };
 }

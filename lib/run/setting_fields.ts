@@ -211,12 +211,14 @@ export const SETTINGS: Record<keyof RunSettings, Setting> = {
   elasticAlpha: setting(
     "augmentation",
     "α of the elastic distortion (Simard's): the smoothed noise is scaled by it",
-    real({ min: 0 }, "a number of 0 or more"),
+    // Past a thousand, pixels would be fetched from hundreds of images' widths away: blank.
+    real({ min: 0, max: 1000 }, "a number from 0 to 1000"),
   ),
   elasticSigma: setting(
     "augmentation",
     "σ of the elastic distortion: how smooth the displacement field is, in pixels",
-    real({ greaterThan: 0 }, "a positive number"),
+    // The blur's kernel spans 6σ: past the image's 28 pixels it only costs time (minutes).
+    real({ greaterThan: 0, max: 28 }, "a positive number up to 28 (the image's width)"),
   ),
   engine: setting(
     "engine",

@@ -7,6 +7,7 @@
  */
 
 import { parseLayers } from "../nn/layers/spec.ts";
+import { checkNetworkCost } from "./network_cost.ts";
 import { type RunSettings, SETTINGS } from "./setting_fields.ts";
 
 export { type RunSettings, type Setting, SETTINGS } from "./setting_fields.ts";
@@ -71,6 +72,8 @@ export function validateSettings(value: unknown, source = "settings"): RunSettin
       }`,
     );
   }
+  // Sizes before allocations: a network too large, or layers that do not fit, is refused here.
+  checkNetworkCost(settings, source);
   return settings;
 }
 

@@ -20,6 +20,7 @@ import {
   resizeByArea,
 } from "../data/own_digit.ts";
 import type { Network } from "../nn/mlp.ts";
+import { escapeHtml, jsonInScript } from "./html.ts";
 import { pageForward, pageModel } from "./page_model.ts";
 
 const PAD_SCRIPT = Deno.readTextFileSync(new URL("./draw_pad.js", import.meta.url));
@@ -57,8 +58,9 @@ export class DrawPad {
       centreByMass,
       mnistStyle,
       pageForward,
+      escapeHtml,
     ].map((f) => f.toString()).join("\n");
-    const model = JSON.stringify(pageModel(network));
+    const model = jsonInScript(pageModel(network));
     // Only the line asking to run the cell is in the output itself: the script adds the pad. A
     // notebook's untrusted output (reopened from disk) keeps the line and loses the script, and
     // its sanitizer would drop the styles that hide a pad, which would then show broken.
@@ -78,7 +80,7 @@ export class DrawPad {
 </div>`;
     const title = options.title
       ? `<div style="font-weight:bold;font-size:15px;margin-bottom:6px">${
-        escape(options.title)
+        escapeHtml(options.title)
       }</div>`
       : "";
     this.html = `<div id="${id}" class="mnist-draw" style="font:13px sans-serif;max-width:880px">
@@ -88,10 +90,10 @@ export class DrawPad {
 (function () {
 ${functions}
 ${PAD_SCRIPT}
-const root = document.getElementById(${JSON.stringify(id)});
+const root = document.getElementById(${jsonInScript(id)});
 root.querySelector(".untrusted").remove();
-root.insertAdjacentHTML("beforeend", ${JSON.stringify(title + live)});
-mountDrawPad(root, ${model}, ${JSON.stringify(settings)});
+root.insertAdjacentHTML("beforeend", ${jsonInScript(title + live)});
+mountDrawPad(root, ${model}, ${jsonInScript(settings)});
 })();
 </script>`;
   }
@@ -112,9 +114,6 @@ mountDrawPad(root, ${model}, ${JSON.stringify(settings)});
     );
   }
 }
-
-const escape = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /**
  * A drawing pad for `network`: draw with the mouse, a pen or a finger; the page preprocesses the

@@ -55,7 +55,7 @@ function mountDrawPad(root, model, options) {
     for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
     bars.innerHTML = options.classNames.map((name, c) =>
       `<div style="display:flex;align-items:center;gap:6px;height:20px">` +
-      `<span style="width:${options.labelWidth}px;text-align:right">${name}</span>` +
+      `<span style="width:${options.labelWidth}px;text-align:right">${escapeHtml(name)}</span>` +
       `<span style="display:inline-block;height:14px;width:${Math.round(200 * p[c])}px;` +
       `background:${result && c === best ? "#e8590c" : "#4c6ef5"}"></span>` +
       `<span style="opacity:0.7">${result ? (100 * p[c]).toFixed(1) + "%" : ""}</span></div>`

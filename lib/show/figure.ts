@@ -6,6 +6,7 @@
  * @module
  */
 
+import { escapeHtml } from "./html.ts";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { writeFileAtomic } from "../data/files.ts";
@@ -213,7 +214,7 @@ function standaloneSvg(element: PlotElement, title: string): string {
   let y = 34;
   let body = titleText(title);
   if (subtitle) {
-    body += `<text x="0" y="${y + 10}" font-size="13" fill="#555">${escapeXml(subtitle)}</text>`;
+    body += `<text x="0" y="${y + 10}" font-size="13" fill="#555">${escapeHtml(subtitle)}</text>`;
     y += 22;
   }
   let width = 0;
@@ -223,7 +224,7 @@ function standaloneSvg(element: PlotElement, title: string): string {
     width = Math.max(width, svg.width);
   }
   if (caption) {
-    body += `<text x="0" y="${y + 12}" font-size="12" fill="#555">${escapeXml(caption)}</text>`;
+    body += `<text x="0" y="${y + 12}" font-size="12" fill="#555">${escapeHtml(caption)}</text>`;
     y += 20;
   }
   width = Math.max(width, titleWidth(title), Math.ceil(subtitle.length * 6.8));
@@ -237,7 +238,7 @@ function titleWidth(title: string): number {
 
 function titleText(title: string): string {
   return `<text x="0" y="20" font-size="16" font-weight="600" fill="#111">${
-    escapeXml(title)
+    escapeHtml(title)
   }</text>`;
 }
 
@@ -252,11 +253,4 @@ function svgDocument(width: number, height: number, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
     `width="${shownWidth}" height="${shownHeight}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="${FONT}"><rect width="100%" height="100%" fill="white"/>${body}</svg>`;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"]/g,
-    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!,
-  );
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { escapeHtml } from "./html.ts";
 import { Figure } from "./figure.ts";
 import type { Progress } from "../train/records.ts";
 import { broadcaster, settle } from "./kernel.ts";
@@ -98,7 +99,7 @@ export function timeLeft(done: number, elapsedSeconds: number): string {
  */
 export function progressBundle(done: number, label: string): Bundle {
   const width = 30, filled = Math.round(done * width), percent = (100 * done).toFixed(1);
-  const escaped = label.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!);
+  const escaped = escapeHtml(label);
   return {
     "text/html": `<div style="font-family: system-ui, sans-serif; font-size: 13px">` +
       `<progress value="${done.toFixed(4)}" max="1" style="width: 320px; vertical-align: middle">` +

@@ -59,7 +59,14 @@ export function pageModel(network: Network): PageModel {
         : []),
     ]);
   return {
-    input: network.input ?? { channels: 1, height: 28, width: 28 },
+    // Only the three numbers: nothing else a network object may carry reaches the page.
+    input: network.input
+      ? {
+        channels: network.input.channels,
+        height: network.input.height,
+        width: network.input.width,
+      }
+      : { channels: 1, height: 28, width: 28 },
     layers,
     weights: network.weights.map((w) => base64(w.data)),
     biases: network.biases.map(base64),

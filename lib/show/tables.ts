@@ -6,6 +6,7 @@
  * @module
  */
 
+import { escapeHtml } from "./html.ts";
 import pl from "nodejs-polars";
 import type { Evaluation, SetReport } from "../eval/evaluate.ts";
 import { type RunSettings, SETTINGS } from "../run/settings.ts";
@@ -128,13 +129,6 @@ const TABLE_CSS = ".mnist-table table{border-collapse:collapse;font-size:12px;ma
   ".mnist-table .t{text-align:left;white-space:normal;overflow-wrap:break-word}" +
   ".mnist-table tbody tr:nth-child(odd){background:var(--jp-layout-color0,#fff)}" +
   ".mnist-table tbody tr:nth-child(even){background:var(--jp-layout-color1,#fafafa)}";
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[<>&"]/g,
-    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!,
-  );
-}
 
 /** A number as a percentage with two decimals: 0.98215 → "98.22%". */
 export const percent = (x: number): string => `${(100 * x).toFixed(2)}%`;

@@ -29,7 +29,9 @@ function advice(
   settings: Pick<TrainingSettings, "momentum" | "weightDecay" | "optimizer">,
   learningRate: number,
 ): string {
-  if (settings.weightDecay * learningRate >= 0.5) {
+  // The decay is to blame only beside a learning rate that is sane alone (η ≤ 1): with η = 10⁶
+  // any decay shrinks the weights, and the rate is what to change.
+  if (settings.weightDecay * learningRate >= 0.5 && learningRate <= 1) {
     return `Try a smaller weight decay (weightDecay, --weight-decay) than ${settings.weightDecay}: with η = ${learningRate} each step shrinks the weights by ${
       (100 * settings.weightDecay * learningRate).toFixed(0)
     }%.`;

@@ -6,6 +6,7 @@
  */
 
 import type { Examples } from "../data/preprocess.ts";
+import { networkProblem } from "../nn/check_network.ts";
 import type { Network } from "../nn/mlp.ts";
 import type { RunSettings } from "../run/settings.ts";
 
@@ -78,6 +79,8 @@ export function checkTrainingData(network: Network, data: Examples, validation?:
     const fail = (problem: string) => {
       throw new RangeError(`Cannot train: ${problem}`);
     };
+    const problem = networkProblem(network);
+    if (problem) fail(`the network is damaged: ${problem}`);
     const inputs = network.sizes[0], classes = network.sizes.at(-1)!;
     if (set.images.rows === 0) fail(`the ${what} set is empty`);
     if (set.images.cols !== inputs) {

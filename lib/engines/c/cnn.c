@@ -368,13 +368,16 @@ static void backward_layer(Net* net, int l, int thread, const Rule* rule, const 
       break;
     }
     case L_ACTIVATION: {
-      // Its output's gradient already went through the derivative: pass it on.
+      // Its output's gradient already went through the derivative: pass it on (a first layer
+      // has no input gradient to pass it to).
+      if (!din) break;
       const int n = N * in_size(L);
       for (int i = share(n, thread, T), end = share(n, thread + 1, T); i < end; i++) din[i] = dout[i];
       break;
     }
     case L_DROPOUT: {
       // The same masks as forward: the hash of this step.
+      if (!din) break;
       const int n = N * in_size(L);
       for (int i = share(n, thread, T), end = share(n, thread + 1, T); i < end; i++) {
         din[i] = dout[i] * drop_factor(net, L, i);

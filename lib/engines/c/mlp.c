@@ -138,6 +138,7 @@ typedef struct {
   int barrierCount;
   int barrierGeneration;
   int stop;
+  int failed;  // set by a worker that trapped (WebAssembly): barriers stop waiting
   float* transposed[MAX_LAYERS];  // sizes[l+1] x sizes[l]: W_l transposed, for l >= 1
   const float* zeros;             // as many zeros as the widest layer
   float* rowValue;                // capacity x sizes[0]: the values of the non-zero inputs
@@ -215,7 +216,9 @@ static void wait_while_equal(int* address, int value) {
 }
 
 static void barrier(Net* net) {
-  if (net->threads == 1) return;
+  // Once a worker has failed, nobody waits for it: the job runs on to its end, and the caller
+  // finds `failed` set and reports it, instead of waiting forever.
+  if (net->threads == 1 || __atomic_load_n(&net->failed, __ATOMIC_SEQ_CST)) return;
   int generation = __atomic_load_n(&net->barrierGeneration, __ATOMIC_SEQ_CST);
   if (__atomic_add_fetch(&net->barrierCount, 1, __ATOMIC_SEQ_CST) == net->threads) {
     __atomic_store_n(&net->barrierCount, 0, __ATOMIC_SEQ_CST);
@@ -789,6 +792,9 @@ static void run_part(Net* net, int thread) {
 // forward pass (cnn.c).
 EXPORT_AS(run_batch)
 void run_batch(Net* net, int mode, int rows) {
+  // The arrays hold `capacity` rows: a larger batch would run past them (the TypeScript side
+  // throws before this; the guard is the kernels' own).
+  if (rows < 0 || rows > net->capacity) return;
   net->mode = mode;
   net->rows = rows;
   if (net->threads > 1) {
@@ -817,6 +823,15 @@ void stop_workers(Net* net) {
   wake_all(&net->go);
 }
 
+// Called by a worker whose share trapped: marks the job failed and wakes every thread waiting at
+// a barrier, so the caller's run_batch returns.
+EXPORT_AS(fail_threads)
+void fail_threads(Net* net) {
+  __atomic_store_n(&net->failed, 1, __ATOMIC_SEQ_CST);
+  __atomic_add_fetch(&net->barrierGeneration, 1, __ATOMIC_SEQ_CST);
+  wake_all(&net->barrierGeneration);
+}
+
 // Where each field of Net lies, so that lib/engines/kernel_layout.ts fills it in by name
 // (offset_layers(), offset_sizes(), …) instead of by hard-coded position.
 #define OFFSET(field) \
@@ -828,6 +843,7 @@ OFFSET(learningRate) OFFSET(indices) OFFSET(labels) OFFSET(go) OFFSET(transposed
 OFFSET(rowValue) OFFSET(rowIndexOf) OFFSET(rowValueOf) OFFSET(dataStart) OFFSET(dataIndex)
 OFFSET(dataValue) OFFSET(optimizer) OFFSET(beta1) OFFSET(squareW) OFFSET(squareB)
 OFFSET(dropThreshold) OFFSET(dropKeep) OFFSET(dropSeed) OFFSET(dropStep) OFFSET(program) OFFSET(base)
+OFFSET(failed)
 // How many bytes the header takes, so that the TypeScript side allocates exactly that.
 EXPORT_AS(net_size) int net_size(void) { return sizeof(Net); }
 

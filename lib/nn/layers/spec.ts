@@ -27,6 +27,9 @@ export type LayerSpec =
   /** Inverted dropout of a share `rate` of the units while training. */
   | { type: "dropout"; rate: number };
 
+/** The most layers a network may list: deeper ones are refused before anything is built. */
+export const MAX_LAYER_COUNT = 100;
+
 /** The words of the text form, for error messages. */
 const GRAMMAR =
   "conv(filters,size) or conv(filters,size,padding), maxpool(size), flatten, dense(units), " +
@@ -37,7 +40,8 @@ const GRAMMAR =
  *
  * @param text layers separated by spaces or commas outside parentheses, e.g. "conv(32,5) relu"
  * @returns the layers
- * @throws RangeError naming the word that is not a layer, and what a layer looks like
+ * @throws RangeError naming the word that is not a layer, and what a layer looks like, or for
+ *   more than {@linkcode MAX_LAYER_COUNT} layers
  * @example
  * ```ts
  * import { parseLayers } from "./spec.ts";
@@ -46,6 +50,11 @@ const GRAMMAR =
  */
 export function parseLayers(text: string): LayerSpec[] {
   const words = text.match(/[a-z]+(\([^)]*\))?|[^\s,]+/gi) ?? [];
+  if (words.length > MAX_LAYER_COUNT) {
+    throw new RangeError(
+      `Cannot read the layers: expected at most ${MAX_LAYER_COUNT} layers, found ${words.length}`,
+    );
+  }
   return words.map((word) => {
     const match = word.match(/^([a-z]+)(?:\(([^)]*)\))?$/i);
     const fail = (why: string): never => {
