@@ -7,6 +7,8 @@
  */
 
 import { sha256Hex, writeFileAtomic } from "../data/files.ts";
+import { type ImportOptions, importSafetensors } from "../export/import_safetensors.ts";
+import { looksLikeSafetensors } from "../export/safetensors.ts";
 import { matrix } from "../nn/matrix.ts";
 import { ACTIVATIONS } from "../nn/activations.ts";
 import type { Network } from "../nn/mlp.ts";
@@ -222,14 +224,16 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
 }
 
 /**
- * Loads a model saved by {@linkcode saveModel}.
+ * Loads a model saved by {@linkcode saveModel}, or a network brought in from PyTorch as a
+ * safetensors file (see `lib/export/import_safetensors.ts`), told apart by their contents.
  *
+ * @param options for a safetensors file: the layers and data set, where its metadata lacks them
  * @returns the model: network, settings, history and creation time
  */
-export async function loadModel(path: string): Promise<SavedModel> {
-  let text: string;
+export async function loadModel(path: string, options: ImportOptions = {}): Promise<SavedModel> {
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Deno.errors.NotFound(
@@ -238,5 +242,31 @@ export async function loadModel(path: string): Promise<SavedModel> {
     }
     throw error;
   }
-  return parseModel(text, `'${path}'`);
+  if (looksLikeSafetensors(bytes)) return importSafetensors(bytes, `'${path}'`, options);
+  const first = bytes.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (bytes[first] !== 0x7b) {
+    throw new SyntaxError(
+      `Cannot load model '${path}': expected a model file (JSON) or a safetensors file, found ${
+        describeBytes(bytes)
+      }`,
+    );
+  }
+  return parseModel(new TextDecoder().decode(bytes), `'${path}'`);
+}
+
+/** What a file that is not a model seems to be, for the error. */
+function describeBytes(bytes: Uint8Array): string {
+  const starts = (...magic: number[]) => magic.every((b, i) => bytes[i] === b);
+  if (bytes.length === 0) return "an empty file";
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "a PNG image";
+  if (starts(0xff, 0xd8, 0xff)) return "a JPEG image";
+  if (starts(0x50, 0x4b, 0x03, 0x04)) {
+    return "a zip archive (a PyTorch .pt file? save a safetensors file instead)";
+  }
+  // An ONNX ModelProto opens with its ir_version, field 1 as a varint.
+  if (starts(0x08) && bytes[1] > 0 && bytes[1] < 0x20) {
+    return "an ONNX model, which this project writes but does not read back (export safetensors to bring a network in)";
+  }
+  const head = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+  return `${bytes.length} bytes that are neither (they begin ${head})`;
 }
