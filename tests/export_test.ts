@@ -9,6 +9,7 @@
  * file, and the command line.
  */
 import * as ort from "onnxruntime-node";
+import { PNG } from "pngjs";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import {
   architectureOf,
@@ -503,7 +504,7 @@ Deno.test("loadModel() tells a model file, a safetensors file and anything else 
   }
 });
 
-Deno.test("deno task export writes either format, and refuses a bad command line with exit 2", async () => {
+Deno.test("deno task export writes either format, classify reads it, and a bad command line exits 2", async () => {
   const folder = await Deno.makeTempDir();
   const run = async (args: string[]) => {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -527,6 +528,24 @@ Deno.test("deno task export writes either format, and refuses a bad command line
     assertEquals(torch.code, 0, torch.error);
     const back = await loadModel(`${folder}/t.st`);
     assert(sameParameters(back.network, models["cnn"].network), "the file imports back the same");
+    // deno task classify reads the safetensors file as it reads a model file.
+    const digit = new PNG({ width: 28, height: 28 });
+    mnist.test.pixels.subarray(0, 784).forEach((v, i) => digit.data.set([v, v, v, 255], 4 * i));
+    await Deno.writeFile(`${folder}/digit.png`, PNG.sync.write(digit));
+    const classified = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        here("../tools/classify.ts"),
+        "--model",
+        `${folder}/t.st`,
+        `${folder}/digit.png`,
+      ],
+      stdout: "piped",
+    }).output();
+    const line = new TextDecoder().decode(classified.stdout).trim();
+    assertEquals(classified.code, 0, line);
+    assert(/digit\.png: predicted \d \(\d+\.\d%\), runner-up \d/.test(line), line);
     const usage = [
       [["--model", path], "--format is required: one of onnx, safetensors"],
       [
