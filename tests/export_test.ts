@@ -66,7 +66,7 @@ async function trained(settings: RunSettings): Promise<SavedModel> {
 const mlp = (activation: RunSettings["activation"]) =>
   resolveSettings("assignment", { hiddenSizes: [32, 16], activation, seed: 3 });
 const cnn = (layers: string) => resolveSettings("cnn", { layers, seed: 5 });
-/** Every activation, pooling, padding and none, dropout, a dense layer straight on an image. */
+/** Every activation, pooling, padding and none, dropout, dense layers straight on images. */
 const SETTINGS: Record<string, RunSettings> = {
   "mlp sigmoid": mlp("sigmoid"),
   "mlp tanh": mlp("tanh"),
@@ -74,6 +74,8 @@ const SETTINGS: Record<string, RunSettings> = {
   "mlp silu": mlp("silu"),
   "cnn": cnn("conv(4,3) relu maxpool(2) conv(6,3,0) sigmoid flatten dense(12) tanh dropout(0.5)"),
   "cnn odd": cnn("conv(5,3,0) maxpool(3) silu conv(7,2) relu dense(13) tanh dropout(0.4)"),
+  // A convolution on a flat vector, and a dense layer on a 4 × 1 × 1 image.
+  "cnn flat": cnn("conv(3,3) relu flatten conv(4,1) sigmoid dense(8) relu"),
 };
 const models: Record<string, SavedModel> = {};
 for (const [name, settings] of Object.entries(SETTINGS)) models[name] = await trained(settings);

@@ -8,7 +8,8 @@
  * last): `conv` is `nn.Conv2d`, `maxpool` `nn.MaxPool2d`, `flatten` `nn.Flatten`, `dense`
  * `nn.Linear`, the activations `nn.Sigmoid`, `nn.Tanh`, `nn.ReLU` and `nn.SiLU`, `dropout`
  * `nn.Dropout`. Where a dense layer reads an image (the project flattens it implicitly), an
- * `nn.Flatten()` comes first, so every tensor is named `<index>.weight` or `<index>.bias`. The
+ * `nn.Flatten()` comes first (and an `nn.Unflatten` where a convolution reads a flat vector), so
+ * every tensor is named `<index>.weight` or `<index>.bias`. The
  * softmax is not in it: the network ends on the logits. The MLP is the same with a flat input:
  *
  *     784-128-64-10 sigmoid = nn.Sequential(nn.Linear(784, 128), nn.Sigmoid(),
@@ -78,40 +79,50 @@ export function isFlat(shape: Shape): boolean {
 }
 
 /**
- * The PyTorch modules of an architecture, one entry per module (with the `nn.Flatten()` added
- * before a dense layer that reads an image), each with the index of the project's layer it
- * stands for.
+ * The PyTorch modules of an architecture, one entry per module, each with the index of the
+ * project's layer it stands for. PyTorch's tensors keep their rank where the project's rows do
+ * not, so an `nn.Flatten()` goes before a dense layer that reads an image, and an `nn.Unflatten`
+ * before a convolution or pooling that reads a flat vector.
  */
 function torchModules(architecture: Architecture): { text: string; layer: number }[] {
   const { input, layers } = architecture;
   const shapes = shapesOf(input, layers);
+  let flat = isFlat(input);
   return layers.flatMap((layer, i) => {
     const before = i === 0 ? input : shapes[i - 1];
+    const module = (text: string) => ({ text, layer: i });
+    const asImage = () => {
+      const was = flat;
+      flat = false;
+      const { channels: c, height: h, width: w } = before;
+      return was ? [module(`nn.Unflatten(1, (${c}, ${h}, ${w}))`)] : [];
+    };
     switch (layer.type) {
       case "conv":
-        return [{
-          text:
+        return [
+          ...asImage(),
+          module(
             `nn.Conv2d(${before.channels}, ${layer.filters}, ${layer.size}, padding=${layer.padding})`,
-          layer: i,
-        }];
+          ),
+        ];
       case "maxpool":
-        return [{ text: `nn.MaxPool2d(${layer.size})`, layer: i }];
+        return [...asImage(), module(`nn.MaxPool2d(${layer.size})`)];
       case "flatten":
-        return [{ text: "nn.Flatten()", layer: i }];
+        flat = true;
+        return [module("nn.Flatten()")];
       case "dense": {
-        const linear = { text: `nn.Linear(${sizeOf(before)}, ${layer.units})`, layer: i };
-        return isFlat(before) ? [linear] : [{ text: "nn.Flatten()", layer: i }, linear];
+        const flatten = flat ? [] : [module("nn.Flatten()")];
+        flat = true;
+        return [...flatten, module(`nn.Linear(${sizeOf(before)}, ${layer.units})`)];
       }
       case "activation":
-        return [{
-          text:
-            { sigmoid: "nn.Sigmoid()", tanh: "nn.Tanh()", relu: "nn.ReLU()", silu: "nn.SiLU()" }[
-              layer.activation
-            ],
-          layer: i,
-        }];
+        return [module(
+          { sigmoid: "nn.Sigmoid()", tanh: "nn.Tanh()", relu: "nn.ReLU()", silu: "nn.SiLU()" }[
+            layer.activation
+          ],
+        )];
       case "dropout":
-        return [{ text: `nn.Dropout(${layer.rate})`, layer: i }];
+        return [module(`nn.Dropout(${layer.rate})`)];
     }
   });
 }
