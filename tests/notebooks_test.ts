@@ -128,7 +128,7 @@ const plans: Record<
       mistakesShown: 5,
       figuresFolder: `${scratch}/figures-12-${dataset}`,
     }),
-    figures: 2,
+    figures: 3,
   },
 };
 
