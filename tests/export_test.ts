@@ -76,6 +76,8 @@ const SETTINGS: Record<string, RunSettings> = {
   "cnn odd": cnn("conv(5,3,0) maxpool(3) silu conv(7,2) relu dense(13) tanh dropout(0.4)"),
   // A convolution on a flat vector, and a dense layer on a 4 × 1 × 1 image.
   "cnn flat": cnn("conv(3,3) relu flatten conv(4,1) sigmoid dense(8) relu"),
+  // Only dense layers, yet a network of layers: PyTorch's starts with nn.Flatten().
+  "dense layers": cnn("dense(24) relu"),
 };
 const models: Record<string, SavedModel> = {};
 for (const [name, settings] of Object.entries(SETTINGS)) models[name] = await trained(settings);

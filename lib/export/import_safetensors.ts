@@ -90,7 +90,17 @@ export function importSafetensors(
   if (!(DATASET_NAMES as readonly string[]).includes(dataset)) {
     fail(`expected the data set to be one of ${DATASET_NAMES.join(", ")}, found "${dataset}"`);
   }
-  const mlp = asMlp(listed);
+  let saved: Record<string, unknown> = {};
+  try {
+    saved = metadata.settings ? JSON.parse(metadata.settings) : {};
+  } catch {
+    fail(`expected the settings metadata to be JSON, found ${metadata.settings.slice(0, 80)}`);
+  }
+  // Dense layers and activations are the MLP, unless the file's settings say a network of layers
+  // (whose PyTorch network flattens the image first, so its names differ).
+  const ofLayers = options.layers === undefined && typeof saved.layers === "string" &&
+    saved.layers.trim() !== "";
+  const mlp = ofLayers ? undefined : asMlp(listed);
   const classes = datasetSpec(dataset as DatasetName).classNames.length;
   // The names and shapes the layers call for, checked before anything of their size is made: a
   // layer text that lies (dense(10000000)) cannot make the import allocate more than the file.
@@ -141,7 +151,6 @@ export function importSafetensors(
   let settings: RunSettings;
   try {
     // The file's own settings where it has them (a file this project exported), else defaults.
-    const saved = metadata.settings ? JSON.parse(metadata.settings) : {};
     const base = {
       ...resolveSettings(mlp ? "assignment" : "cnn", { dataset: dataset as DatasetName }),
       preset: "pytorch",
