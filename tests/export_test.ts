@@ -27,6 +27,7 @@ import {
   normalizeImages,
   ONNX_OPSET,
   predictions,
+  Random,
   resolveSettings,
   type RunSettings,
   sameParameters,
@@ -570,5 +571,27 @@ Deno.test("deno task export writes either format, classify reads it, and a bad c
     assert(missing.error.startsWith(`Cannot load model '${folder}/none.json': no such file`));
   } finally {
     await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("importSafetensors() on 300 files damaged in their header or cut: a model or a clear error", () => {
+  const bytes = exportSafetensors(models["cnn"]);
+  const header = 8 + headerLength(bytes);
+  const rng = new Random(21);
+  for (let trial = 0; trial < 300; trial++) {
+    const damaged = bytes.slice(0, rng.uniform() < 0.3 ? rng.integer(bytes.length) : bytes.length);
+    for (let flips = 1 + rng.integer(3); flips > 0; flips--) {
+      damaged[rng.integer(Math.min(header, damaged.length))] ^= 1 << rng.integer(8);
+    }
+    try {
+      const model = importSafetensors(damaged, "'fuzz.safetensors'");
+      assertEquals(model.network.sizes.at(-1), 10, `trial ${trial}`);
+    } catch (error) {
+      assert(error instanceof SyntaxError, `trial ${trial}: ${error}`);
+      assert(
+        /^Cannot (read safetensors file|import) 'fuzz\.safetensors': /.test(error.message),
+        `trial ${trial}: ${error.message}`,
+      );
+    }
   }
 });
