@@ -1,7 +1,7 @@
 /**
  * A trained network as an ONNX model: one graph from the image to the probabilities of the
- * classes, which ONNX Runtime, PyTorch's `onnx2torch`, a browser (`onnxruntime-web`) or a phone
- * can run without this project. Each layer is one or two standard operators:
+ * classes, which ONNX Runtime runs without this project — in a server, a browser
+ * (`onnxruntime-web`) or a phone. Each layer is one or two standard operators:
  *
  *     conv → Conv      maxpool → MaxPool     flatten → Flatten     dense → Gemm (transB = 1)
  *     sigmoid, tanh, relu → Sigmoid, Tanh, Relu      silu → x · Sigmoid(x)
@@ -29,7 +29,10 @@ import {
 } from "./onnx_schema.ts";
 import { architectureOf, isFlat, torchParameters, torchStateDict } from "./torch_layout.ts";
 
-/** The operator set the graph is written for, and the IR version that goes with it. */
+/**
+ * The operator set the graph is written for (ONNX 1.16's, whose operators this graph uses in their
+ * latest form: every ONNX Runtime since 1.18 runs it), and the IR version that goes with it.
+ */
 export const ONNX_OPSET = 21;
 export const ONNX_IR_VERSION = 10;
 
