@@ -30,8 +30,9 @@ import {
 import { architectureOf, isFlat, torchParameters, torchStateDict } from "./torch_layout.ts";
 
 /**
- * The operator set the graph is written for (ONNX 1.16's, whose operators this graph uses in their
- * latest form: every ONNX Runtime since 1.18 runs it), and the IR version that goes with it.
+ * The operator set the graph is written for (ONNX 1.16's: recent, and every ONNX Runtime since
+ * 1.18 runs it; later sets change none of these operators but for new element types), and the IR
+ * version that goes with it.
  */
 export const ONNX_OPSET = 21;
 export const ONNX_IR_VERSION = 10;
