@@ -103,7 +103,7 @@ for (const [name, model] of Object.entries(models)) {
 Deno.test("exportOnnx(): ONNX Runtime gives the library's probabilities on 10,000 test images", async (t) => {
   for (const [name, model] of Object.entries(models)) {
     await t.step(name, async () => {
-      const session = await ort.InferenceSession.create(exportOnnx(model));
+      const session = await ort.InferenceSession.create(await exportOnnx(model));
       try {
         assertEquals([session.inputNames, session.outputNames], [["image"], ["probabilities"]]);
         const image = new ort.Tensor("float32", test.images.data, [test.images.rows, 1, 28, 28]);
@@ -119,9 +119,9 @@ Deno.test("exportOnnx(): ONNX Runtime gives the library's probabilities on 10,00
   }
 });
 
-Deno.test("exportOnnx() names its tensors, its opset and its settings", () => {
+Deno.test("exportOnnx() names its tensors, its opset and its settings", async () => {
   const model = models["cnn"];
-  const decoded = ModelProto.toObject(ModelProto.decode(exportOnnx(model)), {
+  const decoded = ModelProto.toObject(ModelProto.decode(await exportOnnx(model)), {
     longs: Number,
   }) as {
     opset_import: { version: number }[];
@@ -476,10 +476,10 @@ Deno.test("loadModel() tells a model file, a safetensors file and anything else 
     );
     await t.step(
       "an ONNX model",
-      () =>
+      async () =>
         fails(
           "m.onnx",
-          exportOnnx(models["mlp tanh"]),
+          await exportOnnx(models["mlp tanh"]),
           "an ONNX model, which this project writes but does not read back",
         ),
     );

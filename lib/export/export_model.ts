@@ -46,6 +46,9 @@ export async function saveExport(
   model: SavedModel,
   format: ExportFormat,
 ): Promise<string> {
-  await writeFileAtomic(path, format === "onnx" ? exportOnnx(model) : exportSafetensors(model));
+  await writeFileAtomic(
+    path,
+    format === "onnx" ? await exportOnnx(model) : exportSafetensors(model),
+  );
   return path;
 }

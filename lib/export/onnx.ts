@@ -20,13 +20,6 @@ import { MNIST_SHAPE, shapesOf } from "../nn/sequential.ts";
 import { type Shape, sizeOf } from "../nn/layers/layer.ts";
 import { formatLayers } from "../nn/layers/spec.ts";
 import { exportMetadata, PRODUCER } from "./metadata.ts";
-import {
-  ATTRIBUTE_INT,
-  ATTRIBUTE_INTS,
-  ModelProto,
-  ONNX_FLOAT,
-  ONNX_INT64,
-} from "./onnx_schema.ts";
 import { architectureOf, isFlat, torchParameters, torchStateDict } from "./torch_layout.ts";
 
 /**
@@ -36,6 +29,9 @@ import { architectureOf, isFlat, torchParameters, torchStateDict } from "./torch
  */
 export const ONNX_OPSET = 21;
 export const ONNX_IR_VERSION = 10;
+
+// TensorProto's element types and AttributeProto's types, as onnx.proto numbers them.
+const ONNX_FLOAT = 1, ONNX_INT64 = 7, ATTRIBUTE_INT = 2, ATTRIBUTE_INTS = 7;
 
 type Attribute = { name: string; type: number; i?: number; ints?: number[] };
 type Node = {
@@ -93,15 +89,19 @@ function valueInfo(name: string, dims: (number | string)[], doc: string) {
 /**
  * The ONNX graph of a saved model, ready to write to a `.onnx` file.
  *
+ * The protobuf encoder is loaded on the first call, not with the library: most notebooks never
+ * export.
+ *
  * @returns the bytes of the ModelProto
  * @example
  * ```ts
  * import { createNetwork, exportOnnx, resolveSettings } from "../mod.ts";
  * const model = { network: createNetwork(), settings: resolveSettings("assignment"), history: [] };
- * exportOnnx(model).length > 400_000; // true: 109,386 float32 parameters
+ * (await exportOnnx(model)).length > 400_000; // true: 109,386 float32 parameters
  * ```
  */
-export function exportOnnx(model: SavedModel): Uint8Array {
+export async function exportOnnx(model: SavedModel): Promise<Uint8Array> {
+  const { ModelProto } = await import("./onnx_schema.ts");
   const { network } = model;
   const architecture = architectureOf(network);
   const { layers } = architecture;

@@ -119,9 +119,3 @@ const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
 
 /** ONNX's ModelProto, to encode (`ModelProto.encode(ModelProto.fromObject(…)).finish()`) and decode. */
 export const ModelProto: protobuf.Type = root.lookupType("onnx.ModelProto");
-
-/** TensorProto's element types that the export uses. */
-export const ONNX_FLOAT = 1, ONNX_INT64 = 7;
-
-/** AttributeProto's types that the export uses. */
-export const ATTRIBUTE_INT = 2, ATTRIBUTE_INTS = 7;
