@@ -13,6 +13,7 @@ With --probabilities it also writes the test set's softmax outputs (10,000 x 10 
 endian) beside the model, so a test can check that the project reads the network exactly.
 
 Usage: python3 bench/torch_export.py --kind cnn --epochs 2 --data data/mnist --out data/models/torch-cnn.safetensors
+(data/mnist holds the IDX files once the project has loaded MNIST: any notebook, or deno task train.)
 """
 
 import argparse
