@@ -98,6 +98,7 @@ export * from "./show/init_figures.ts";
 export * from "./show/pass_figures.ts";
 export * from "./show/tables.ts";
 export * from "./show/display.ts";
+export * from "./show/show.ts";
 export * from "./show/kernel.ts";
 export * from "./show/live.ts";
 export * from "./show/train_live.ts";

@@ -110,7 +110,7 @@ Deno.test("histogram panels are named in dark text, not in a white-only outline"
   }
 });
 
-Deno.test("figures fit a 900-pixel output: capped plots, wrapped combinations", () => {
+Deno.test("figures fit an 840-pixel output: capped plots, wrapped combinations", () => {
   const wide = plot({ title: "Wide", width: 2000, marks: [Plot.line([1, 2])] });
   assertEquals(wide.size.width, MAX_WIDTH);
   const counts = [6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000];

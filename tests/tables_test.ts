@@ -51,12 +51,12 @@ Deno.test("classScoresTable() shows precision, recall and F1 as percentages", ()
   assert(/macro average\s+70\.00%/.test(text), text);
 });
 
-Deno.test("Table escapes HTML, aligns numbers right and text left, and keeps to 900 px", () => {
+Deno.test("Table escapes HTML, aligns numbers right and text left, and keeps to 840 px", () => {
   const shown = new Table([{ name: "a<b & c", n: 1 }, { name: "d", n: 22 }]);
   const html = shown.toHtml();
   assert(html.includes('<td class="t">a&lt;b &amp; c</td>'), html);
   assert(!html.includes("a<b"), "no raw <");
-  assert(html.includes("max-width:900px"));
+  assert(html.includes("max-width:840px"));
   assert(!html.includes("max-height"), "a short table does not scroll");
   assertEquals(shown.toString().split("\n").slice(2), ["a<b & c   1", "d        22"]);
   assertEquals(shown.columns, ["name", "n"]);

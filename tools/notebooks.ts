@@ -7,6 +7,7 @@
  */
 
 import { commandSucceeds, pythonWith } from "./commands.ts";
+import { jupyterCommand, venvPython } from "./jupyter_env.ts";
 
 /** The parts of an .ipynb file this module reads and writes. */
 export interface Notebook {
@@ -40,13 +41,13 @@ export interface Output {
 
 /** True when the Jupyter command line can execute notebooks here. */
 export function jupyterAvailable(): Promise<boolean> {
-  return commandSucceeds("jupyter", ["nbconvert", "--version"]);
+  return commandSucceeds(jupyterCommand(), ["nbconvert", "--version"]);
 }
 
 /** How to get Jupyter, for messages where it is missing. */
 export const INSTALL_JUPYTER =
-  "install JupyterLab (pip install jupyterlab) or Debian's packages (apt-get install jupyter-notebook " +
-  "jupyter-nbconvert python3-nbclient), then register the kernel with `deno jupyter --install`";
+  "run `deno task start --setup`, which installs the pinned JupyterLab 4 into .venv/ and registers " +
+  "the Deno kernel";
 
 /**
  * Inserts a cell of overrides after the cell tagged `parameters`. Values are written as `const`
@@ -90,14 +91,16 @@ export function injectParameters(
 
 let pythonWithNbclient: Promise<string> | undefined;
 
-/** A Python that has nbclient: the first of `python3` and Debian's `/usr/bin/python3`. */
+/** A Python that has nbclient: the project environment's, else `python3` or Debian's `/usr/bin/python3`. */
 export function findPython(): Promise<string> {
-  pythonWithNbclient ??= pythonWith(["nbclient", "nbformat"]).then((python) => {
-    if (python) return python;
-    throw new Error(
-      `Cannot execute notebooks: no Python with nbclient was found; ${INSTALL_JUPYTER}`,
-    );
-  });
+  const local = venvPython();
+  pythonWithNbclient ??= (local ? Promise.resolve(local) : pythonWith(["nbclient", "nbformat"]))
+    .then((python) => {
+      if (python) return python;
+      throw new Error(
+        `Cannot execute notebooks: no Python with nbclient was found; ${INSTALL_JUPYTER}`,
+      );
+    });
   return pythonWithNbclient;
 }
 
@@ -170,7 +173,7 @@ export function renderHtml(notebook: Notebook, folder = "."): Promise<string> {
     }),
   }));
   return pipeThrough(
-    "jupyter",
+    jupyterCommand(),
     ["nbconvert", "--to", "html", "--stdin", "--stdout"],
     JSON.stringify({ ...notebook, cells }),
     folder,

@@ -100,7 +100,7 @@ export function augmentationGallery(
  * @param pixels the digit, width × height values
  * @param field the displacement, as from `elasticField`
  * @param options `title`, `step` between arrows in pixels (default 2), panel `size` (default 155)
- * @returns the figure, at most 900 px wide
+ * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
  * import { displacementFigure } from "./augment_figures.ts";

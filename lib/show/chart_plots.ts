@@ -6,7 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Figure, plot } from "./figure.ts";
+import { type Figure, MAX_WIDTH, plot } from "./figure.ts";
 
 /**
  * How to fit class names under a bar chart: digits stand upright; longer names (Fashion-MNIST's
@@ -37,7 +37,7 @@ export function classTickLayout(
  *
  * @param counts one count per class
  * @param options `classNames`, `title`, the y-axis label `yLabel` (default "examples"), `color`
- *   and `width` (default 440, so that two charts fit side by side in a notebook's output)
+ *   and `width` (default 414, so that two charts fit side by side in a notebook's output)
  * @returns the figure
  */
 export function classCountsChart(
@@ -54,7 +54,7 @@ export function classCountsChart(
   const ticks = classTickLayout(options.classNames);
   return plot({
     title: options.title,
-    width: options.width ?? 440,
+    width: options.width ?? Math.floor((MAX_WIDTH - 12) / 2),
     height: 240 + ticks.marginBottom,
     marginBottom: ticks.marginBottom,
     marginLeft: ticks.marginLeft,

@@ -1,6 +1,6 @@
 /**
- * Plain results for notebook cells. A cell that ends on `text(…)` or `check(…)` shows plain text
- * as its result — which, unlike `console.log`, the kernel delivers in order with the cell's end.
+ * Plain results for notebook cells: `await show(text(…), check(…))` shows plain text under the
+ * cell (see `show.ts` for why cells show through `show` rather than `console.log`).
  *
  * @module
  */

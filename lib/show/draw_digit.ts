@@ -82,7 +82,7 @@ export class DrawPad {
       }</div>`
       : "";
     this.html = `<div id="${id}" class="mnist-draw" style="font:13px sans-serif;max-width:880px">
-<div class="untrusted" style="color:#a61e4d">The drawing pad needs its script, which runs only in output made in this session: run this cell again to draw.</div>
+<div class="untrusted" style="color:var(--jp-warn-color0,#a61e4d)">The drawing pad needs its script, which runs only in output made in this session: run this cell again to draw.</div>
 </div>
 <script>
 (function () {

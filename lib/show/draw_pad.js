@@ -58,7 +58,7 @@ function mountDrawPad(root, model, options) {
       `<span style="width:${options.labelWidth}px;text-align:right">${name}</span>` +
       `<span style="display:inline-block;height:14px;width:${Math.round(200 * p[c])}px;` +
       `background:${result && c === best ? "#e8590c" : "#4c6ef5"}"></span>` +
-      `<span style="color:#555">${result ? (100 * p[c]).toFixed(1) + "%" : ""}</span></div>`
+      `<span style="opacity:0.7">${result ? (100 * p[c]).toFixed(1) + "%" : ""}</span></div>`
     ).join("");
     verdict.textContent = result
       ? `The network reads: ${options.classNames[best]} (${(100 * p[best]).toFixed(1)}%)`
@@ -76,7 +76,7 @@ function mountDrawPad(root, model, options) {
             `<span style="display:inline-block;height:12px;width:${
               Math.round(120 * Math.min(1, h[u] / (h[order[0]] || 1)))
             }px;background:#2b8a3e"></span>` +
-            `<span style="color:#555">${h[u].toFixed(2)}</span></div>`
+            `<span style="opacity:0.7">${h[u].toFixed(2)}</span></div>`
           ).join("")
         : "";
     }

@@ -97,6 +97,7 @@ export async function trainVariantsLive(
     const runs = current ? [...finished, current] : finished;
     await chart.update(
       runsChart(runs, { title, epochs: options.epochs, heldOutName, loss, accuracy }),
+      { final: force },
     );
   };
   let runs: VariantRun[];

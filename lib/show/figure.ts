@@ -29,11 +29,13 @@ export const document: Plot.PlotOptions["document"] =
 const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
 /**
- * The widest a figure may be, in CSS pixels: about what a notebook's output area shows without a
- * scroll bar. Plots are drawn no wider, {@linkcode combine} wraps to stay within it, and anything
- * still wider (a very long title) is scaled down to it.
+ * The widest a figure may be, in CSS pixels: what a notebook's output area shows without a scroll
+ * bar — 848 px in JupyterLab 4 in a 1280-pixel window with the file browser open (measured by the
+ * JupyterLab suite), which draws a figure at its own size and never scales it down. Plots are
+ * drawn no wider, {@linkcode combine} wraps to stay within it, and anything still wider (a very
+ * long title) is scaled down to it.
  */
-export const MAX_WIDTH = 900;
+export const MAX_WIDTH = 840;
 
 /** A finished figure: shows itself in Jupyter, and saves itself as SVG. */
 export class Figure {
@@ -59,18 +61,49 @@ export class Figure {
     return path;
   }
 
-  /** What Deno's Jupyter kernel shows when a cell ends on this figure. */
+  /** What Deno's Jupyter kernel shows when a cell ends on this figure: the SVG alone. */
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "image/svg+xml": this.svg, "text/plain": `Figure: ${this.title}` };
   }
+
+  /**
+   * The whole output bundle that {@linkcode show} sends: the SVG, and a PNG of it at twice the
+   * size (drawn at the SVG's size, so it stays sharp). JupyterLab shows SVG only in trusted
+   * output; a notebook opened again from disk, or executed headless, is untrusted, and there the
+   * PNG is shown instead. GitHub shows the PNG too.
+   */
+  async bundle(): Promise<{ data: Record<string, string>; metadata: Record<string, unknown> }> {
+    const { width, height } = this.size;
+    const png = (await rasterize(this.svg)).toBase64();
+    return {
+      data: { "image/svg+xml": this.svg, "image/png": png, "text/plain": `Figure: ${this.title}` },
+      metadata: { "image/png": { width, height } },
+    };
+  }
 }
+
+/** DejaVu Sans, where the system has it (Debian's fonts-dejavu-core): loading two files is faster than every system font. */
+const DEJAVU = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((name) =>
+  `/usr/share/fonts/truetype/dejavu/${name}`
+);
+const fontFiles = DEJAVU.every((path) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
+    }
+  })
+  ? DEJAVU
+  : undefined;
 
 /** Renders SVG to PNG with resvg (loaded on first use, so figures that are never rasterised cost nothing). */
 async function rasterize(svg: string, scale = 2): Promise<Uint8Array> {
   const { Resvg } = await import("@resvg/resvg-js");
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
+    font: fontFiles
+      ? { loadSystemFonts: false, fontFiles, defaultFontFamily: "DejaVu Sans" }
+      : { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
   });
   return resvg.render().asPng();
 }

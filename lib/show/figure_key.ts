@@ -6,7 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Figure, plot } from "./figure.ts";
+import { type Figure, MAX_WIDTH, plot } from "./figure.ts";
 
 /** The colours of successive runs (Tableau 10). */
 export const RUN_COLORS = [
@@ -22,8 +22,8 @@ export const RUN_COLORS = [
   "#bab0ab",
 ];
 
-/** The widest a figure may be, in CSS pixels: what a notebook shows without scrolling. */
-export const MAX_FIGURE_WIDTH = 900;
+/** The widest a figure may be, in CSS pixels (one number for every figure: figure.ts's). */
+export const MAX_FIGURE_WIDTH = MAX_WIDTH;
 
 export const GAP = 12;
 

@@ -22,6 +22,21 @@ export function broadcaster(): Broadcast | undefined {
 }
 
 /**
+ * Waits until the kernel has most likely sent what this cell has broadcast. Deno 2's kernel queues
+ * each broadcast and a separate loop sends it, stamping it with the request that is current when
+ * it is *sent* (`cli/js/jupyter_kernel.js`, `iopubDrainer`); once a cell ends, the next one's
+ * request becomes current. There is no way to ask whether the queue is empty, so a cell that has
+ * just shown something gives that loop a moment: 25 ms, and 1 ms more for every 20 kB sent
+ * (the loop signs each message before it sends it). Under Run All this took misplaced outputs
+ * from a few per pass of the notebooks to none in the JupyterLab suite's passes.
+ *
+ * @param bytes about how much was just broadcast
+ */
+export function settle(bytes = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 25 + Math.ceil(bytes / 20_000)));
+}
+
+/**
  * Whether this code runs inside Deno's Jupyter kernel.
  *
  * @returns true inside the kernel

@@ -52,7 +52,7 @@ const STAGE_COLORS = ["#4269d0", "#ff725c", "#3ca951", "#efb118"];
  * @param stages the profiles of each network at each stage, by the stage's name; every stage lists
  *   the same networks in the same order
  * @param options `title`, `bins` per histogram (default 30)
- * @returns the figure, at most 900 px wide
+ * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
  * import { activationDistributions } from "./layer_figures.ts";
@@ -148,7 +148,7 @@ export function activationDistributions(
  *
  * @param stages the profiles of each network at each stage, by the stage's name
  * @param options `title`
- * @returns the figure, at most 900 px wide
+ * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
  * import { gradientNormChart } from "./layer_figures.ts";

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Figure } from "./figure.ts";
+import { Figure } from "./figure.ts";
 import type { Progress } from "../train/records.ts";
-import { broadcaster } from "./kernel.ts";
+import { broadcaster, settle } from "./kernel.ts";
 
 type Bundle = Record<string, string>;
 
@@ -29,17 +29,26 @@ export class LiveOutput {
     return broadcaster() !== undefined;
   }
 
-  /** Shows `content` the first time, then replaces it in place. */
-  async update(content: Figure | Bundle | string): Promise<void> {
+  /**
+   * Shows `content` the first time, then replaces it in place. A figure's last update should say
+   * `final`: it then carries a PNG beside the SVG, which a notebook reopened from disk shows (the
+   * PNG is left out of the updates before it, which come every epoch and would each cost a
+   * rasterisation).
+   */
+  async update(
+    content: Figure | Bundle | string,
+    options: { final?: boolean } = {},
+  ): Promise<void> {
     const broadcast = broadcaster();
     if (!broadcast) return;
     const type = this.#shown ? "update_display_data" : "display_data";
     this.#shown = true;
-    await broadcast(type, {
-      data: bundleOf(content),
-      metadata: {},
-      transient: { display_id: this.id },
-    });
+    const { data, metadata } = options.final && content instanceof Figure
+      ? await content.bundle()
+      : { data: bundleOf(content), metadata: {} };
+    await broadcast(type, { data, metadata, transient: { display_id: this.id } });
+    // The last state of an output must reach its own cell (see `settle`).
+    if (options.final) await settle(JSON.stringify(data).length);
   }
 }
 

@@ -35,7 +35,7 @@ export type CurveKind = "training" | "held-out" | "both";
  * @param options `title`, `epochs` (the x axis's length), `heldOutName` ("validation"), which
  *   curves the `loss` panel draws (default "training") and the `accuracy` panel (default
  *   "held-out"); without held-out records both draw the training curves
- * @returns the figure, at most 900 px wide
+ * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
  * import { runsChart } from "./runs_figures.ts";

@@ -18,7 +18,7 @@ import { GAP, keyPanel, MAX_FIGURE_WIDTH } from "./figure_key.ts";
  *
  * @param points from `sweepPoints` or `learningRateSweep`
  * @param options `title`, `heldOutName` ("validation"), `classes` (10)
- * @returns the figure, at most 900 px wide
+ * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
  * import { learningRateSweepChart } from "./sweep_figures.ts";

@@ -92,7 +92,7 @@ export class Table {
     ).join("\n");
     // A long table scrolls inside its own box (header kept in view) instead of filling the page.
     const box = this.rows.length > 15 ? "max-height:420px;overflow:auto;" : "";
-    return `<div class="mnist-table" style="max-width:900px;${box}"><style>${TABLE_CSS}</style>` +
+    return `<div class="mnist-table" style="max-width:840px;${box}"><style>${TABLE_CSS}</style>` +
       `<table><thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>`;
   }
 
@@ -117,12 +117,17 @@ export class Table {
 }
 
 /** Styles of {@linkcode Table.toHtml}, scoped to its box (a front end that drops them still shows a table). */
-const TABLE_CSS = ".mnist-table table{border-collapse:collapse;font-size:12px;margin:0}" +
-  ".mnist-table th,.mnist-table td{border:1px solid #ddd;padding:3px 8px;text-align:right;" +
-  "white-space:nowrap;vertical-align:top}" +
-  ".mnist-table th{background:#f4f4f4;font-weight:600;position:sticky;top:0}" +
+// Colours come from JupyterLab's theme variables (so the dark theme gets dark rows under its light
+// text), with the light theme's values for front ends that have none.
+const TABLE_CSS = ".mnist-table table{border-collapse:collapse;font-size:12px;margin:0;" +
+  "color:var(--jp-content-font-color1,#111)}" +
+  ".mnist-table th,.mnist-table td{border:1px solid var(--jp-border-color2,#ddd);" +
+  "padding:3px 8px;text-align:right;white-space:nowrap;vertical-align:top}" +
+  ".mnist-table th{background:var(--jp-layout-color2,#f4f4f4);font-weight:600;position:sticky;" +
+  "top:0}" +
   ".mnist-table .t{text-align:left;white-space:normal;overflow-wrap:break-word}" +
-  ".mnist-table tbody tr:nth-child(even){background:#fafafa}";
+  ".mnist-table tbody tr:nth-child(odd){background:var(--jp-layout-color0,#fff)}" +
+  ".mnist-table tbody tr:nth-child(even){background:var(--jp-layout-color1,#fafafa)}";
 
 function escapeHtml(text: string): string {
   return text.replace(

@@ -63,6 +63,10 @@ export async function trainLive(
   } finally {
     interrupt.dispose();
   }
+  // The chart's last state again, now with a PNG, so that it shows in the notebook reopened.
+  if (history.length) {
+    await chart.update(historyChart(history, { title, epochs: options.epochs }), { final: true });
+  }
   const seconds = elapsed(), epochs = result.history.length;
   const summary = new Text([
     `${epochs} epochs in ${formatDuration(seconds)} (${
