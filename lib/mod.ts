@@ -9,6 +9,7 @@
  * | `engines/`     | who does the arithmetic: the reference TypeScript, and C compiled to WebAssembly |
  * | `train/`       | the training loop and what it reports                                          |
  * | `eval/`        | metrics, classifying, evaluating a network, model files                        |
+ * | `export/`      | the network out to ONNX and safetensors, and back in from PyTorch's safetensors |
  * | `run/`         | the settings of a run, the presets, and settings → data and network            |
  * | `show/`        | figures, tables, text, live outputs and what only Jupyter's kernel has         |
  *
@@ -76,6 +77,13 @@ export * from "./eval/predict.ts";
 export * from "./eval/classify_image.ts";
 export * from "./eval/evaluate.ts";
 export * from "./eval/model_file.ts";
+
+export * from "./export/torch_layout.ts";
+export * from "./export/safetensors.ts";
+export * from "./export/metadata.ts";
+export * from "./export/onnx.ts";
+export * from "./export/export_model.ts";
+export * from "./export/import_safetensors.ts";
 
 export * from "./run/settings.ts";
 export * from "./run/network_cost.ts";

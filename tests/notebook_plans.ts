@@ -118,4 +118,15 @@ const PLANS = (
     }),
     figures: 3,
   },
+  // 12 exports 10's CNN and, with no PyTorch file at the path given, reads its own export back.
+  "12-export.ipynb": {
+    overrides: (dataset) => ({
+      projectModelPath: cnnModel(dataset),
+      torchModelPath: `${scratch}/no-torch-${dataset}.safetensors`,
+      exportFolder: `${scratch}/exports-12-${dataset}`,
+      mistakesShown: 5,
+      figuresFolder: `${scratch}/figures-12-${dataset}`,
+    }),
+    figures: 3,
+  },
 });

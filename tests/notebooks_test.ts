@@ -136,6 +136,24 @@ Deno.test({
 });
 
 Deno.test({
+  name: "notebook 07-evaluate.ipynb evaluates a safetensors file (12's export) like a model file",
+  ignore: !available && !inCi,
+  fn: async () => {
+    assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
+    const executed = await executeNotebook(`${folder}/07-evaluate.ipynb`, {
+      overrides: {
+        modelPath: `${scratch}/exports-12-mnist/project.safetensors`,
+        figuresFolder: `${scratch}/figures-07-safetensors`,
+        examplesShown: 5,
+      },
+    });
+    assertEquals(errorOutputs(executed), [], "07 on a safetensors file has error outputs");
+    // A file from outside has no training history: one figure fewer than a model file's.
+    assert(figureCount(executed) >= 7, `07 on safetensors showed ${figureCount(executed)} figures`);
+  },
+});
+
+Deno.test({
   name: "the kernel's interrupt stops training and keeps the kernel and the completed epochs",
   ignore: !available && !inCi,
   fn: async () => {

@@ -1,5 +1,5 @@
 /**
- * `deno task classify [--model PATH] [--engine NAME] FILE…`: classifies pictures of handwritten
+ * `deno task classify [--model PATH] [--layers TEXT] [--engine NAME] FILE…`: classifies pictures of handwritten
  * digits (PNG or JPEG; a photo of paper, a scan, a screenshot; dark on light or light on dark; any
  * size) with a saved model, after MNIST's own preprocessing. One line per file: its name, the
  * prediction with its probability, and the runner-up. Exit code 0 when every file was classified,
@@ -14,27 +14,31 @@ import { classifyImageFile } from "../lib/eval/classify_image.ts";
 import { loadModel } from "../lib/eval/model_file.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
-const USAGE = `usage: deno task classify [--model PATH] [--engine auto|native|wasm|reference] FILE…
+const USAGE =
+  `usage: deno task classify [--model PATH] [--layers TEXT] [--engine auto|native|wasm|reference] FILE…
 
 Classifies PNG or JPEG pictures of handwritten digits with a saved model (default: the one
-notebook 06 saves, data/models/latest.json), after MNIST's preprocessing: grey levels, ink made
+notebook 06 saves, data/models/latest.json; or a safetensors file from PyTorch, whose layers
+--layers gives where its metadata lacks them), after MNIST's preprocessing: grey levels, ink made
 light on dark, cropped, scaled into 20×20 keeping its shape, centred by mass in 28×28.`;
 
 const args = [...Deno.args];
 const files: string[] = [];
 let modelPath = `${ROOT}/data/models/latest.json`, engine: EngineName = "auto";
+let layers: string | undefined;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === "--help" || arg === "-h") {
     console.log(USAGE);
     Deno.exit(0);
-  } else if (arg === "--model" || arg === "--engine") {
+  } else if (arg === "--model" || arg === "--engine" || arg === "--layers") {
     const value = args[++i];
     if (value === undefined) {
       console.error(`${arg} needs a value\n\n${USAGE}`);
       Deno.exit(2);
     }
     if (arg === "--model") modelPath = value;
+    else if (arg === "--layers") layers = value;
     else if ((ENGINE_NAMES as readonly string[]).includes(value)) engine = value as EngineName;
     else {
       console.error(
@@ -54,7 +58,7 @@ if (files.length === 0) {
 
 let model;
 try {
-  model = await loadModel(modelPath);
+  model = await loadModel(modelPath, { layers });
 } catch (error) {
   console.error((error as Error).message);
   Deno.exit(1);

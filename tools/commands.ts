@@ -16,11 +16,13 @@ export async function commandSucceeds(command: string, args: string[]): Promise<
 }
 
 /**
- * The first of `python3`, Debian's `/usr/bin/python3` and `python` that can import every module
- * in `modules`, or undefined. (A pyenv `python3` first on the PATH often lacks Debian's packages.)
+ * The first of `$MNIST_PYTHON` (a virtual environment's python with PyTorch, say), `python3`,
+ * Debian's `/usr/bin/python3` and `python` that can import every module in `modules`, or
+ * undefined. (A pyenv `python3` first on the PATH often lacks Debian's packages.)
  */
 export async function pythonWith(modules: string[]): Promise<string | undefined> {
-  for (const python of ["python3", "/usr/bin/python3", "python"]) {
+  const chosen = Deno.env.get("MNIST_PYTHON");
+  for (const python of [...(chosen ? [chosen] : []), "python3", "/usr/bin/python3", "python"]) {
     if (await commandSucceeds(python, ["-c", `import ${modules.join(", ")}`])) return python;
   }
   return undefined;

@@ -8,6 +8,8 @@
 
 import { exists, sha256Hex, writeFileAtomic } from "../data/files.ts";
 import { readCapped } from "../data/read_capped.ts";
+import { type ImportOptions, importSafetensors } from "../export/import_safetensors.ts";
+import { looksLikeSafetensors } from "../export/safetensors.ts";
 import { matrix } from "../nn/matrix.ts";
 import { datasetSpec } from "../data/dataset_specs.ts";
 import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
@@ -346,16 +348,45 @@ function historyOf(value: unknown, fail: (what: string) => never): EpochRecord[]
 }
 
 /**
- * Loads a model saved by {@linkcode saveModel}: a regular file within the `modelBytes` limit.
+ * Loads a model saved by {@linkcode saveModel}, or a network brought in from PyTorch as a
+ * safetensors file (see `lib/export/import_safetensors.ts`), told apart by their contents: a
+ * regular file within the `modelBytes` limit.
  *
+ * @param options for a safetensors file: the layers and data set, where its metadata lacks them
  * @returns the model: network, settings, history and creation time
  */
-export async function loadModel(path: string): Promise<SavedModel> {
+export async function loadModel(path: string, options: ImportOptions = {}): Promise<SavedModel> {
   if (!(await exists(path))) {
     throw new Deno.errors.NotFound(
       `Cannot load model '${path}': no such file. Train one first: run notebook 06-train, or \`deno task train\``,
     );
   }
   const bytes = await readCapped(path, "modelBytes", `Cannot load model '${path}'`);
+  if (looksLikeSafetensors(bytes)) return importSafetensors(bytes, `'${path}'`, options);
+  const first = bytes.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (bytes[first] !== 0x7b) {
+    throw new SyntaxError(
+      `Cannot load model '${path}': expected a model file (JSON) or a safetensors file, found ${
+        describeBytes(bytes)
+      }`,
+    );
+  }
   return parseModel(new TextDecoder().decode(bytes), `'${path}'`);
+}
+
+/** What a file that is not a model seems to be, for the error. */
+function describeBytes(bytes: Uint8Array): string {
+  const starts = (...magic: number[]) => magic.every((b, i) => bytes[i] === b);
+  if (bytes.length === 0) return "an empty file";
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "a PNG image";
+  if (starts(0xff, 0xd8, 0xff)) return "a JPEG image";
+  if (starts(0x50, 0x4b, 0x03, 0x04)) {
+    return "a zip archive (a PyTorch .pt file? save a safetensors file instead)";
+  }
+  // An ONNX ModelProto opens with its ir_version, field 1 as a varint.
+  if (starts(0x08) && bytes[1] > 0 && bytes[1] < 0x20) {
+    return "an ONNX model, which this project writes but does not read back (export safetensors to bring a network in)";
+  }
+  const head = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+  return `${bytes.length} bytes that are neither (they begin ${head})`;
 }
