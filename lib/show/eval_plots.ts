@@ -117,11 +117,14 @@ export function historyChart(
 /**
  * A confusion matrix as a heatmap with a count in every cell: rows are true classes, columns
  * predicted ones, so the diagonal holds the correct predictions.
+ *
+ * @param options `width` (470 px, or 560 for long class names; the height follows) makes it
+ *   narrower, so that two sit side by side in a notebook's output
  * @returns the figure
  */
 export function confusionHeatmap(
   confusion: number[][],
-  options: { classNames: readonly string[]; title: string; subtitle?: string },
+  options: { classNames: readonly string[]; title: string; subtitle?: string; width?: number },
 ): Figure {
   const names = options.classNames;
   const cells = confusion.flatMap((row, t) =>
@@ -129,11 +132,14 @@ export function confusionHeatmap(
   );
   const wide = names.some((n) => n.length > 2);
   const max = Math.max(...cells.filter((c) => !c.diagonal).map((c) => c.count), 1);
+  const natural = wide ? 560 : 470;
+  const width = Math.min(options.width ?? natural, natural);
   return plot({
     title: options.title,
     subtitle: options.subtitle,
-    width: wide ? 560 : 470,
-    height: wide ? 520 : 450,
+    width,
+    // Narrower by as much as it is shorter, so the cells stay square.
+    height: (wide ? 520 : 450) - (natural - width),
     marginLeft: wide ? 90 : 50,
     marginBottom: wide ? 80 : 45,
     x: {
