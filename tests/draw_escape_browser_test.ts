@@ -3,7 +3,7 @@
  * title or model: each is escaped where it goes, and the names still read as text in the bars.
  */
 import { assert, assertEquals } from "./assert.ts";
-import { chromium } from "playwright-core";
+import { chromium } from "../tools/playwright.ts";
 import { createSequential, drawDigit } from "../lib/mod.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

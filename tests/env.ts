@@ -9,3 +9,19 @@ export async function withEnv(name: string, value: string, body: () => Promise<v
     else Deno.env.set(name, before);
   }
 }
+
+/**
+ * The arguments of `deno run` for one of the project's tools, with the permissions its task asks
+ * for (deno.json's "tools" set), so the tests prove that set is enough.
+ */
+export function toolArgs(tool: string, ...args: string[]): string[] {
+  const here = (path: string) => decodeURIComponent(new URL(path, import.meta.url).pathname);
+  return [
+    "run",
+    "-q",
+    `--config=${here("../deno.json")}`,
+    "-P=tools",
+    here(`../tools/${tool}.ts`),
+    ...args,
+  ];
+}

@@ -8,6 +8,7 @@
  * PyTorch (several GB), so there those two tests are skipped with a message. Then every kind of bad
  * file, and the command line.
  */
+import { toolArgs } from "./env.ts";
 import * as ort from "onnxruntime-node";
 import { PNG } from "pngjs";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
@@ -513,7 +514,7 @@ Deno.test("deno task export writes either format, classify reads it, and a bad c
   const folder = await Deno.makeTempDir();
   const run = async (args: string[]) => {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", here("../tools/export.ts"), ...args],
+      args: toolArgs("export", ...args),
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -538,14 +539,7 @@ Deno.test("deno task export writes either format, classify reads it, and a bad c
     mnist.test.pixels.subarray(0, 784).forEach((v, i) => digit.data.set([v, v, v, 255], 4 * i));
     await Deno.writeFile(`${folder}/digit.png`, PNG.sync.write(digit));
     const classified = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        here("../tools/classify.ts"),
-        "--model",
-        `${folder}/t.st`,
-        `${folder}/digit.png`,
-      ],
+      args: toolArgs("classify", "--model", `${folder}/t.st`, `${folder}/digit.png`),
       stdout: "piped",
     }).output();
     const line = new TextDecoder().decode(classified.stdout).trim();

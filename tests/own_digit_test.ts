@@ -3,6 +3,7 @@
  * itself; PNG and JPEG files decode, and bad files are named; `deno task classify` prints one line
  * per file and sets its exit code.
  */
+import { toolArgs } from "./env.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { Buffer } from "node:buffer";
 import { PNG } from "pngjs";
@@ -106,7 +107,7 @@ Deno.test("deno task classify prints one line per file and exits 1 when one cann
     await Deno.writeTextFile(`${folder}/notes.png`, "not an image");
     const run = (args: string[]) =>
       new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", new URL("../tools/classify.ts", import.meta.url).pathname, ...args],
+        args: toolArgs("classify", ...args),
         stdout: "piped",
         stderr: "piped",
       }).output();

@@ -9,7 +9,7 @@ import { readCapped } from "../lib/data/read_capped.ts";
 import { readImageFile } from "../lib/data/image_file.ts";
 import { loadModel } from "../lib/eval/model_file.ts";
 import { readIdxFile } from "../lib/data/idx.ts";
-import { withEnv } from "./env.ts";
+import { toolArgs, withEnv } from "./env.ts";
 
 Deno.test("readCapped() reads a regular file within its limit, and refuses the rest before reading", async (t) => {
   const folder = await Deno.makeTempDir();
@@ -43,9 +43,8 @@ Deno.test("readCapped() reads a regular file within its limit, and refuses the r
     await t.step("deno task classify given a FIFO as its model ends at once", async () => {
       const fifo = `${folder}/model-fifo`;
       await new Deno.Command("mkfifo", { args: [fifo] }).output();
-      const classify = new URL("../tools/classify.ts", import.meta.url).pathname;
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", classify, "--model", fifo, fifo],
+        args: toolArgs("classify", "--model", fifo, fifo),
         stdout: "piped",
         stderr: "piped",
       }).spawn();

@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { toolArgs } from "./env.ts";
 import { defaultFolder, main, parseArguments, UsageError } from "../tools/train.ts";
 import { loadModel, resolveSettings } from "../lib/mod.ts";
 
@@ -225,17 +226,15 @@ Deno.test("deno task train stopped by Ctrl-C saves the last completed epoch and 
   const folder = await Deno.makeTempDir();
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        new URL("../tools/train.ts", import.meta.url).pathname,
+      args: toolArgs(
+        "train",
         "--epochs",
         "500",
         "--limit-training-rows",
         "2000",
         "--out",
         `${folder}/run`,
-      ],
+      ),
       stdout: "piped",
       stderr: "piped",
     }).spawn();

@@ -57,7 +57,7 @@ await save(
 // redrawn on it stroke by stroke, photographed.
 const CHROMIUM = "/usr/bin/chromium";
 if (await Deno.stat(CHROMIUM).then(() => true, () => false)) {
-  const { chromium } = await import("playwright-core");
+  const { chromium } = await import("./playwright.ts");
   const page_ = `${await Deno.makeTempDir()}/pad.html`;
   await lib.drawDigit(network, { title: "Draw a digit: the page reads it as you draw" }).save(
     page_,

@@ -15,10 +15,18 @@ export interface FolderClaim {
   release(): Promise<void>;
 }
 
-/** Whether process `pid` is alive, where the system says (Linux's /proc); else assumed alive. */
-async function alive(pid: number): Promise<boolean> {
-  if (!(await Deno.stat("/proc/self").then(() => true, () => false))) return true;
-  return Deno.stat(`/proc/${pid}`).then(() => true, () => false);
+/**
+ * Whether process `pid` is alive: signal 0 sends nothing and only asks whether the process exists
+ * (it needs the run permission; /proc, which Deno opens only with every permission, is not read).
+ * A process of another user, or a question not allowed, counts as alive.
+ */
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, 0 as unknown as Deno.Signal);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
+  }
 }
 
 /**
@@ -44,7 +52,7 @@ export async function claimFolder(folder: string): Promise<FolderClaim> {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
     const holder = Number((await Deno.readTextFile(lock).catch(() => "")).trim());
-    if (Number.isInteger(holder) && holder > 0 && await alive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
       throw new Error(
         `Cannot write the run to '${folder}': another run (process ${holder}) is writing it; wait for it to end, or choose another folder (if no run is going, delete '${lock}')`,
       );

@@ -66,15 +66,21 @@ function shortName(version: string): string {
   return number ? `${name} ${number}` : name;
 }
 
-/** What identifies this processor's instruction set: its model and feature flags. */
-async function processor(): Promise<string> {
-  try {
-    const info = await Deno.readTextFile("/proc/cpuinfo");
-    const field = (name: string) => info.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1];
-    return `${field("model name") ?? ""} ${field("flags") ?? field("Features") ?? ""}`;
-  } catch {
-    return `${Deno.build.os} ${Deno.build.arch}`;
-  }
+/**
+ * What identifies this processor's instruction set, as the build sees it: what the compiler makes
+ * of `-march=native` (the target it names and every feature it turns on or off), from a dry run
+ * (`-###`). Asked of the compiler rather than read from /proc/cpuinfo, which Deno opens only to a
+ * program with every permission, so that the key is the same under the tasks' permission sets.
+ */
+async function processor(command: string): Promise<string> {
+  const { stderr } = await new Deno.Command(command, {
+    args: [...NATIVE_FLAGS, "-###", "-x", "c", "-c", "/dev/null", "-o", "/dev/null"],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  // The quoted arguments of the compiler's own passes, less any path (temporary files differ).
+  const words = new TextDecoder().decode(stderr).match(/"[^"]*"/g) ?? [];
+  return `${Deno.build.os} ${Deno.build.arch} ${words.filter((w) => !w.includes("/")).join(" ")}`;
 }
 
 /**
@@ -92,7 +98,7 @@ export async function buildNative(rebuild = false): Promise<NativeBuild> {
   if (!found) throw new Error("no C compiler found (tried $CC, cc, gcc and clang)");
   const key = (await sha256Hex(
     new TextEncoder().encode(
-      [source, found.version, await processor(), ...NATIVE_FLAGS].join("\n"),
+      [source, found.version, await processor(found.command), ...NATIVE_FLAGS].join("\n"),
     ),
   )).slice(0, 16);
   const suffix = Deno.build.os === "darwin" ? "dylib" : "so";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "../../tools/playwright.ts";
 import type { JupyterServer } from "./server.ts";
 import type { Notebook } from "../../tools/notebooks.ts";
 
