@@ -77,6 +77,7 @@ export * from "./eval/predict.ts";
 export * from "./eval/classify_image.ts";
 export * from "./eval/evaluate.ts";
 export * from "./eval/model_file.ts";
+export * from "./eval/agreement.ts";
 
 export * from "./export/torch_layout.ts";
 export * from "./export/safetensors.ts";
@@ -121,4 +122,5 @@ export * from "./show/augment_figures.ts";
 export * from "./show/cnn_figures.ts";
 export * from "./show/page_model.ts";
 export * from "./show/draw_digit.ts";
+export { pageForward, pageModel } from "./show/page_model.ts";
 export * from "./show/own_digit_figures.ts";

@@ -229,15 +229,18 @@ async function sampleLiveOutputs(
   return samples;
 }
 
-/** Redraws one MNIST test digit of each class on the open notebook's first pad; returns what it read. */
-async function drawTenDigits(page: Page): Promise<{ right: number; seen: string[] }> {
+/**
+ * Redraws with the mouse, on the open notebook's first pad, the first MNIST test image of each of
+ * the digits 0 … count − 1; returns how many it read right, and what it read.
+ */
+async function drawDigits(page: Page, count: number): Promise<{ right: number; seen: string[] }> {
   const mnist = normalizeImages((await loadDataset("mnist")).test);
   const pad = page.locator(".mnist-draw").first();
   await pad.locator("canvas.pad").scrollIntoViewIfNeeded();
   const box = (await pad.locator("canvas.pad").boundingBox())!;
   let right = 0;
   const seen: string[] = [];
-  for (let digit = 0; digit < 10; digit++) {
+  for (let digit = 0; digit < count; digit++) {
     await pad.locator("button.clear").click();
     await drawOnPad(page, box, strokesOf(imageOf(mnist, mnist.labels.indexOf(digit))));
     const read = await pad.getAttribute("data-predicted");
@@ -467,8 +470,13 @@ Deno.test({
           await openNotebook(page, server, copy, app);
           await restartAndRunAll(page);
           assertEquals(errorOutputs(await notebookJson(page)), [], `11 in ${app}`);
-          const { right, seen } = await drawTenDigits(page);
-          assert(right >= 9, `the pad read ${right} of 10 digits right: ${seen.join("; ")}`);
+          // All ten digits in JupyterLab; in Notebook 7, whose page runs the same pad, three.
+          const count = app === "lab" ? 10 : 3;
+          const { right, seen } = await drawDigits(page, count);
+          assert(
+            right >= count - 1,
+            `the pad read ${right} of ${count} digits right: ${seen.join("; ")}`,
+          );
           // Notebook 7.6.5 throws this once or twice as it opens any notebook, before a cell has
           // run (seen with every setting left at its default): its own, not the notebooks'.
           const ours = errors.filter((error) =>
