@@ -1,5 +1,7 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import {
+  agreement,
+  agreementRows,
   classScores,
   confusionMatrix,
   oneVsRestRoc,
@@ -77,4 +79,14 @@ Deno.test("rocCurve() refuses scores that are not numbers instead of looping", (
     RangeError,
     "expected finite scores, found NaN at example 1",
   );
+});
+
+Deno.test("agreement() counts where two networks are right and wrong, and refuses lists that differ", () => {
+  const counts = agreement([0, 1, 2, 3, 4], [0, 1, 0, 0, 4], [0, 0, 2, 0, 1]);
+  assertEquals(counts, { bothRight: 1, onlyFirstRight: 2, onlySecondRight: 1, bothWrong: 1 });
+  assertEquals(agreementRows(counts, ["A", "B"]), [
+    { "test images": "A right", "B right": 1, "B wrong": 2 },
+    { "test images": "A wrong", "B right": 1, "B wrong": 1 },
+  ]);
+  assertThrows(() => agreement([0, 1], [0], [0, 1]), RangeError, "one prediction per label (2)");
 });
