@@ -29,6 +29,7 @@ export * from "./nn/kernels.ts";
 export * from "./nn/activations.ts";
 export * from "./nn/loss.ts";
 export * from "./nn/init.ts";
+export * from "./nn/network.ts";
 export * from "./nn/mlp.ts";
 export * from "./nn/backprop.ts";
 export * from "./nn/gradient_check.ts";

@@ -18,8 +18,9 @@ import { describeEngineChoice } from "../engines/registry.ts";
 import { defaultInit, type InitOption } from "../nn/init.ts";
 import { parseLayers } from "../nn/layers/spec.ts";
 import { createSequential } from "../nn/sequential.ts";
-import { createNetwork, type Network } from "../nn/mlp.ts";
+import { createNetwork } from "../nn/mlp.ts";
 import { layerSizes, type RunSettings } from "./settings.ts";
+import type { Network } from "../nn/network.ts";
 
 /** The data a run trains and is tested on. */
 export interface RunData {

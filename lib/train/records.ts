@@ -7,8 +7,8 @@
 
 import type { Examples } from "../data/preprocess.ts";
 import { networkProblem } from "../nn/check_network.ts";
-import type { Network } from "../nn/mlp.ts";
 import type { RunSettings } from "../run/settings.ts";
+import type { Network } from "../nn/network.ts";
 
 /** The settings the loop uses. */
 export type TrainingSettings = Pick<
