@@ -18,6 +18,9 @@ import { formatLayers, type LayerSpec, parseLayers } from "../nn/layers/spec.ts"
 import { parameterShapes } from "../nn/sequential.ts";
 import { type RunSettings, validateSettings } from "../run/settings.ts";
 import type { EpochRecord } from "../train/records.ts";
+import type { SavedModel } from "../run/experiment.ts";
+
+export type { SavedModel };
 import { isSequential, type Network, type Shape } from "../nn/network.ts";
 
 /** The format's name and the version this library writes and reads. */
@@ -25,15 +28,6 @@ export const MODEL_FORMAT = "mnist-mlp-model";
 export const MODEL_VERSION = 3;
 /** Versions this library still reads: 2 held only MLPs, which 3 reads the same way. */
 const READABLE_VERSIONS = [2, 3];
-
-/** A model as saved: the network and what is known about how it came to be. */
-export interface SavedModel {
-  network: Network;
-  /** The settings it was trained with: data set, network, training, engine. */
-  settings: RunSettings;
-  history: EpochRecord[];
-  createdAt?: string;
-}
 
 function toBase64(values: Float32Array): string {
   const bytes = new Uint8Array(values.length * 4);

@@ -8,7 +8,7 @@
  */
 
 import { datasetSpec } from "../data/dataset_specs.ts";
-import type { SavedModel } from "../eval/model_file.ts";
+import type { SavedModel } from "../run/experiment.ts";
 import { formatLayers } from "../nn/layers/spec.ts";
 import { describeShape } from "../nn/layers/layer.ts";
 import { describeNetwork } from "../nn/sequential.ts";

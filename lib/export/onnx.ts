@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { SavedModel } from "../eval/model_file.ts";
+import type { SavedModel } from "../run/experiment.ts";
 import { MNIST_SHAPE, shapesOf } from "../nn/sequential.ts";
 import { sizeOf } from "../nn/layers/layer.ts";
 import { formatLayers } from "../nn/layers/spec.ts";
