@@ -1,16 +1,17 @@
 /**
  * A handwritten-digit classifier from scratch, on typed arrays. The notebooks import everything
- * from here; the folders show how it is built:
+ * from here; the folders show how it is built, each importing only itself and the ones above it in
+ * this table (tests/imports_test.ts holds them to it, and to no import cycle):
  *
  * | folder         | what is there                                                                 |
  * | -------------- | ----------------------------------------------------------------------------- |
- * | `nn/`          | the maths, in notebook order: matrices, the seeded generator, kernels, activations, the loss, initialisation, the MLP and its two passes, the gradient check, the model interface, optimizers and schedules; `nn/layers/` the layers of a sequential network (convolution, pooling, flatten, dense, activation, dropout), each with its forward and backward pass |
+ * | `nn/`          | the maths, in notebook order: `nn/network.ts` the core types (a network is the MLP or a sequential network, by `kind`), matrices, the seeded generator, kernels, activations, the loss, initialisation, the MLP and its two passes, the gradient check, the model interface, optimizers and schedules; `nn/layers/` the layers of a sequential network (convolution, pooling, flatten, dense, activation, dropout), each with its forward and backward pass |
  * | `data/`        | the IDX reader, the data sets and their sources, preprocessing, safe file writes |
  * | `engines/`     | who does the arithmetic: the reference TypeScript, and C compiled to WebAssembly |
- * | `train/`       | the training loop and what it reports                                          |
- * | `eval/`        | metrics, classifying, evaluating a network, model files                        |
- * | `export/`      | the network out to ONNX and safetensors, and back in from PyTorch's safetensors |
+ * | `train/`       | the training loop, the checks of its options, and what it reports              |
  * | `run/`         | the settings of a run, the presets, and settings → data and network            |
+ * | `export/`      | the network out to ONNX and safetensors, and back in from PyTorch's safetensors |
+ * | `eval/`        | metrics, classifying, evaluating a network, model files                        |
  * | `show/`        | figures, tables, text, live outputs and what only Jupyter's kernel has         |
  *
  * @example
@@ -29,6 +30,7 @@ export * from "./nn/kernels.ts";
 export * from "./nn/activations.ts";
 export * from "./nn/loss.ts";
 export * from "./nn/init.ts";
+export * from "./nn/network.ts";
 export * from "./nn/mlp.ts";
 export * from "./nn/backprop.ts";
 export * from "./nn/gradient_check.ts";

@@ -7,7 +7,7 @@ import {
   resolveSettings,
 } from "../lib/mod.ts";
 import { loadModel, MODEL_VERSION, parseModel, saveModel, serializeModel } from "../lib/mod.ts";
-import { sha256Hex } from "../lib/mod.ts";
+import { isSequential, sha256Hex } from "../lib/mod.ts";
 
 const network = createNetwork({ sizes: [784, 16, 10], seed: 3 });
 network.biases[0][2] = 0.125;
@@ -149,6 +149,7 @@ Deno.test("a CNN's model file stores its layers and loads back to an identical n
   cnn.biases[1][3] = -0.25;
   const text = await serializeModel({ network: cnn, settings, history: [] });
   const loaded = (await parseModel(text, "'cnn.json'")).network;
+  assert(isSequential(loaded) && isSequential(cnn), "both are sequential networks");
   assertEquals(loaded.layers, cnn.layers);
   assertEquals(loaded.input, cnn.input);
   assertEquals(loaded.weights, cnn.weights);

@@ -4,12 +4,19 @@
  * defines are kept; and `classify` checks a network against the rows it is given on every engine.
  */
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import { classify, createNetwork, createSequential, matrix, parseModel } from "../lib/mod.ts";
+import {
+  classify,
+  createNetwork,
+  createSequential,
+  matrix,
+  type Network,
+  parseModel,
+} from "../lib/mod.ts";
 import { type Body, cnnModelText, mlpModelText, reseal } from "./model_fixtures.ts";
 
 const mlp: Body = JSON.parse(await mlpModelText());
 const cnn: Body = JSON.parse(await cnnModelText());
-const other = (network: ReturnType<typeof createNetwork>) => ({
+const other = (network: Network) => ({
   weights: network.weights.map((w) => new Uint8Array(w.data.buffer).toBase64()),
   biases: network.biases.map((b) => new Uint8Array(b.buffer).toBase64()),
 });
@@ -147,4 +154,38 @@ Deno.test("classify() checks the network against the rows, and its outputs, on e
       assertEquals((await classify(huge, matrix(0, 784), { engine })).rows, 0);
     });
   }
+});
+
+Deno.test("parseModel() reads the network's kind, or infers it from layers in older files", async (t) => {
+  for (
+    const [name, text, kind] of [
+      ["an MLP", await mlpModelText(), "mlp"],
+      ["a CNN", await cnnModelText(), "sequential"],
+    ] as const
+  ) {
+    await t.step(`${name} written now says its kind`, async () => {
+      assertEquals(JSON.parse(text).network.kind, kind);
+      assertEquals((await parseModel(text)).network.kind, kind);
+    });
+    await t.step(`${name} written before kinds (none) loads as ${kind}`, async () => {
+      const body = JSON.parse(text);
+      delete body.network.kind;
+      assertEquals((await parseModel(await reseal(body))).network.kind, kind);
+    });
+  }
+  await t.step("a kind that does not match the layers is refused", async () => {
+    const body = JSON.parse(await cnnModelText());
+    body.network.kind = "mlp";
+    await assertRejects(
+      async () => parseModel(await reseal(body), "'m.json'"),
+      SyntaxError,
+      `Cannot load model 'm.json': expected network.layers for kind "sequential" and none for kind "mlp", found kind "mlp" with layers`,
+    );
+    body.network.kind = "tree";
+    await assertRejects(
+      async () => parseModel(await reseal(body), "'m.json'"),
+      SyntaxError,
+      `Cannot load model 'm.json': expected network.kind to be "mlp" or "sequential", found "tree"`,
+    );
+  });
 });

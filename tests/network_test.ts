@@ -15,6 +15,7 @@ import { Random } from "../lib/mod.ts";
 import { loadDataset } from "../lib/mod.ts";
 import { normalizeImages, takeExamples } from "../lib/mod.ts";
 import { describe } from "../lib/mod.ts";
+import { createSequential, isSequential, type Network, networkProblem } from "../lib/mod.ts";
 
 Deno.test("createNetwork() defaults to the assignment's network", () => {
   const network = createNetwork();
@@ -227,4 +228,17 @@ Deno.test("feedForward() and backprop() reject bad input before any work", async
       "the batch has 2 rows but 1 labels",
     );
   });
+});
+
+Deno.test("Network is the MLP or a sequential network, told apart by kind", () => {
+  const mlp = createNetwork({ sizes: [4, 3, 2] });
+  const cnn = createSequential({ layers: "conv(2,3) relu flatten", classes: 3 });
+  assertEquals([mlp.kind, cnn.kind], ["mlp", "sequential"]);
+  assertEquals([isSequential(mlp), isSequential(cnn)], [false, true]);
+  assertEquals(cloneNetwork(cnn).kind, "sequential");
+  assertEquals(networkProblem(mlp), undefined);
+  assertEquals(
+    networkProblem({ ...mlp, kind: "tree" } as unknown as Network),
+    'expected kind to be "mlp" or "sequential", found "tree"',
+  );
 });

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { loadDataset } from "../lib/mod.ts";
 import { cloneNetwork, createNetwork } from "../lib/mod.ts";
 import { normalizeImages, takeExamples } from "../lib/mod.ts";
+import { matrix, SETTINGS, TRAINING_CHECKS, TRAINING_DEFAULTS } from "../lib/mod.ts";
 import {
   accuracy,
   divergence,
@@ -169,4 +170,45 @@ Deno.test("divergence() catches a loss that explodes while staying finite, and a
     undefined,
     "an untrained start is not divergence",
   );
+});
+
+Deno.test("TRAINING_CHECKS say what SETTINGS say, and accept what they accept", () => {
+  const probes: unknown[] = [
+    ...[-1, 0, 1e-9, 0.3, 0.5, 0.99, 1, 2, 2.5, 13.9, 14, 28, 45, 89, 90, 1000, 1001, 2 ** 32],
+    ...[NaN, Infinity, "full", "auto", "", "sgd", "adam", "cosine", "elastic", "native", "gpu"],
+    ...[[], [0.5], [0.5, 1], null, undefined],
+  ];
+  for (const key of Object.keys(TRAINING_DEFAULTS) as (keyof typeof TRAINING_CHECKS)[]) {
+    const loop = TRAINING_CHECKS[key], run = SETTINGS[key];
+    // The loop takes any number of threads: the engine refuses more than it was built for.
+    if (key === "threads") {
+      assertEquals(loop.expected, 'a positive integer, or "auto" for every core');
+      assert(loop.accepts(64) && loop.accepts("auto") && !loop.accepts(0));
+      continue;
+    }
+    assertEquals(loop.expected, run.expected, key);
+    for (const value of probes) {
+      assertEquals(loop.accepts(value), run.accepts(value), `${key}: ${JSON.stringify(value)}`);
+    }
+  }
+});
+
+Deno.test("train() leaves the thread limit to the engine, which refuses more than it was built for", async () => {
+  const network = createNetwork({ sizes: [2, 4, 2] });
+  const data = {
+    images: matrix(2, 2, new Float32Array([0, 1, 1, 0])),
+    labels: new Uint8Array([0, 1]),
+  };
+  await assertRejects(
+    () => train(network, data, { epochs: 1, batchSize: 2, engine: "wasm", threads: 9 }),
+    RangeError,
+    "Cannot use the WebAssembly engine: expected threads to be an integer from 1 to 4, found 9",
+  );
+  const { history } = await train(network, data, {
+    epochs: 1,
+    batchSize: 2,
+    engine: "reference",
+    threads: 9,
+  });
+  assertEquals(history.length, 1);
 });

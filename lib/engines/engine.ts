@@ -8,8 +8,8 @@
  */
 
 import type { Matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
 import type { OptimizerSettings } from "../nn/optimizers.ts";
+import type { Network } from "../nn/network.ts";
 
 /**
  * The engines by name: `native` is the C kernels compiled for this machine, `wasm` the same C in

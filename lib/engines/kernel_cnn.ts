@@ -10,11 +10,9 @@
  */
 
 import { dropThreshold } from "../nn/dropout.ts";
-import type { Shape } from "../nn/layers/layer.ts";
 import { sizeOf } from "../nn/layers/layer.ts";
 import type { LayerSpec } from "../nn/layers/spec.ts";
 import { type Matrix, matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { shapesOf } from "../nn/sequential.ts";
 import {
@@ -34,6 +32,7 @@ import {
 import { checkNetwork } from "../nn/check_network.ts";
 import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
 import { defaultThreads } from "./wasm_threads.ts";
+import { isSequential, type Network, type Shape } from "../nn/network.ts";
 
 /** The operations' codes and their record's fields, as `c/cnn.c` numbers them. */
 const KIND = { conv: 0, maxpool: 1, dense: 2, flatten: 3, activation: 4, dropout: 5 } as const;
@@ -93,7 +92,7 @@ interface Operation {
  * @returns the reason in words
  */
 export function cnnUnsupported(network: Network): string | undefined {
-  if (!network.layers || !network.input) return "it is not a sequential network";
+  if (!isSequential(network)) return "it is not a sequential network";
   try {
     plan(network);
   } catch (error) {
@@ -104,7 +103,8 @@ export function cnnUnsupported(network: Network): string | undefined {
 
 /** The program's operations for a network's layers. */
 function plan(network: Network): Operation[] {
-  const input = network.input!, layers = network.layers!;
+  if (!isSequential(network)) throw new Error("it is not a sequential network");
+  const { input, layers } = network;
   if (input.channels !== 1) throw new Error("the kernels read one-channel images only");
   const shapes = shapesOf(input, layers);
   const operations: Operation[] = [];

@@ -11,6 +11,7 @@ import { HIDDEN_CODES, MAX_LAYERS } from "./kernel_layout.ts";
 import { type Backend, KernelMlp } from "./kernel_mlp.ts";
 import { cnnUnsupported, KernelCnn } from "./kernel_cnn.ts";
 import { defaultThreads } from "./wasm_threads.ts";
+import { isSequential } from "../nn/network.ts";
 
 /**
  * An engine whose networks run on `backend()`.
@@ -29,7 +30,7 @@ export function kernelEngine(
       return `${what} on ${threads} thread${threads === 1 ? "" : "s"}`;
     },
     unsupported({ network }) {
-      if (network.layers) {
+      if (isSequential(network)) {
         const why = cnnUnsupported(network);
         return why && `the C kernels cannot run this network: ${why}`;
       }
@@ -43,7 +44,7 @@ export function kernelEngine(
         : undefined;
     },
     async train({ network, images, batchSize, optimizer, threads, dropout, seed = 695 }) {
-      if (network.layers) {
+      if (isSequential(network)) {
         const cnn = await KernelCnn.create(backend(), network, batchSize, {
           threads,
           optimizer: optimizer.optimizer,
@@ -77,7 +78,7 @@ export function kernelEngine(
       };
     },
     async classify(network, images, threads) {
-      if (network.layers) {
+      if (isSequential(network)) {
         const cnn = await KernelCnn.create(
           backend(),
           network,

@@ -9,7 +9,6 @@
  */
 
 import type { Matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { type FusedUpdate, type Header, writeDropout, writeRule } from "./kernel_rules.ts";
 
@@ -23,6 +22,7 @@ import {
 } from "./kernel_layout.ts";
 import { defaultThreads } from "./wasm_threads.ts";
 import { checkNetwork } from "../nn/check_network.ts";
+import type { Network } from "../nn/network.ts";
 
 /** The kernels' functions, as a WebAssembly instance or a native library exports them. */
 export interface Kernels {

@@ -8,11 +8,12 @@
 
 import { predictProbabilities } from "../nn/backprop.ts";
 import { type Matrix, matrix, takeRows } from "../nn/matrix.ts";
-import { cloneNetwork, type Network } from "../nn/mlp.ts";
+import { cloneNetwork } from "../nn/mlp.ts";
 import { mlpModel } from "../nn/model.ts";
-import { isSequential, predictSequential, sequentialModel } from "../nn/sequential.ts";
+import { predictSequential, sequentialModel } from "../nn/sequential.ts";
 import { createOptimizer } from "../nn/optimizers.ts";
 import type { Engine } from "./engine.ts";
+import { isSequential, type Network } from "../nn/network.ts";
 
 /** The reference engine. */
 export const referenceEngine: Engine = {

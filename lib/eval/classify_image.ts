@@ -9,8 +9,8 @@ import { readImageFile } from "../data/image_file.ts";
 import { type GreyImage, type MnistSteps, mnistStyle } from "../data/own_digit.ts";
 import type { EngineName } from "../engines/engine.ts";
 import { matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
 import { classify } from "./predict.ts";
+import type { Network } from "../nn/network.ts";
 
 /** What the network made of one picture. */
 export interface ImageVerdict {

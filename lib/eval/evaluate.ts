@@ -9,7 +9,6 @@ import type { Examples } from "../data/preprocess.ts";
 import type { EngineName } from "../engines/engine.ts";
 import { crossEntropy } from "../nn/loss.ts";
 import type { Matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
 import {
   type ClassScores,
   classScores,
@@ -18,6 +17,7 @@ import {
   predictions,
 } from "./metrics.ts";
 import { classify } from "./predict.ts";
+import type { Network } from "../nn/network.ts";
 
 /** How well a network does on one set of examples. */
 export interface SetReport {

@@ -5,7 +5,10 @@
  * @module
  */
 
+import { argmaxRow, countCorrect } from "../nn/loss.ts";
 import type { Matrix } from "../nn/matrix.ts";
+
+export { argmaxRow, countCorrect };
 
 /**
  * The share of rows whose largest probability is at the label.
@@ -14,35 +17,6 @@ import type { Matrix } from "../nn/matrix.ts";
  */
 export function accuracy(probabilities: Matrix, labels: ArrayLike<number>): number {
   return probabilities.rows === 0 ? 0 : countCorrect(probabilities, labels) / probabilities.rows;
-}
-
-/**
- * How many of the first `rows` rows have their largest entry at the label.
- *
- * @returns how many rows are right
- */
-export function countCorrect(
-  probabilities: Matrix,
-  labels: ArrayLike<number>,
-  rows = probabilities.rows,
-): number {
-  let correct = 0;
-  for (let i = 0; i < rows; i++) {
-    if (argmaxRow(probabilities, i) === labels[i]) correct++;
-  }
-  return correct;
-}
-
-/**
- * The column of row i's largest entry (the first, on ties).
- *
- * @returns the column index of the row's largest entry
- */
-export function argmaxRow(m: Matrix, i: number): number {
-  const n = m.cols, row = i * n, D = m.data;
-  let best = 0;
-  for (let j = 1; j < n; j++) if (D[row + j] > D[row + best]) best = j;
-  return best;
 }
 
 /**

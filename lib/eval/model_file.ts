@@ -14,27 +14,20 @@ import { matrix } from "../nn/matrix.ts";
 import { datasetSpec } from "../data/dataset_specs.ts";
 import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
 import { networkProblem } from "../nn/check_network.ts";
-import type { Network } from "../nn/mlp.ts";
-import type { Shape } from "../nn/layers/layer.ts";
 import { formatLayers, type LayerSpec, parseLayers } from "../nn/layers/spec.ts";
 import { parameterShapes } from "../nn/sequential.ts";
 import { type RunSettings, validateSettings } from "../run/settings.ts";
 import type { EpochRecord } from "../train/records.ts";
+import type { SavedModel } from "../run/experiment.ts";
+
+export type { SavedModel };
+import { isSequential, type Network, type Shape } from "../nn/network.ts";
 
 /** The format's name and the version this library writes and reads. */
 export const MODEL_FORMAT = "mnist-mlp-model";
 export const MODEL_VERSION = 3;
 /** Versions this library still reads: 2 held only MLPs, which 3 reads the same way. */
 const READABLE_VERSIONS = [2, 3];
-
-/** A model as saved: the network and what is known about how it came to be. */
-export interface SavedModel {
-  network: Network;
-  /** The settings it was trained with: data set, network, training, engine. */
-  settings: RunSettings;
-  history: EpochRecord[];
-  createdAt?: string;
-}
 
 function toBase64(values: Float32Array): string {
   const bytes = new Uint8Array(values.length * 4);
@@ -71,12 +64,15 @@ export async function serializeModel(model: SavedModel): Promise<string> {
     version: MODEL_VERSION,
     createdAt: model.createdAt ?? new Date().toISOString(),
     network: {
+      kind: network.kind,
       sizes: network.sizes,
       hidden: network.hidden,
       init: network.init,
       seed: network.seed,
       // A sequential network's architecture: its layers (the output layer last) and input shape.
-      ...(network.layers ? { layers: formatLayers(network.layers), input: network.input } : {}),
+      ...(isSequential(network)
+        ? { layers: formatLayers(network.layers), input: network.input }
+        : {}),
     },
     settings: model.settings,
     history: model.history,
@@ -223,6 +219,18 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   } catch (error) {
     return fail((error as Error).message);
   }
+  // Files written before networks had a kind say which they hold by listing layers, or not.
+  const kind = meta.kind ?? (meta.layers === undefined ? "mlp" : "sequential");
+  if (kind !== "mlp" && kind !== "sequential") {
+    fail(`expected network.kind to be "mlp" or "sequential", found ${JSON.stringify(kind)}`);
+  }
+  if ((kind === "sequential") !== (meta.layers !== undefined)) {
+    fail(
+      `expected network.layers for kind "sequential" and none for kind "mlp", found kind ${
+        JSON.stringify(kind)
+      } ${meta.layers === undefined ? "without" : "with"} layers`,
+    );
+  }
   // The shape of every weight matrix and bias: from the sizes (an MLP), or from the layers.
   let sequential: { layers: LayerSpec[]; input: Shape } | undefined;
   let shapes = sizes.slice(1).map((cols, l) => ({ rows: sizes[l], cols, biases: cols }));
@@ -284,15 +292,17 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const biases = biasTexts.map((text, l) =>
     decode(text, `parameters.biases[${l}]`, `biases of layer ${l + 1}`, shapes[l].biases)
   );
-  const network: Network = {
+  const own = {
     sizes,
     hidden: meta.hidden as ActivationName,
     init: initOf(meta.init),
     seed: meta.seed as number,
     weights,
     biases,
-    ...sequential,
   };
+  const network: Network = sequential
+    ? { kind: "sequential", ...own, ...sequential }
+    : { kind: "mlp", ...own };
   const problem = networkProblem(network);
   if (problem) fail(`network: ${problem}`);
   const spec = datasetSpec(settings.dataset), classes = spec.classNames.length;

@@ -8,7 +8,7 @@ import type { EngineName } from "../engines/engine.ts";
 import { checkNetwork } from "../nn/check_network.ts";
 import { chooseEngine, DEFAULT_ENGINE } from "../engines/registry.ts";
 import type { Matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
+import type { Network } from "../nn/network.ts";
 
 /**
  * The softmax outputs for every row of `images`, on the WebAssembly engine by default.

@@ -7,7 +7,7 @@
  */
 
 import { writeFileAtomic } from "../data/files.ts";
-import type { SavedModel } from "../eval/model_file.ts";
+import type { SavedModel } from "../run/experiment.ts";
 import { exportMetadata } from "./metadata.ts";
 import { exportOnnx } from "./onnx.ts";
 import { encodeSafetensors } from "./safetensors.ts";

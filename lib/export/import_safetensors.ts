@@ -11,7 +11,7 @@
 
 import { networkProblem } from "../nn/check_network.ts";
 import { DATASET_NAMES, type DatasetName, datasetSpec } from "../data/dataset_specs.ts";
-import type { SavedModel } from "../eval/model_file.ts";
+import type { SavedModel } from "../run/experiment.ts";
 import type { ActivationName } from "../nn/activations.ts";
 import { matrix } from "../nn/matrix.ts";
 import { formatLayers, type LayerSpec, parseLayers } from "../nn/layers/spec.ts";

@@ -8,11 +8,12 @@
  */
 
 import { datasetSpec } from "../data/dataset_specs.ts";
-import type { SavedModel } from "../eval/model_file.ts";
+import type { SavedModel } from "../run/experiment.ts";
 import { formatLayers } from "../nn/layers/spec.ts";
-import { describeShape, type Shape } from "../nn/layers/layer.ts";
+import { describeShape } from "../nn/layers/layer.ts";
 import { describeNetwork } from "../nn/sequential.ts";
 import { architectureOf, torchModuleText } from "./torch_layout.ts";
+import type { Shape } from "../nn/network.ts";
 
 /** The producer named in every exported file. */
 export const PRODUCER = "mnist-from-scratch";

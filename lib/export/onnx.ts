@@ -15,12 +15,13 @@
  * @module
  */
 
-import type { SavedModel } from "../eval/model_file.ts";
+import type { SavedModel } from "../run/experiment.ts";
 import { MNIST_SHAPE, shapesOf } from "../nn/sequential.ts";
-import { type Shape, sizeOf } from "../nn/layers/layer.ts";
+import { sizeOf } from "../nn/layers/layer.ts";
 import { formatLayers } from "../nn/layers/spec.ts";
 import { exportMetadata, PRODUCER } from "./metadata.ts";
 import { architectureOf, isFlat, torchParameters, torchStateDict } from "./torch_layout.ts";
+import { isSequential, type Shape } from "../nn/network.ts";
 
 /**
  * The operator set the graph is written for (ONNX 1.16's: recent, and every ONNX Runtime since
@@ -106,7 +107,7 @@ export async function exportOnnx(model: SavedModel): Promise<Uint8Array> {
   const architecture = architectureOf(network);
   const { layers } = architecture;
   // The MLP reads a flat image; the graph takes the image, as every exported model does.
-  const image: Shape = network.layers
+  const image: Shape = isSequential(network)
     ? architecture.input
     : sizeOf(architecture.input) === sizeOf(MNIST_SHAPE)
     ? MNIST_SHAPE

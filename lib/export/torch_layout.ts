@@ -23,10 +23,10 @@
  * @module
  */
 
-import type { Network } from "../nn/mlp.ts";
-import { describeShape, type Shape, sizeOf } from "../nn/layers/layer.ts";
+import { describeShape, sizeOf } from "../nn/layers/layer.ts";
 import { formatLayers, type LayerSpec } from "../nn/layers/spec.ts";
 import { shapesOf } from "../nn/sequential.ts";
+import { isSequential, type Network, type Shape } from "../nn/network.ts";
 
 /** A network as a list of layers on an input shape: a sequential network's own, or the MLP's. */
 export interface Architecture {
@@ -64,7 +64,7 @@ export interface TorchParameter {
  * ```
  */
 export function architectureOf(network: Network): Architecture {
-  if (network.layers && network.input) return { input: network.input, layers: network.layers };
+  if (isSequential(network)) return { input: network.input, layers: network.layers };
   const layers: LayerSpec[] = network.sizes.slice(1).flatMap((units, l, rest) =>
     l + 1 < rest.length
       ? [{ type: "dense", units }, { type: "activation", activation: network.hidden }]

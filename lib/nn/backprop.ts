@@ -11,7 +11,7 @@ import { addBiasRow, columnSums, matmul, matmulTransA, matmulTransB } from "./ke
 import { crossEntropy } from "./loss.ts";
 import { type Dropout, dropoutMask } from "./dropout.ts";
 import { type Matrix, matrix, shapeOf } from "./matrix.ts";
-import type { Gradients, Network } from "./mlp.ts";
+import { type Gradients, isSequential, type MlpNetwork } from "./network.ts";
 
 /**
  * The buffers of one batch's forward and backward pass, reused from step to step so that
@@ -36,8 +36,8 @@ export interface Workspace {
  *
  * @returns zeroed buffers for the activations, deltas and gradients
  */
-export function createWorkspace(network: Network, capacity: number): Workspace {
-  if (network.layers) {
+export function createWorkspace(network: MlpNetwork, capacity: number): Workspace {
+  if (isSequential(network)) {
     throw new TypeError(
       "Cannot run the MLP's passes on a sequential network (it lists layers): use sequentialModel or predictSequential",
     );
@@ -59,7 +59,7 @@ function firstRows(m: Matrix, rows: number): Matrix {
   return rows === m.rows ? m : { rows, cols: m.cols, data: m.data.subarray(0, rows * m.cols) };
 }
 
-function checkInput(network: Network, x: Matrix, what: string) {
+function checkInput(network: MlpNetwork, x: Matrix, what: string) {
   if (x.rows === 0) throw new RangeError(`Cannot ${what}: the batch is empty (0×${x.cols})`);
   if (x.cols !== network.sizes[0]) {
     throw new RangeError(
@@ -80,7 +80,7 @@ function checkInput(network: Network, x: Matrix, what: string) {
  * @returns the activations of every layer, input first
  */
 export function forwardLayers(
-  network: Network,
+  network: MlpNetwork,
   x: Matrix,
   workspace?: Workspace,
   dropout?: Dropout,
@@ -126,7 +126,7 @@ export function forwardLayers(
  * const probabilities = feedForward(createNetwork(), matrix(2, 784)); // 2×10, each row sums to 1
  * ```
  */
-export function feedForward(network: Network, x: Matrix, workspace?: Workspace): Matrix {
+export function feedForward(network: MlpNetwork, x: Matrix, workspace?: Workspace): Matrix {
   const activations = forwardLayers(network, x, workspace);
   const output = activations[activations.length - 1];
   return workspace ? output : { ...output, data: output.data.slice() };
@@ -148,7 +148,7 @@ export function feedForward(network: Network, x: Matrix, workspace?: Workspace):
  * @returns the batch's mean loss and the gradients of every weight matrix and bias vector
  */
 export function backprop(
-  network: Network,
+  network: MlpNetwork,
   x: Matrix,
   labels: ArrayLike<number>,
   workspace?: Workspace,
@@ -182,7 +182,7 @@ export function backprop(
  * @returns the batch's mean loss and the gradients, which live in `workspace`
  */
 export function backwardLayers(
-  network: Network,
+  network: MlpNetwork,
   activations: Matrix[],
   labels: ArrayLike<number>,
   workspace: Workspace,
@@ -232,7 +232,7 @@ export function backwardLayers(
  * predictProbabilities(createNetwork(), matrix(3, 784)).rows; // 3
  * ```
  */
-export function predictProbabilities(network: Network, images: Matrix, chunk = 2000): Matrix {
+export function predictProbabilities(network: MlpNetwork, images: Matrix, chunk = 2000): Matrix {
   const classes = network.sizes.at(-1)!;
   const out = matrix(images.rows, classes);
   let workspace: Workspace | undefined;

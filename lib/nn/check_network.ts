@@ -12,7 +12,7 @@ import { initProblem } from "./init.ts";
 import { describeShape, sizeOf } from "./layers/layer.ts";
 import { formatLayers } from "./layers/spec.ts";
 import type { Matrix } from "./matrix.ts";
-import type { Network } from "./mlp.ts";
+import type { Network } from "./network.ts";
 import { parameterShapes, shapesOf } from "./sequential.ts";
 
 const positiveIntegers = (list: unknown): list is number[] =>
@@ -48,10 +48,14 @@ export function networkProblem(network: Network): string | undefined {
   }
   // The shape of every weight matrix and bias: from the sizes (an MLP), or from the layers.
   let shapes = sizes.slice(1).map((cols, l) => ({ rows: sizes[l], cols, biases: cols }));
-  if (network.layers !== undefined || network.input !== undefined) {
-    const input = network.input;
+  const kind: unknown = network.kind;
+  if (kind !== "mlp" && kind !== "sequential") {
+    return `expected kind to be "mlp" or "sequential", found ${JSON.stringify(kind)}`;
+  }
+  if (network.kind === "sequential") {
+    const { input, layers } = network;
     if (
-      !Array.isArray(network.layers) ||
+      !Array.isArray(layers) ||
       !positiveIntegers([input?.channels, input?.height, input?.width])
     ) {
       return `expected layers to be a list and input a shape of positive integers, found ${
@@ -59,19 +63,19 @@ export function networkProblem(network: Network): string | undefined {
       }`;
     }
     try {
-      shapes = parameterShapes(input!, network.layers);
-      const outputs = shapesOf(input!, network.layers).filter((_, i) =>
-        network.layers![i].type === "conv" || network.layers![i].type === "dense"
+      shapes = parameterShapes(input, layers);
+      const outputs = shapesOf(input, layers).filter((_, i) =>
+        layers[i].type === "conv" || layers[i].type === "dense"
       );
-      const expected = [sizeOf(input!), ...outputs.map(sizeOf)];
+      const expected = [sizeOf(input), ...outputs.map(sizeOf)];
       if (expected.join() !== sizes.join()) {
         return `expected sizes ${expected.join("-")} for input ${
-          describeShape(input!)
-        } and layers "${formatLayers(network.layers)}", found ${sizes.join("-")}`;
+          describeShape(input)
+        } and layers "${formatLayers(layers)}", found ${sizes.join("-")}`;
       }
-      if (network.layers.at(-1)?.type !== "dense") {
+      if (layers.at(-1)?.type !== "dense") {
         return `expected the last layer to be dense (the output layer), found "${
-          formatLayers(network.layers.slice(-1))
+          formatLayers(layers.slice(-1))
         }"`;
       }
     } catch (error) {

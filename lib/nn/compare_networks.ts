@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Network } from "./mlp.ts";
+import type { Network } from "./network.ts";
 
 /**
  * How many weights and biases differ between two networks of the same sizes.

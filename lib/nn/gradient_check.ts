@@ -8,9 +8,10 @@
 import { crossEntropy } from "./loss.ts";
 import type { Matrix } from "./matrix.ts";
 import { backprop, feedForward } from "./backprop.ts";
-import { cloneNetwork, type Network } from "./mlp.ts";
+import { cloneNetwork } from "./mlp.ts";
 import type { Layer } from "./layers/layer.ts";
 import { Random } from "./random.ts";
+import type { MlpNetwork } from "./network.ts";
 
 /**
  * Below this size, gradients are compared by absolute error: Float32 round-off in the loss, divided
@@ -40,7 +41,7 @@ export interface LayerCheck {
  * @returns one row per layer and parameter kind
  */
 export function gradientCheck(
-  network: Network,
+  network: MlpNetwork,
   x: Matrix,
   labels: ArrayLike<number>,
   options: { epsilon?: number; samplesPerLayer?: number; gradients?: ReturnType<typeof backprop> } =

@@ -10,9 +10,8 @@
 
 import { type ActivationName, multiplyByDerivative } from "./activations.ts";
 import { backprop, createWorkspace } from "./backprop.ts";
-import type { Examples } from "../data/preprocess.ts";
-import { norm } from "./matrix.ts";
-import type { Gradients, Network } from "./mlp.ts";
+import { type Matrix, norm } from "./matrix.ts";
+import type { Gradients, MlpNetwork } from "./network.ts";
 
 /** A value is saturated where its slope f'(z) is below this share of the activation's peak slope. */
 export const SATURATION_SLOPE = 0.2;
@@ -91,7 +90,11 @@ export function peakSlope(hidden: ActivationName): number {
  * profileNetwork(network, batch).name; // "relu (he-normal)"
  * ```
  */
-export function profileNetwork(network: Network, batch: Examples, name?: string): NetworkProfile {
+export function profileNetwork(
+  network: MlpNetwork,
+  batch: { images: Matrix; labels: Uint8Array },
+  name?: string,
+): NetworkProfile {
   const rows = batch.images.rows;
   const workspace = createWorkspace(network, rows);
   const gradients = backprop(network, batch.images, batch.labels, workspace);

@@ -1,6 +1,7 @@
 /**
  * Categorical cross-entropy, the assignment's loss: L = −(1/m) Σᵢ log pᵢ,yᵢ, the mean negative
- * log-probability the network gives each example's true class (the one-hot target picks it out).
+ * log-probability the network gives each example's true class (the one-hot target picks it out);
+ * and how many rows a batch's probabilities get right, which the training loop reports beside it.
  *
  * @module
  */
@@ -25,4 +26,33 @@ export function crossEntropy(probabilities: Matrix, labels: ArrayLike<number>): 
     sum -= Math.log(Math.max(P[i * n + labels[i]], MIN_PROBABILITY));
   }
   return sum / probabilities.rows;
+}
+
+/**
+ * How many of the first `rows` rows have their largest entry at the label.
+ *
+ * @returns how many rows are right
+ */
+export function countCorrect(
+  probabilities: Matrix,
+  labels: ArrayLike<number>,
+  rows = probabilities.rows,
+): number {
+  let correct = 0;
+  for (let i = 0; i < rows; i++) {
+    if (argmaxRow(probabilities, i) === labels[i]) correct++;
+  }
+  return correct;
+}
+
+/**
+ * The column of row i's largest entry (the first, on ties).
+ *
+ * @returns the column index of the row's largest entry
+ */
+export function argmaxRow(m: Matrix, i: number): number {
+  const n = m.cols, row = i * n, D = m.data;
+  let best = 0;
+  for (let j = 1; j < n; j++) if (D[row + j] > D[row + best]) best = j;
+  return best;
 }

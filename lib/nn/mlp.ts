@@ -11,8 +11,7 @@ import { type ActivationName, ACTIVATIONS } from "./activations.ts";
 import { defaultInit, initDistribution, type InitOption, initProblem } from "./init.ts";
 import { type Matrix, matrix } from "./matrix.ts";
 import { DEFAULT_SEED, Random } from "./random.ts";
-import type { Shape } from "./layers/layer.ts";
-import type { LayerSpec } from "./layers/spec.ts";
+import type { Gradients, MlpNetwork, Network } from "./network.ts";
 
 /** What `createNetwork` takes; every field has a default. */
 export interface NetworkOptions {
@@ -24,33 +23,6 @@ export interface NetworkOptions {
   init?: InitOption;
   /** The seed of the weights; default 695. */
   seed?: number;
-}
-
-/** A network: its shape, its activation and its parameters. */
-export interface Network {
-  sizes: number[];
-  hidden: ActivationName;
-  init: InitOption;
-  seed: number;
-  /** weights[l] is sizes[l] × sizes[l+1]. */
-  weights: Matrix[];
-  /** biases[l] has sizes[l+1] entries. */
-  biases: Float32Array[];
-  /**
-   * Set only for a sequential network (a CNN, see sequential.ts): its layers, the output layer
-   * last; then `weights` and `biases` belong to its layers with parameters, and `sizes` lists
-   * the input's size and each of those layers' output sizes.
-   */
-  layers?: LayerSpec[];
-  /** A sequential network's input shape (1 × 28 × 28 for MNIST). */
-  input?: Shape;
-}
-
-/** What `backprop` returns: the batch's mean loss and the gradient of every parameter. */
-export interface Gradients {
-  loss: number;
-  gradWeights: Matrix[];
-  gradBiases: Float32Array[];
 }
 
 function validateOptions(options: NetworkOptions): Required<NetworkOptions> {
@@ -95,7 +67,7 @@ function validateOptions(options: NetworkOptions): Required<NetworkOptions> {
  * network.weights[0].rows; // 784
  * ```
  */
-export function createNetwork(options: NetworkOptions = {}): Network {
+export function createNetwork(options: NetworkOptions = {}): MlpNetwork {
   const { sizes, hidden, init, seed } = validateOptions(options);
   const rng = new Random(seed);
   const weights: Matrix[] = [];
@@ -108,7 +80,7 @@ export function createNetwork(options: NetworkOptions = {}): Network {
     weights.push(w);
     biases.push(new Float32Array(sizes[l + 1]));
   }
-  return { sizes, hidden, init, seed, weights, biases };
+  return { kind: "mlp", sizes, hidden, init, seed, weights, biases };
 }
 
 /**
@@ -129,11 +101,11 @@ export function parameterCount(network: Network): number {
  *
  * @returns the network, updated in place
  */
-export function gradientDescentStep(
-  network: Network,
+export function gradientDescentStep<N extends Network>(
+  network: N,
   gradients: Gradients,
   learningRate: number,
-): Network {
+): N {
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
     throw new RangeError(
       `Cannot take a gradient step: expected a positive learning rate, found ${learningRate}`,
@@ -153,7 +125,7 @@ export function gradientDescentStep(
  *
  * @returns a network with copies of every parameter
  */
-export function cloneNetwork(network: Network): Network {
+export function cloneNetwork<N extends Network>(network: N): N {
   return {
     ...network,
     sizes: [...network.sizes],

@@ -10,18 +10,7 @@
 import type { Dropout } from "./dropout.ts";
 import type { Matrix } from "./matrix.ts";
 import { backwardLayers, createWorkspace, forwardLayers, type Workspace } from "./backprop.ts";
-import type { Network } from "./mlp.ts";
-
-/** One array of parameters, the gradient of the loss with respect to it, and its role. */
-export interface Parameter {
-  /** "W1", "b1", …: layer l's weights and biases, counted from 1. */
-  name: string;
-  value: Float32Array;
-  /** Same length as `value`; filled by the model's `backward`. */
-  gradient: Float32Array;
-  /** Whether weight decay shrinks it: weights yes, biases no. */
-  decay: boolean;
-}
+import type { MlpNetwork, Parameter } from "./network.ts";
 
 /** A trainable network, as the loop and the optimizers see it. */
 export interface Model {
@@ -51,7 +40,7 @@ export interface Model {
  * ```
  */
 export function mlpModel(
-  network: Network,
+  network: MlpNetwork,
   capacity: number,
   options: { dropout?: number[]; seed?: number } = {},
 ): Model {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Parameter } from "./model.ts";
+import type { Parameter } from "./network.ts";
 
 /** The update rules by name. */
 export const OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"] as const;

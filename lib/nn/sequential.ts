@@ -1,7 +1,7 @@
 /**
  * A sequential network: a list of layers (convolution, pooling, flatten, dense, activations,
  * dropout) from the image to the output layer, then softmax and cross-entropy as in the MLP. It is
- * a {@linkcode Network} whose `layers` field lists the architecture; its `weights` and `biases`
+ * a {@linkcode SequentialNetwork} whose `layers` field lists the architecture; its `weights` and `biases`
  * hold the parameters of the layers that have them, in order (a convolution's weights as filters ×
  * (channels·k·k), a dense layer's as in × out), so saving, copying and training treat it like any
  * network.
@@ -13,15 +13,21 @@ import { type ActivationName, ACTIVATIONS, softmaxRows } from "./activations.ts"
 import { defaultInit, initDistribution, type InitOption, initProblem } from "./init.ts";
 import { crossEntropy } from "./loss.ts";
 import { type Matrix, matrix } from "./matrix.ts";
-import type { Network } from "./mlp.ts";
-import type { Model, Parameter } from "./model.ts";
+import type { Model } from "./model.ts";
+import {
+  isSequential,
+  type Network,
+  type Parameter,
+  type SequentialNetwork,
+  type Shape,
+} from "./network.ts";
 import { DEFAULT_SEED, Random } from "./random.ts";
 import { Activation } from "./layers/activation.ts";
 import { Conv2d } from "./layers/conv2d.ts";
 import { Dense } from "./layers/dense.ts";
 import { DropoutLayer } from "./layers/dropout.ts";
 import { Flatten } from "./layers/flatten.ts";
-import { describeShape, type Layer, resize, type Shape, sizeOf } from "./layers/layer.ts";
+import { describeShape, type Layer, resize, sizeOf } from "./layers/layer.ts";
 import { MaxPool } from "./layers/maxpool.ts";
 import { formatLayers, type LayerSpec, parseLayers } from "./layers/spec.ts";
 
@@ -39,14 +45,6 @@ export interface SequentialOptions {
   /** Default: the one that suits the first activation (He's for ReLU). */
   init?: InitOption;
   seed?: number;
-}
-
-/** Whether `network` is a sequential network (it lists its layers) rather than the plain MLP. */
-export function isSequential(network: Network): network is Network & {
-  layers: LayerSpec[];
-  input: Shape;
-} {
-  return network.layers !== undefined;
 }
 
 /**
@@ -101,7 +99,7 @@ export function parameterShapes(
  * network.sizes; // [784, 6272, 10]: the input, then each layer with parameters
  * ```
  */
-export function createSequential(options: SequentialOptions): Network {
+export function createSequential(options: SequentialOptions): SequentialNetwork {
   const input = options.input ?? MNIST_SHAPE;
   const classes = options.classes ?? 10;
   const listed = typeof options.layers === "string" ? parseLayers(options.layers) : options.layers;
@@ -133,7 +131,7 @@ export function createSequential(options: SequentialOptions): Network {
     return w;
   });
   const biases = parameterShapes(input, layers).map((p) => new Float32Array(p.biases));
-  return { sizes, hidden, init, seed, weights, biases, layers, input };
+  return { kind: "sequential", sizes, hidden, init, seed, weights, biases, layers, input };
 }
 
 /**
@@ -142,7 +140,7 @@ export function createSequential(options: SequentialOptions): Network {
  *
  * @returns one {@linkcode Layer} per listed layer, the output layer last
  */
-export function layersOf(network: Network): Layer[] {
+export function layersOf(network: SequentialNetwork): Layer[] {
   if (!isSequential(network)) {
     throw new TypeError("Cannot build layers: this network is the plain MLP (it lists no layers)");
   }
@@ -161,7 +159,10 @@ export function layersOf(network: Network): Layer[] {
  * @param options `seed` of the dropout masks
  * @returns the model over the network's own arrays
  */
-export function sequentialModel(network: Network, options: { seed?: number } = {}): Model {
+export function sequentialModel(
+  network: SequentialNetwork,
+  options: { seed?: number } = {},
+): Model {
   const layers = layersOf(network);
   const seed = options.seed ?? DEFAULT_SEED;
   let step = 0;
@@ -195,7 +196,7 @@ export function sequentialModel(network: Network, options: { seed?: number } = {
  *
  * @returns rows × classes probabilities
  */
-export function predictSequential(network: Network, images: Matrix, chunk = 256): Matrix {
+export function predictSequential(network: SequentialNetwork, images: Matrix, chunk = 256): Matrix {
   const layers = layersOf(network);
   const classes = network.sizes.at(-1)!, n = images.cols;
   const out = matrix(images.rows, classes);
@@ -221,7 +222,7 @@ export function predictSequential(network: Network, images: Matrix, chunk = 256)
  * ```
  */
 export function describeNetwork(network: Network): string {
-  return network.layers ? formatLayers(network.layers) : network.sizes.join("-");
+  return isSequential(network) ? formatLayers(network.layers) : network.sizes.join("-");
 }
 
 /**

@@ -18,8 +18,19 @@ import { describeEngineChoice } from "../engines/registry.ts";
 import { defaultInit, type InitOption } from "../nn/init.ts";
 import { parseLayers } from "../nn/layers/spec.ts";
 import { createSequential } from "../nn/sequential.ts";
-import { createNetwork, type Network } from "../nn/mlp.ts";
+import { createNetwork } from "../nn/mlp.ts";
 import { layerSizes, type RunSettings } from "./settings.ts";
+import type { EpochRecord } from "../train/records.ts";
+import type { Network } from "../nn/network.ts";
+
+/** A model as saved (`saveModel` in eval/model_file.ts) and exported: the network and what is known about how it came to be. */
+export interface SavedModel {
+  network: Network;
+  /** The settings it was trained with: data set, network, training, engine. */
+  settings: RunSettings;
+  history: EpochRecord[];
+  createdAt?: string;
+}
 
 /** The data a run trains and is tested on. */
 export interface RunData {

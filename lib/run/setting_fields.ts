@@ -13,11 +13,12 @@ import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
 import { type InitName, INITS } from "../nn/init.ts";
 import { type OptimizerName, OPTIMIZERS } from "../nn/optimizers.ts";
 import { type ScheduleName, SCHEDULES } from "../nn/schedules.ts";
-import { AUGMENTS, type AugmentSettings } from "../data/augment.ts";
+import { AUGMENTS } from "../data/augment.ts";
+import type { TrainingSettings } from "../train/records.ts";
 import { type Field, integer, listOf, name, oneOf, orWord, real, text } from "./fields.ts";
 
 /** Everything that defines a run. */
-export interface RunSettings extends AugmentSettings {
+export interface RunSettings extends TrainingSettings {
   /** The preset these settings started from. */
   preset: string;
   // The data

@@ -11,26 +11,7 @@ import { checkNetworkCost } from "./network_cost.ts";
 import { type RunSettings, SETTINGS } from "./setting_fields.ts";
 
 export { type RunSettings, type Setting, SETTINGS } from "./setting_fields.ts";
-
-/**
- * The values every preset and `train` start from for the constants of the rules and of the
- * augmentation: Adam's and RMSProp's usual constants, and Simard's elastic α and σ.
- */
-export const CONSTANT_DEFAULTS = {
-  beta1: 0.9,
-  beta2: 0.999,
-  rho: 0.9,
-  epsilon: 1e-8,
-  stepEvery: 30,
-  stepFactor: 0.1,
-  warmupEpochs: 0,
-  shift: 2,
-  rotation: 10,
-  scale: 0.1,
-  shear: 10,
-  elasticAlpha: 34,
-  elasticSigma: 4,
-} satisfies Partial<RunSettings>;
+export { CONSTANT_DEFAULTS } from "../train/options.ts";
 
 /** A run's settings with some changed; `null` or `undefined` keeps the value it changes. */
 export type RunOverrides = { [K in keyof RunSettings]?: RunSettings[K] | null };

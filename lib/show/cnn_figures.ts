@@ -12,11 +12,11 @@ import { Conv2d } from "../nn/layers/conv2d.ts";
 import { describeShape } from "../nn/layers/layer.ts";
 import { formatLayers } from "../nn/layers/spec.ts";
 import { matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
 import { layersOf, shapesOf } from "../nn/sequential.ts";
 import { type GridItem, imageGrid, imageSource } from "./digit_plots.ts";
 import { combine, type Figure, plot } from "./figure.ts";
 import { type Table, table } from "./tables.ts";
+import type { SequentialNetwork } from "../nn/network.ts";
 
 /** An image of side `n` drawn `block` times larger, each pixel a block (viewers smooth small images). */
 function enlarge(pixels: Float32Array, n: number, block: number): Float32Array {
@@ -104,11 +104,11 @@ export function convolutionSteps(
  *
  * @returns the table
  */
-export function architectureTable(network: Network): Table {
-  const layers = network.layers!, shapes = shapesOf(network.input!, layers);
+export function architectureTable(network: SequentialNetwork): Table {
+  const layers = network.layers, shapes = shapesOf(network.input, layers);
   let parameter = 0, totalParameters = 0, totalWork = 0;
   const rows = layers.map((layer, i) => {
-    const before = i === 0 ? network.input! : shapes[i - 1];
+    const before = i === 0 ? network.input : shapes[i - 1];
     let parameters = 0, work = 0;
     if (layer.type === "conv" || layer.type === "dense") {
       parameters = network.weights[parameter].data.length + network.biases[parameter].length;
@@ -128,7 +128,7 @@ export function architectureTable(network: Network): Table {
   });
   return table([...rows, {
     layer: "total",
-    input: describeShape(network.input!),
+    input: describeShape(network.input),
     output: describeShape(shapes.at(-1)!),
     parameters: totalParameters,
     "multiply-adds per image": totalWork,
@@ -144,11 +144,11 @@ export function architectureTable(network: Network): Table {
  * @returns the figure
  */
 export function featureMaps(
-  network: Network,
+  network: SequentialNetwork,
   image: Float32Array,
   options: { title: string; channels?: number },
 ): Figure {
-  const layers = layersOf(network), specs = network.layers!;
+  const layers = layersOf(network), specs = network.layers;
   const shown = options.channels ?? 8;
   const items: GridItem[] = [];
   let a = matrix(1, image.length, image);

@@ -19,9 +19,9 @@ import {
   mnistStyle,
   resizeByArea,
 } from "../data/own_digit.ts";
-import type { Network } from "../nn/mlp.ts";
 import { escapeHtml, jsonInScript } from "./html.ts";
 import { pageForward, pageModel } from "./page_model.ts";
+import { isSequential, type Network } from "../nn/network.ts";
 
 const PAD_SCRIPT = Deno.readTextFileSync(new URL("./draw_pad.js", import.meta.url));
 
@@ -47,7 +47,7 @@ export class DrawPad {
       classNames,
       penWidth: options.penWidth ?? 20,
       labelWidth: Math.max(12, 7 * Math.max(...classNames.map((n) => n.length))),
-      showUnits: !network.layers,
+      showUnits: !isSequential(network),
     };
     const functions = [
       greyFromRgba,

@@ -6,11 +6,11 @@
  */
 
 import type { Evaluation } from "../eval/evaluate.ts";
-import type { Network } from "../nn/mlp.ts";
 import type { EpochRecord } from "../train/records.ts";
 import { confusionHeatmap, historyChart, rocChart } from "./eval_plots.ts";
 import type { Figure } from "./figure.ts";
 import { filterImages, unitImages } from "./network_plots.ts";
+import { isSequential, type Network } from "../nn/network.ts";
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -48,9 +48,11 @@ export function evaluationFigures(
       { title: "One-vs-rest ROC curves on the test set" },
     ),
   };
-  if (network.layers?.find((l) => l.type === "conv" || l.type === "dense")?.type === "conv") {
-    figures["first-layer-filters"] = filterImages(network);
-  } else if (!network.layers) {
+  if (isSequential(network)) {
+    if (network.layers.find((l) => l.type === "conv" || l.type === "dense")?.type === "conv") {
+      figures["first-layer-filters"] = filterImages(network);
+    }
+  } else {
     figures["first-layer-weights"] = unitImages(network.weights[0], {
       title: "What the first hidden units look for: their weights as 28×28 images",
       units: 32,

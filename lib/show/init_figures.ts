@@ -9,12 +9,12 @@ import type { Table } from "./tables.ts";
 import { describe } from "../data/preprocess.ts";
 import { sigmoidDerivative } from "../nn/activations.ts";
 import type { Matrix } from "../nn/matrix.ts";
-import type { Network } from "../nn/mlp.ts";
 import { preActivations, saturatedShare } from "../nn/saturation.ts";
 import { type Bin, histogramBins, histogramChart } from "./chart_plots.ts";
 import { combine, type Figure } from "./figure.ts";
 import { probabilityBars } from "./network_plots.ts";
 import { table } from "./tables.ts";
+import type { Network } from "../nn/network.ts";
 
 /**
  * A row of scores (logits) beside its softmax: bars of each, the most probable class highlighted.

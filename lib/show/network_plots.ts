@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { Network } from "../nn/mlp.ts";
 import * as Plot from "@observablehq/plot";
 import { type Figure, plot } from "./figure.ts";
 import { type GridItem, imageGrid } from "./digit_plots.ts";
 import { classTickLayout } from "./chart_plots.ts";
 import type { Matrix } from "../nn/matrix.ts";
+import { isSequential, type Network } from "../nn/network.ts";
 
 /** One curve of a function chart. */
 export interface Curve {
@@ -155,7 +155,9 @@ export function filterImages(
   network: Network,
   options: { title?: string; subtitle?: string; filters?: number; columns?: number } = {},
 ): Figure {
-  const first = network.layers?.find((layer) => layer.type === "conv" || layer.type === "dense");
+  const first = isSequential(network)
+    ? network.layers.find((layer) => layer.type === "conv" || layer.type === "dense")
+    : undefined;
   if (first?.type !== "conv") {
     throw new RangeError(
       "Cannot draw filters: the network's first layer with weights is not a convolution",

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Network } from "../nn/mlp.ts";
+import type { Network } from "../nn/network.ts";
 
 /** One layer as the page reads it; `parameters` indexes `weights` and `biases`. */
 export type PageLayer =
@@ -37,7 +37,7 @@ const base64 = (values: Float32Array) =>
  */
 export function pageModel(network: Network): PageModel {
   let next = 0;
-  const layers: PageLayer[] = network.layers
+  const layers: PageLayer[] = network.kind === "sequential"
     ? network.layers.map((layer): PageLayer => {
       switch (layer.type) {
         case "conv":
@@ -60,7 +60,7 @@ export function pageModel(network: Network): PageModel {
     ]);
   return {
     // Only the three numbers: nothing else a network object may carry reaches the page.
-    input: network.input
+    input: network.kind === "sequential"
       ? {
         channels: network.input.channels,
         height: network.input.height,

@@ -11,12 +11,12 @@ import { accuracy, argmaxRow } from "../eval/metrics.ts";
 import { feedForward } from "../nn/backprop.ts";
 import { crossEntropy } from "../nn/loss.ts";
 import { type Matrix, norm, row, shapeOf } from "../nn/matrix.ts";
-import type { Gradients, Network } from "../nn/mlp.ts";
 import { histogramBins, histogramChart } from "./chart_plots.ts";
 import { digitFigure } from "./digit_plots.ts";
 import { combine, type Figure } from "./figure.ts";
 import { probabilityBars } from "./network_plots.ts";
 import { table } from "./tables.ts";
+import type { Gradients, MlpNetwork, Network } from "../nn/network.ts";
 
 /**
  * What each layer of a forward pass holds: its name, its shape, the weights that made it, and the
@@ -182,7 +182,7 @@ export function gradientNormsTable(gradients: Gradients): Table {
  * ```
  */
 export function batchScoresTable(
-  networks: Record<string, Network>,
+  networks: Record<string, MlpNetwork>,
   batch: Examples,
 ): Table {
   return table(

@@ -16,7 +16,7 @@ import type { ClassScores } from "../eval/metrics.ts";
 import type { EpochRecord } from "../train/records.ts";
 import type { Matrix } from "../nn/matrix.ts";
 import { initDistribution } from "../nn/init.ts";
-import type { Network } from "../nn/mlp.ts";
+import type { Network } from "../nn/network.ts";
 
 /** One value of a table. */
 export type TableValue = string | number | boolean;

@@ -15,16 +15,16 @@ import { Augmenter } from "../data/augment.ts";
 import type { TrainingSettings } from "./records.ts";
 import type { Examples } from "../data/preprocess.ts";
 import { chooseEngine } from "../engines/registry.ts";
-import { countCorrect } from "../eval/metrics.ts";
-import { crossEntropy } from "../nn/loss.ts";
+import { countCorrect, crossEntropy } from "../nn/loss.ts";
 import { type Matrix, matrix, takeRows } from "../nn/matrix.ts";
 import { dropoutMask } from "../nn/dropout.ts";
-import { cloneNetwork, type Network } from "../nn/mlp.ts";
+import { cloneNetwork } from "../nn/mlp.ts";
 import { Random } from "../nn/random.ts";
 import { learningRateAt } from "../nn/schedules.ts";
 import { divergence, TrainingDiverged } from "./divergence.ts";
 import { dropoutRates, settingsOf } from "./options.ts";
 import { checkTrainingData, type EpochRecord, type Progress } from "./records.ts";
+import type { Network } from "../nn/network.ts";
 
 /** What `train` takes: any training setting (see `TRAINING_DEFAULTS`) and callbacks. */
 export interface TrainOptions extends Partial<TrainingSettings> {

@@ -7,40 +7,39 @@
 
 import type { Examples } from "../data/preprocess.ts";
 import { networkProblem } from "../nn/check_network.ts";
-import type { Network } from "../nn/mlp.ts";
-import type { RunSettings } from "../run/settings.ts";
+import type { AugmentSettings } from "../data/augment.ts";
+import type { EngineName } from "../engines/engine.ts";
+import type { OptimizerName } from "../nn/optimizers.ts";
+import type { ScheduleName } from "../nn/schedules.ts";
+import type { Network } from "../nn/network.ts";
 
-/** The settings the loop uses. */
-export type TrainingSettings = Pick<
-  RunSettings,
-  | "epochs"
-  | "batchSize"
-  | "optimizer"
-  | "learningRate"
-  | "momentum"
-  | "weightDecay"
-  | "schedule"
-  | "stepEvery"
-  | "stepFactor"
-  | "warmupEpochs"
-  | "beta1"
-  | "beta2"
-  | "rho"
-  | "epsilon"
-  | "dropout"
-  | "inputDropout"
-  | "earlyStopping"
-  | "augment"
-  | "shift"
-  | "rotation"
-  | "scale"
-  | "shear"
-  | "elasticAlpha"
-  | "elasticSigma"
-  | "seed"
-  | "engine"
-  | "threads"
->;
+/**
+ * The settings the loop uses: the training's, the augmentation's and the engine's. A run's
+ * settings (`RunSettings` in run/setting_fields.ts) hold these and more.
+ */
+export interface TrainingSettings extends AugmentSettings {
+  epochs: number;
+  batchSize: number | "full";
+  optimizer: OptimizerName;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: ScheduleName;
+  stepEvery: number;
+  stepFactor: number;
+  warmupEpochs: number;
+  beta1: number;
+  beta2: number;
+  rho: number;
+  epsilon: number;
+  /** The MLP's hidden layers' dropout rates: one for all, or one per layer. */
+  dropout: number[];
+  inputDropout: number;
+  earlyStopping: number;
+  seed: number;
+  engine: EngineName;
+  threads: number | "auto";
+}
 
 /** Where a run is, for progress bars. */
 export interface Progress {

@@ -9,11 +9,12 @@
 import type { Examples } from "../data/preprocess.ts";
 import type { ActivationName } from "../nn/activations.ts";
 import { defaultInit, type InitName } from "../nn/init.ts";
-import { createNetwork, type Network, type NetworkOptions } from "../nn/mlp.ts";
+import { createNetwork, type NetworkOptions } from "../nn/mlp.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { TrainingDiverged } from "./divergence.ts";
 import { train, type TrainOptions } from "./loop.ts";
 import type { EpochRecord, TrainingSettings } from "./records.ts";
+import type { MlpNetwork } from "../nn/network.ts";
 
 /** One way to train: the network it starts from, and the training settings it changes. */
 export interface Variant {
@@ -30,7 +31,7 @@ export interface VariantRun {
   name: string;
   variant: Variant;
   /** The trained network (with a diverged run: its last good epoch). */
-  network: Network;
+  network: MlpNetwork;
   /** One record per completed epoch. */
   history: EpochRecord[];
   /** Seconds the run took. */

@@ -11,7 +11,8 @@
 
 import { activate, type ActivationName, multiplyByDerivative } from "../activations.ts";
 import type { Matrix } from "../matrix.ts";
-import { type Layer, resize, type Shape } from "./layer.ts";
+import { type Layer, resize } from "./layer.ts";
+import type { Shape } from "../network.ts";
 
 /** An activation layer. */
 export class Activation implements Layer {

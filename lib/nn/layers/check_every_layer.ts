@@ -15,8 +15,9 @@ import { Conv2d } from "./conv2d.ts";
 import { Dense } from "./dense.ts";
 import { DropoutLayer } from "./dropout.ts";
 import { Flatten } from "./flatten.ts";
-import { type Layer, type Shape, sizeOf } from "./layer.ts";
+import { type Layer, sizeOf } from "./layer.ts";
 import { MaxPool } from "./maxpool.ts";
+import type { Shape } from "../network.ts";
 
 /** One layer's check: its name and shape, and a row per array checked. */
 export interface EveryLayerCheck extends LayerGradientCheck {

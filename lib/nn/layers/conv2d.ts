@@ -20,8 +20,8 @@
  */
 
 import type { Matrix } from "../matrix.ts";
-import type { Parameter } from "../model.ts";
-import { type Layer, resize, type Shape, sizeOf } from "./layer.ts";
+import { type Layer, resize, sizeOf } from "./layer.ts";
+import type { Parameter, Shape } from "../network.ts";
 
 /** A convolution layer over weights and biases it shares with its network. */
 export class Conv2d implements Layer {

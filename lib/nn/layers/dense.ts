@@ -13,8 +13,8 @@
 
 import { addBiasRow, columnSums, matmul, matmulTransA, matmulTransB } from "../kernels.ts";
 import type { Matrix } from "../matrix.ts";
-import type { Parameter } from "../model.ts";
-import { type Layer, resize, type Shape, sizeOf } from "./layer.ts";
+import { type Layer, resize, sizeOf } from "./layer.ts";
+import type { Parameter, Shape } from "../network.ts";
 
 /** A dense layer over weights and biases it shares with its network. */
 export class Dense implements Layer {

@@ -11,7 +11,8 @@
 
 import { dropoutMask } from "../dropout.ts";
 import type { Matrix } from "../matrix.ts";
-import { type Layer, resize, type Shape, type StepContext } from "./layer.ts";
+import { type Layer, resize, type StepContext } from "./layer.ts";
+import type { Shape } from "../network.ts";
 
 /** A dropout layer. */
 export class DropoutLayer implements Layer {

@@ -9,7 +9,8 @@
  */
 
 import type { Matrix } from "../matrix.ts";
-import { type Layer, type Shape, sizeOf } from "./layer.ts";
+import { type Layer, sizeOf } from "./layer.ts";
+import type { Shape } from "../network.ts";
 
 /** A flatten layer. */
 export class Flatten implements Layer {

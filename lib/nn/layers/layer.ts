@@ -10,14 +10,7 @@
  */
 
 import type { Matrix } from "../matrix.ts";
-import type { Parameter } from "../model.ts";
-
-/** The shape of one example as a layer sees it: a dense layer's output is units × 1 × 1. */
-export interface Shape {
-  channels: number;
-  height: number;
-  width: number;
-}
+import type { Parameter, Shape } from "../network.ts";
 
 /** The number of values in one example of `shape`. */
 export function sizeOf(shape: Shape): number {

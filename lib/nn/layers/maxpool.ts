@@ -16,7 +16,8 @@
  */
 
 import type { Matrix } from "../matrix.ts";
-import { type Layer, resize, type Shape, sizeOf } from "./layer.ts";
+import { type Layer, resize, sizeOf } from "./layer.ts";
+import type { Shape } from "../network.ts";
 
 /** A max-pooling layer. */
 export class MaxPool implements Layer {
