@@ -18,9 +18,9 @@ import {
   inkOf,
   mnistStyle,
   resizeByArea,
-} from "../data/own_digit.ts";
-import type { Network } from "../nn/mlp.ts";
-import { escapeHtml, jsonInScript } from "./html.ts";
+} from "../../data/own_digit.ts";
+import type { Network } from "../../nn/mlp.ts";
+import { escapeHtml, jsonInScript } from "../html.ts";
 import { pageForward, pageModel } from "./page_model.ts";
 
 const PAD_SCRIPT = Deno.readTextFileSync(new URL("./draw_pad.js", import.meta.url));

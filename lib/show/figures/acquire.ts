@@ -5,13 +5,13 @@
  * @module
  */
 
-import type { Table } from "./tables.ts";
-import type { ImageSet } from "../data/datasets.ts";
-import { describe, type Examples } from "../data/preprocess.ts";
-import { classCountsChart } from "./chart_plots.ts";
-import { digitFigure } from "./digit_plots.ts";
-import { combine, type Figure } from "./figure.ts";
-import { table } from "./tables.ts";
+import type { Table } from "../tables.ts";
+import type { ImageSet } from "../../data/datasets.ts";
+import { describe, type Examples } from "../../data/preprocess.ts";
+import { classCountsChart } from "../charts/histograms.ts";
+import { digitFigure } from "../charts/digits.ts";
+import { combine, type Figure } from "../figure.ts";
+import { table } from "../tables.ts";
 
 const COLORS = ["#4269d0", "#efb118", "#3ca951", "#ff725c", "#6cc5b0"];
 
@@ -26,7 +26,7 @@ const COLORS = ["#4269d0", "#efb118", "#3ca951", "#ff725c", "#6cc5b0"];
  * @returns the figure, titled "Training image 7: label 3"
  * @example
  * ```ts
- * import { labelledDigitFigure } from "./data_figures.ts";
+ * import { labelledDigitFigure } from "./acquire.ts";
  * const set = { pixels: new Uint8Array(2 * 784), labels: new Uint8Array([4, 2]), count: 2, height: 28, width: 28 };
  * labelledDigitFigure(set, 1, { classNames: ["0", "1", "2", "3", "4"] }).title; // "Training image 1: label 2"
  * ```
@@ -59,7 +59,7 @@ export function labelledDigitFigure(
  * @returns the combined figure
  * @example
  * ```ts
- * import { classCountsBySplit } from "./data_figures.ts";
+ * import { classCountsBySplit } from "./acquire.ts";
  * classCountsBySplit({ "Training set": [6, 4], "Test set": [3, 2] }, ["cat", "dog"]).title; // "Images per class"
  * ```
  */
@@ -93,8 +93,8 @@ export type Statistics = ReturnType<typeof describe>;
  * @returns a table with columns key, min, max, mean and std
  * @example
  * ```ts
- * import { statisticsTable } from "./data_figures.ts";
- * import { describe } from "../data/preprocess.ts";
+ * import { statisticsTable } from "./acquire.ts";
+ * import { describe } from "../../data/preprocess.ts";
  * statisticsTable({ bytes: describe([0, 255]), scaled: describe([0, 1]) }, "pixels").shape; // { height: 2, width: 5 }
  * ```
  */
@@ -119,8 +119,8 @@ export function statisticsTable(rows: Record<string, Statistics>, key = "values"
  * @returns a table of three rows: set, examples, batches
  * @example
  * ```ts
- * import { splitTable } from "./data_figures.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { splitTable } from "./acquire.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const set = (n: number) => ({ images: matrix(n, 784), labels: new Uint8Array(n) });
  * splitTable({ fit: set(5), validation: set(1), test: set(2) }, [[0, 1], [2, 3], [4]]).shape; // { height: 3, width: 3 }
  * ```

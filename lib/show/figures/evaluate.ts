@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { Evaluation } from "../eval/evaluate.ts";
-import type { Network } from "../nn/mlp.ts";
-import type { EpochRecord } from "../train/records.ts";
-import { confusionHeatmap, historyChart, rocChart } from "./eval_plots.ts";
-import type { Figure } from "./figure.ts";
-import { filterImages, unitImages } from "./network_plots.ts";
+import type { Evaluation } from "../../eval/evaluate.ts";
+import type { Network } from "../../nn/mlp.ts";
+import type { EpochRecord } from "../../train/records.ts";
+import { confusionHeatmap, historyChart, rocChart } from "../charts/evaluation.ts";
+import type { Figure } from "../figure.ts";
+import { filterImages, unitImages } from "../charts/network.ts";
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 

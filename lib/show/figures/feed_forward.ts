@@ -5,18 +5,18 @@
  * @module
  */
 
-import type { Table } from "./tables.ts";
-import { describe, type Examples, imageOf } from "../data/preprocess.ts";
-import { accuracy, argmaxRow } from "../eval/metrics.ts";
-import { feedForward } from "../nn/backprop.ts";
-import { crossEntropy } from "../nn/loss.ts";
-import { type Matrix, norm, row, shapeOf } from "../nn/matrix.ts";
-import type { Gradients, Network } from "../nn/mlp.ts";
-import { histogramBins, histogramChart } from "./chart_plots.ts";
-import { digitFigure } from "./digit_plots.ts";
-import { combine, type Figure } from "./figure.ts";
-import { probabilityBars } from "./network_plots.ts";
-import { table } from "./tables.ts";
+import type { Table } from "../tables.ts";
+import { describe, type Examples, imageOf } from "../../data/preprocess.ts";
+import { accuracy, argmaxRow } from "../../eval/metrics.ts";
+import { feedForward } from "../../nn/backprop.ts";
+import { crossEntropy } from "../../nn/loss.ts";
+import { type Matrix, norm, row, shapeOf } from "../../nn/matrix.ts";
+import type { Gradients, Network } from "../../nn/mlp.ts";
+import { histogramBins, histogramChart } from "../charts/histograms.ts";
+import { digitFigure } from "../charts/digits.ts";
+import { combine, type Figure } from "../figure.ts";
+import { probabilityBars } from "../charts/network.ts";
+import { table } from "../tables.ts";
 
 /**
  * What each layer of a forward pass holds: its name, its shape, the weights that made it, and the
@@ -27,10 +27,10 @@ import { table } from "./tables.ts";
  * @returns a table of one row per layer
  * @example
  * ```ts
- * import { layerOutputsTable } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { forwardLayers } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { layerOutputsTable } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { forwardLayers } from "../../nn/backprop.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const network = createNetwork({ sizes: [784, 16, 10] });
  * layerOutputsTable(network, forwardLayers(network, matrix(2, 784))).height; // 3
  * ```
@@ -62,10 +62,10 @@ export function layerOutputsTable(network: Network, layers: Matrix[]): Table {
  * @returns the figure
  * @example
  * ```ts
- * import { activationHistograms } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { forwardLayers } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { activationHistograms } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { forwardLayers } from "../../nn/backprop.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * activationHistograms(forwardLayers(createNetwork(), matrix(2, 784))).title; // "Activations of each layer for one batch"
  * ```
  */
@@ -95,10 +95,10 @@ export function activationHistograms(layers: Matrix[], options: { title?: string
  * @returns the figure
  * @example
  * ```ts
- * import { digitProbabilities } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { feedForward } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { digitProbabilities } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { feedForward } from "../../nn/backprop.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const batch = { images: matrix(2, 784), labels: new Uint8Array([7, 2]) };
  * const classNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
  * digitProbabilities(batch, feedForward(createNetwork(), batch.images), { classNames, count: 2 });
@@ -143,10 +143,10 @@ export function digitProbabilities(
  * @returns a table of one row per layer
  * @example
  * ```ts
- * import { gradientNormsTable } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { backprop } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { gradientNormsTable } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { backprop } from "../../nn/backprop.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const network = createNetwork({ sizes: [784, 16, 10] });
  * gradientNormsTable(backprop(network, matrix(2, 784), [3, 1])).height; // 2
  * ```
@@ -174,9 +174,9 @@ export function gradientNormsTable(gradients: Gradients): Table {
  * @returns a table with columns network, loss, batch accuracy
  * @example
  * ```ts
- * import { batchScoresTable } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { batchScoresTable } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const batch = { images: matrix(2, 784), labels: new Uint8Array([7, 2]) };
  * batchScoresTable({ untrained: createNetwork() }, batch).columns; // ["network", "loss", "batch accuracy"]
  * ```

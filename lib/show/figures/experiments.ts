@@ -6,13 +6,17 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { Table } from "./tables.ts";
-import type { ActivationName } from "../nn/activations.ts";
-import { gradientShrink, type NetworkProfile, SATURATION_SLOPE } from "../nn/layer_statistics.ts";
-import { histogramBins } from "./chart_plots.ts";
-import { combine, type Figure, plot } from "./figure.ts";
-import { table } from "./tables.ts";
-import { colorsOf, GAP, keyPanel, keyWidth, MAX_FIGURE_WIDTH } from "./figure_key.ts";
+import type { Table } from "../tables.ts";
+import type { ActivationName } from "../../nn/activations.ts";
+import {
+  gradientShrink,
+  type NetworkProfile,
+  SATURATION_SLOPE,
+} from "../../nn/layer_statistics.ts";
+import { histogramBins } from "../charts/histograms.ts";
+import { combine, type Figure, plot } from "../figure.ts";
+import { table } from "../tables.ts";
+import { colorsOf, GAP, keyPanel, keyWidth, MAX_FIGURE_WIDTH } from "../figure_key.ts";
 
 /** The activation values where a hidden activation is saturated: f'(z) below a fifth of its peak. */
 function saturatedRanges(hidden: ActivationName): [number, number][] {
@@ -55,8 +59,8 @@ const STAGE_COLORS = ["#4269d0", "#ff725c", "#3ca951", "#efb118"];
  * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
- * import { activationDistributions } from "./layer_figures.ts";
- * import { createNetwork, matrix, profileNetwork } from "../mod.ts";
+ * import { activationDistributions } from "./experiments.ts";
+ * import { createNetwork, matrix, profileNetwork } from "../../mod.ts";
  * const batch = { images: matrix(4, 784), labels: new Uint8Array(4) };
  * const profile = profileNetwork(createNetwork({ sizes: [784, 8, 8, 10] }), batch);
  * activationDistributions({ "at initialisation": [profile] }, { title: "Activations" }).title; // "Activations"
@@ -151,8 +155,8 @@ export function activationDistributions(
  * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
- * import { gradientNormChart } from "./layer_figures.ts";
- * import { createNetwork, matrix, profileNetwork } from "../mod.ts";
+ * import { gradientNormChart } from "./experiments.ts";
+ * import { createNetwork, matrix, profileNetwork } from "../../mod.ts";
  * const batch = { images: matrix(4, 784), labels: new Uint8Array(4) };
  * const profile = profileNetwork(createNetwork({ sizes: [784, 8, 8, 10] }), batch);
  * gradientNormChart({ "at initialisation": [profile] }, { title: "Gradient norms" }).title; // "Gradient norms"
@@ -212,8 +216,8 @@ export function gradientNormChart(
  * @returns the table
  * @example
  * ```ts
- * import { profileTable } from "./layer_figures.ts";
- * import { createNetwork, matrix, profileNetwork } from "../mod.ts";
+ * import { profileTable } from "./experiments.ts";
+ * import { createNetwork, matrix, profileNetwork } from "../../mod.ts";
  * const batch = { images: matrix(4, 784), labels: new Uint8Array(4) };
  * profileTable({ now: [profileNetwork(createNetwork({ sizes: [784, 8, 8, 10] }), batch)] }).height; // 1
  * ```
