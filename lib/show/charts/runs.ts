@@ -6,11 +6,10 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { Table } from "../tables.ts";
 import type { SetReport } from "../../eval/evaluate.ts";
 import type { EpochRecord } from "../../train/records.ts";
 import { combine, type Figure, plot } from "../figure.ts";
-import { table } from "../tables.ts";
+import { type Table, table } from "../table.ts";
 import { colorsOf, GAP, type KeyEntry, keyPanel, MAX_FIGURE_WIDTH } from "../figure_key.ts";
 
 /** What `runsChart` and `runsTable` read of a run. */

@@ -1,17 +1,15 @@
 /**
- * The figures and tables of steps 1 and 2: a labelled digit, the class counts of each split, pixel
- * statistics and the split of the data.
+ * The figures and tables of notebook 01, acquire: the data set's files, a labelled digit and the
+ * class counts of each split.
  *
  * @module
  */
 
-import type { Table } from "../tables.ts";
-import type { ImageSet } from "../../data/datasets.ts";
-import { describe, type Examples } from "../../data/preprocess.ts";
+import type { FileRecord, ImageSet } from "../../data/datasets.ts";
 import { classCountsChart } from "../charts/histograms.ts";
 import { digitFigure } from "../charts/digits.ts";
 import { combine, type Figure } from "../figure.ts";
-import { table } from "../tables.ts";
+import { type Table, table } from "../table.ts";
 
 const COLORS = ["#4269d0", "#efb118", "#3ca951", "#ff725c", "#6cc5b0"];
 
@@ -81,58 +79,17 @@ export function classCountsBySplit(
   );
 }
 
-/** What `describe` returns: the summary statistics of some values. */
-export type Statistics = ReturnType<typeof describe>;
-
 /**
- * Summary statistics side by side, one row per set of values (such as pixels before and after
- * normalising).
+ * The data set's files: name, dimensions, bytes, SHA-256 and where each came from.
  *
- * @param rows statistics from `describe`, by the row's name
- * @param key the heading of the names' column (default "values")
- * @returns a table with columns key, min, max, mean and std
- * @example
- * ```ts
- * import { statisticsTable } from "./acquire.ts";
- * import { describe } from "../../data/preprocess.ts";
- * statisticsTable({ bytes: describe([0, 255]), scaled: describe([0, 1]) }, "pixels").shape; // { height: 2, width: 5 }
- * ```
+ * @returns the table
  */
-export function statisticsTable(rows: Record<string, Statistics>, key = "values"): Table {
-  return table(
-    Object.entries(rows).map(([name, s]) => ({
-      [key]: name,
-      min: s.min,
-      max: s.max,
-      mean: s.mean,
-      std: s.std,
-    })),
-  );
-}
-
-/**
- * The three sets of a run: how many examples each holds, and how many mini-batches one epoch of
- * training walks through (the held-out sets are not trained on).
- *
- * @param sets the training rows that are fitted, the validation rows and the test rows
- * @param batches the mini-batches of the fitted rows, as from `miniBatches`
- * @returns a table of three rows: set, examples, batches
- * @example
- * ```ts
- * import { splitTable } from "./acquire.ts";
- * import { matrix } from "../../nn/matrix.ts";
- * const set = (n: number) => ({ images: matrix(n, 784), labels: new Uint8Array(n) });
- * splitTable({ fit: set(5), validation: set(1), test: set(2) }, [[0, 1], [2, 3], [4]]).shape; // { height: 3, width: 3 }
- * ```
- */
-export function splitTable(
-  sets: { fit: Examples; validation: Examples; test: Examples },
-  batches: readonly ArrayLike<number>[],
-): Table {
-  return table([
-    { set: "training (fit)", examples: sets.fit.labels.length, batches: batches.length },
-    // Only the fitting set is cut into mini-batches: the others show a dash there.
-    { set: "validation", examples: sets.validation.labels.length, batches: NaN },
-    { set: "test", examples: sets.test.labels.length, batches: NaN },
-  ]);
+export function filesTable(files: FileRecord[]): Table {
+  return table(files.map((f) => ({
+    file: f.file,
+    dimensions: `(${f.dims.join(", ")})`,
+    bytes: f.bytes,
+    sha256: f.sha256,
+    source: f.source,
+  })));
 }

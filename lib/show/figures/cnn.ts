@@ -16,7 +16,7 @@ import type { Network } from "../../nn/mlp.ts";
 import { layersOf, shapesOf } from "../../nn/sequential.ts";
 import { type GridItem, imageGrid, imageSource } from "../charts/digits.ts";
 import { combine, type Figure, plot } from "../figure.ts";
-import { type Table, table } from "../tables.ts";
+import { type Table, table } from "../table.ts";
 
 /** An image of side `n` drawn `block` times larger, each pixel a block (viewers smooth small images). */
 function enlarge(pixels: Float32Array, n: number, block: number): Float32Array {

@@ -1,20 +1,20 @@
 /**
- * The figures and tables of step 3: softmax, the initial weights, a comparison of seeds, and the
+ * The figures and tables of notebook 03, init: the parameters of each layer, softmax, the initial weights, a comparison of seeds, and the
  * saturation of the first layer.
  *
  * @module
  */
 
-import type { Table } from "../tables.ts";
 import { describe } from "../../data/preprocess.ts";
 import { sigmoidDerivative } from "../../nn/activations.ts";
+import { initDistribution } from "../../nn/init.ts";
 import type { Matrix } from "../../nn/matrix.ts";
 import type { Network } from "../../nn/mlp.ts";
 import { preActivations, saturatedShare } from "../../nn/saturation.ts";
 import { type Bin, histogramBins, histogramChart } from "../charts/histograms.ts";
 import { combine, type Figure } from "../figure.ts";
 import { probabilityBars } from "../charts/network.ts";
-import { table } from "../tables.ts";
+import { type Table, table } from "../table.ts";
 
 /**
  * A row of scores (logits) beside its softmax: bars of each, the most probable class highlighted.
@@ -185,4 +185,27 @@ export function saturationTable(
       };
     }),
   );
+}
+
+/**
+ * One row per layer: shape, parameter count, and how the weights were drawn.
+ *
+ * @returns the table
+ */
+export function parameterTable(network: Network): Table {
+  return table(network.weights.map((w, l) => {
+    const spec = initDistribution(network.init, w.rows, w.cols);
+    const range = spec.distribution === "uniform"
+      ? `U(${spec.low!.toPrecision(3)}, ${spec.high!.toPrecision(3)})`
+      : `N(0, ${spec.std!.toPrecision(3)}²)`;
+    return {
+      layer: l + 1,
+      weights: `${w.rows}×${w.cols}`,
+      biases: network.biases[l].length,
+      parameters: w.data.length + network.biases[l].length,
+      activation: l === network.weights.length - 1 ? "softmax" : network.hidden,
+      init: typeof network.init === "string" ? network.init : network.init.kind,
+      distribution: range,
+    };
+  }));
 }
