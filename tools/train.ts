@@ -10,6 +10,7 @@ import { claimFolder, type FolderClaim } from "../lib/data/folder_claim.ts";
 import { evaluateNetwork, type Evaluation } from "../lib/eval/evaluate.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
 import type { Network } from "../lib/nn/mlp.ts";
+import { describeNetwork } from "../lib/nn/sequential.ts";
 import {
   describeEngine,
   describeRun,
@@ -453,7 +454,9 @@ async function evaluateAndReport(
       `${out}/metrics.json`,
       JSON.stringify(metricsOf(settings, run.history, evaluation, run.seconds), null, 2) + "\n",
     );
-    const title = `Training ${network.sizes.join("-")} (${settings.preset}) on ${settings.dataset}`;
+    // A sequential network by its layers ("conv(32,5) relu … dense(10)"), an MLP by its sizes.
+    const what = `${describeNetwork(network)} (${settings.preset})`;
+    const title = `Training ${what} on ${settings.dataset}`;
     const keep = figureSaver(`${out}/figures`);
     const figures = evaluationFigures(network, evaluation, run.history, {
       title,
