@@ -21,21 +21,123 @@ import * as lib from "../lib/mod.ts";
 import { pythonWith } from "../tools/commands.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
-const reps = Number(Deno.args[Deno.args.indexOf("--reps") + 1]) || 5;
-const settings = { learningRate: 0.1, momentum: 0.9 };
+const CORES = navigator.hardwareConcurrency;
+/** The assignment network's optimizer, on every side. */
+const SETTINGS = { learningRate: 0.1, momentum: 0.9 };
 
 // Dense-equivalent work, the same for both sides: forward products, weight gradients, and the
 // back-propagated deltas of layers 2 and 3 (no gradient for the input).
-const sizes = [784, 128, 64, 10];
-const macs = sizes.slice(1).reduce((sum, n, l) => sum + sizes[l] * n, 0);
-const EPOCH_FLOP = 2 * 60000 * (2 * macs + 128 * 64 + 64 * 10);
-const CLASSIFY_FLOP = 2 * 10000 * macs;
+const SIZES = [784, 128, 64, 10];
+const MACS = SIZES.slice(1).reduce((sum, n, l) => sum + SIZES[l] * n, 0);
+const EPOCH_FLOP = 2 * 60000 * (2 * MACS + 128 * 64 + 64 * 10);
+const CLASSIFY_FLOP = 2 * 10000 * MACS;
+
+/** What the command line asks for: --reps N, --reference, --no-cnn. */
+interface Flags {
+  reps: number;
+  reference: boolean;
+  cnn: boolean;
+}
+
+/** The images every case trains and classifies, normalised once. */
+interface Data {
+  train: lib.Examples;
+  test: lib.Examples;
+}
+
+/** The Python peers found on this machine: one with NumPy, one with torch (either may lack). */
+interface Peers {
+  numpy?: string;
+  torch?: string;
+}
+
+/** Seconds of each repetition: one training epoch, and classifying the 10,000 test images. */
+interface Timings {
+  epoch: number[];
+  classify: number[];
+}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The bench, in the order it prints: the machine, start-up, the peers, then each case. */
+async function main(args: string[]) {
+  const flags = readFlags(args);
+  console.log(
+    `machine: ${CORES} logical CPUs, ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}`,
+  );
+  const data = await loadData();
+  await benchStartup();
+  const peers = await findPeers();
+  await benchAssignment(data, peers, flags);
+  await benchPresets(data, flags);
+  if (flags.cnn) await benchCnn(data, peers, flags);
+}
+
+function readFlags(args: string[]): Flags {
+  return {
+    reps: Number(args[args.indexOf("--reps") + 1]) || 5,
+    reference: args.includes("--reference"),
+    cnn: !args.includes("--no-cnn"),
+  };
+}
+
+/** MNIST, normalised; loading it also fills the cache that NumPy and start-up read. */
+async function loadData(): Promise<Data> {
+  const data = await lib.loadDataset("mnist");
+  return { train: lib.normalizeImages(data.train), test: lib.normalizeImages(data.test) };
+}
+
+// ---- Start-up ------------------------------------------------------------------------------
+
+/** One fresh process: the milliseconds to import lib/mod.ts and to load MNIST from the cache. */
+async function startup() {
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/bench/startup.ts`],
+    stdout: "piped",
+  })
+    .output();
+  return JSON.parse(new TextDecoder().decode(stdout)) as { importMs: number; loadMs: number };
+}
+
+/** Start-up, three fresh processes: prints the medians. */
+async function benchStartup() {
+  const starts = [];
+  for (let i = 0; i < 3; i++) starts.push(await startup());
+  const startMs = median(starts.map((s) => s.importMs + s.loadMs));
+  console.log(
+    `start-up (fresh process, import lib/mod.ts + load MNIST from the cache): median ${
+      startMs.toFixed(0)
+    } ms ` +
+      `(import ${median(starts.map((s) => s.importMs)).toFixed(0)} ms, load ${
+        median(starts.map((s) => s.loadMs)).toFixed(0)
+      } ms)`,
+  );
+}
+
+// ---- The peers -----------------------------------------------------------------------------
+
+/** Finds the Python peers, and says which were found. */
+async function findPeers(): Promise<Peers> {
+  const numpy = await pythonWith(["numpy"]);
+  if (!numpy) {
+    console.log(
+      "NumPy not found (python3 -c 'import numpy' failed): printing the project's figures only.",
+    );
+  }
+  const torch = await pythonWith(["torch"]);
+  console.log(
+    torch
+      ? `PyTorch: ${torch} (float32 on the CPU; 1 thread and one per core tried first, the faster kept)`
+      : "PyTorch not found (no python3 can import torch; Debian: apt-get install python3-torch): skipped.",
+  );
+  return { numpy, torch };
+}
 
 /** Runs one of the bench's Python peers and reads the JSON line it prints. */
 async function pythonPeer<T>(python: string, script: string, args: string[]): Promise<T> {
@@ -48,6 +150,7 @@ async function pythonPeer<T>(python: string, script: string, args: string[]): Pr
   return JSON.parse(new TextDecoder().decode(stdout)) as T;
 }
 
+/** The NumPy reference (bench/numpy_mlp.py): one epoch of the assignment network, in `dtype`. */
 function numpyRun(python: string, dtype: string) {
   return pythonPeer<{
     epochSeconds: number[];
@@ -57,6 +160,7 @@ function numpyRun(python: string, dtype: string) {
   }>(python, "numpy_mlp.py", ["--dtype", dtype, "--epochs", "1"]);
 }
 
+/** PyTorch on the CPU (bench/torch_mlp.py): one epoch of the assignment network. */
 function torchRun(python: string, threads: number) {
   return pythonPeer<
     { epochSeconds: number[]; classifySeconds: number; torch: string; threads: number }
@@ -67,258 +171,300 @@ function torchRun(python: string, threads: number) {
   );
 }
 
-async function startup() {
-  const { stdout } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}/bench/startup.ts`],
-    stdout: "piped",
-  })
-    .output();
-  return JSON.parse(new TextDecoder().decode(stdout)) as { importMs: number; loadMs: number };
-}
-
-console.log(
-  `machine: ${navigator.hardwareConcurrency} logical CPUs, ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}`,
-);
-const data = await lib.loadDataset("mnist"); // also fills the cache that NumPy and start-up read
-const train = lib.normalizeImages(data.train);
-const test = lib.normalizeImages(data.test);
-
-const starts = [];
-for (let i = 0; i < 3; i++) starts.push(await startup());
-const startMs = median(starts.map((s) => s.importMs + s.loadMs));
-console.log(
-  `start-up (fresh process, import lib/mod.ts + load MNIST from the cache): median ${
-    startMs.toFixed(0)
-  } ms ` +
-    `(import ${median(starts.map((s) => s.importMs)).toFixed(0)} ms, load ${
-      median(starts.map((s) => s.loadMs)).toFixed(0)
-    } ms)`,
-);
-
-const python = await pythonWith(["numpy"]);
-if (!python) {
-  console.log(
-    "NumPy not found (python3 -c 'import numpy' failed): printing the project's figures only.",
+/** PyTorch (bench/torch_cnn.py): one epoch of the cnn preset's layers, batch and optimizer. */
+function torchCnnRun(python: string, cnn: lib.RunSettings, threads: number) {
+  return pythonPeer<{ epochSeconds: number; classifySeconds: number; threads: number }>(
+    python,
+    "torch_cnn.py",
+    [
+      "--layers",
+      cnn.layers,
+      "--learning-rate",
+      String(cnn.learningRate),
+      "--momentum",
+      String(cnn.momentum),
+      "--weight-decay",
+      String(cnn.weightDecay),
+      "--batch",
+      String(cnn.batchSize),
+      "--threads",
+      String(threads),
+    ],
   );
 }
 
-const torchPython = await pythonWith(["torch"]);
-const cores = navigator.hardwareConcurrency;
-console.log(
-  torchPython
-    ? `PyTorch: ${torchPython} (float32 on the CPU; 1 thread and one per core tried first, the faster kept)`
-    : "PyTorch not found (no python3 can import torch; Debian: apt-get install python3-torch): skipped.",
-);
-
-// The engines side by side: the best one here (native when a C compiler is found) and
-// WebAssembly, which runs everywhere.
-const engines: lib.EngineName[] = ["native", "wasm"];
-const timings: Record<string, { epoch: number[]; classify: number[] }> = Object.fromEntries(
-  engines.map((engine) => [engine, { epoch: [], classify: [] }]),
-);
-for (const engine of engines) {
-  console.log(`${engine}: ${await lib.describeEngine({ engine, threads: "auto" })}`);
-}
-const numpy: Record<string, { epoch: number[]; classify: number[] }> = {
-  float32: { epoch: [], classify: [] },
-  float64: { epoch: [], classify: [] },
-};
-const torch = { epoch: [] as number[], classify: [] as number[] };
-let numpyVersion = "", torchVersion = "", ceiling = 0, torchThreads = 0;
-for (let rep = 1; rep <= reps; rep++) {
-  let line = `rep ${rep}:`;
-  for (const engine of engines) {
-    const network = lib.createNetwork();
-    const { history } = await lib.train(network, train, {
-      ...settings,
-      epochs: 1,
-      seed: rep,
-      engine,
-    });
-    timings[engine].epoch.push(history[0].seconds);
-    const t = performance.now();
-    await lib.classify(network, test.images, { engine });
-    timings[engine].classify.push((performance.now() - t) / 1000);
-    line += ` ${engine} ${history[0].seconds.toFixed(3)} s/epoch,`;
-  }
-  if (python) {
-    for (const dtype of ["float32", "float64"]) {
-      const result = await numpyRun(python, dtype);
-      numpyVersion = result.numpy;
-      ceiling = Math.max(ceiling, result.matmulGflops ?? 0);
-      numpy[dtype].epoch.push(result.epochSeconds[0]);
-      numpy[dtype].classify.push(result.classifySeconds);
-      line += ` NumPy ${dtype} ${result.epochSeconds[0].toFixed(3)} s,`;
-    }
-  }
-  if (torchPython) {
-    if (!torchThreads) {
-      // Small products run faster on one thread in some PyTorch builds: give it its best.
-      const [one, all] = [await torchRun(torchPython, 1), await torchRun(torchPython, cores)];
-      torchThreads = one.epochSeconds[0] <= all.epochSeconds[0] ? 1 : cores;
-      console.log(
-        `PyTorch on 1 thread ${one.epochSeconds[0].toFixed(3)} s/epoch, on ${cores} ${
-          all.epochSeconds[0].toFixed(3)
-        } s: ${torchThreads} kept`,
-      );
-    }
-    const result = await torchRun(torchPython, torchThreads);
-    torchVersion = `${result.torch}, ${result.threads} thread${result.threads === 1 ? "" : "s"}`;
-    torch.epoch.push(result.epochSeconds[0]);
-    torch.classify.push(result.classifySeconds);
-    line += ` PyTorch ${result.epochSeconds[0].toFixed(3)} s,`;
-  }
-  console.log(line.replace(/,$/, ""));
+/**
+ * PyTorch's thread count: small products run faster on one thread in some PyTorch builds, so one
+ * thread and one per core are tried once, and the faster is kept.
+ */
+async function bestThreads(
+  epochOn: (threads: number) => Promise<number>,
+  describe: (one: number, all: number, kept: number) => string,
+): Promise<number> {
+  const [one, all] = [await epochOn(1), await epochOn(CORES)];
+  const kept = one <= all ? 1 : CORES;
+  console.log(describe(one, all, kept));
+  return kept;
 }
 
-const rows: Record<string, string | number>[] = [];
-const add = (who: string, epoch: number[], classify: number[]) =>
-  rows.push({
-    who,
-    "s/epoch (median)": Number(median(epoch).toFixed(3)),
-    "GFLOP/s (training)": Number((EPOCH_FLOP / median(epoch) / 1e9).toFixed(1)),
-    "classify 10k s": Number(median(classify).toFixed(4)),
-    "GFLOP/s (classify)": Number((CLASSIFY_FLOP / median(classify) / 1e9).toFixed(1)),
-  });
-for (const engine of engines) {
-  add(`project, ${engine}`, timings[engine].epoch, timings[engine].classify);
-}
-if (Deno.args.includes("--reference")) {
+// ---- The assignment network ----------------------------------------------------------------
+
+/** One epoch of the assignment network on `engine`, then classifying the test images. */
+async function timeEngine(engine: lib.EngineName, data: Data, seed: number) {
   const network = lib.createNetwork();
-  const { history } = await lib.train(network, train, {
-    ...settings,
+  const { history } = await lib.train(network, data.train, {
+    ...SETTINGS,
+    epochs: 1,
+    seed,
+    engine,
+  });
+  const t = performance.now();
+  await lib.classify(network, data.test.images, { engine });
+  return { epoch: history[0].seconds, classify: (performance.now() - t) / 1000 };
+}
+
+/** One epoch of the assignment network on the reference TypeScript kernels, once. */
+async function timeReference(data: Data) {
+  const network = lib.createNetwork();
+  const { history } = await lib.train(network, data.train, {
+    ...SETTINGS,
     epochs: 1,
     engine: "reference",
   });
   const t = performance.now();
-  lib.predictProbabilities(network, test.images);
-  add("project, reference", [history[0].seconds], [(performance.now() - t) / 1000]);
+  lib.predictProbabilities(network, data.test.images);
+  return { epoch: history[0].seconds, classify: (performance.now() - t) / 1000 };
 }
-if (python) {
-  add(`NumPy ${numpyVersion} float32`, numpy.float32.epoch, numpy.float32.classify);
-  add(`NumPy ${numpyVersion} float64`, numpy.float64.epoch, numpy.float64.classify);
+
+/**
+ * The engines side by side: the best one here (native when a C compiler is found) and
+ * WebAssembly, which runs everywhere.
+ */
+const ENGINES: lib.EngineName[] = ["native", "wasm"];
+const DTYPES = ["float32", "float64"];
+
+/** The assignment network's timings on every side, with the peers' versions. */
+interface AssignmentRace {
+  engines: Record<string, Timings>;
+  numpy: Record<string, Timings>;
+  torch: Timings;
+  numpyVersion: string;
+  torchVersion: string;
+  /** NumPy's float32 2048×2048 matrix product, in GFLOP/s (0 when not measured). */
+  ceiling: number;
 }
-if (torchPython) add(`PyTorch ${torchVersion} float32`, torch.epoch, torch.classify);
-console.table(rows);
-if (torchPython) {
-  for (const engine of engines) {
-    console.log(
-      `ratio ${engine} ÷ PyTorch: training ${
-        (median(timings[engine].epoch) / median(torch.epoch)).toFixed(2)
-      }, classifying ${(median(timings[engine].classify) / median(torch.classify)).toFixed(2)}`,
-    );
+
+/**
+ * The assignment network (784-128-64-10, sigmoid, batches of 128, momentum): the engines, NumPy
+ * (float32 and float64) and PyTorch, alternating, `flags.reps` times each; then the table of
+ * medians and GFLOP/s, and the ratios.
+ */
+async function benchAssignment(data: Data, peers: Peers, flags: Flags) {
+  for (const engine of ENGINES) {
+    console.log(`${engine}: ${await lib.describeEngine({ engine, threads: "auto" })}`);
   }
+  const race = await raceAssignment(data, peers, flags.reps);
+  const reference = flags.reference ? await timeReference(data) : undefined;
+  assignmentTable(race, peers, reference);
+  assignmentRatios(race, peers);
 }
-if (python) {
-  for (const engine of engines) {
-    for (const dtype of ["float32", "float64"]) {
+
+/** The repetitions, one line each: every engine, then NumPy in both precisions, then PyTorch. */
+async function raceAssignment(data: Data, peers: Peers, reps: number): Promise<AssignmentRace> {
+  const none = (): Timings => ({ epoch: [], classify: [] });
+  const race: AssignmentRace = {
+    engines: Object.fromEntries(ENGINES.map((engine) => [engine, none()])),
+    numpy: Object.fromEntries(DTYPES.map((dtype) => [dtype, none()])),
+    torch: none(),
+    numpyVersion: "",
+    torchVersion: "",
+    ceiling: 0,
+  };
+  let torchThreads = 0;
+  for (let rep = 1; rep <= reps; rep++) {
+    let line = `rep ${rep}:`;
+    for (const engine of ENGINES) {
+      const { epoch, classify } = await timeEngine(engine, data, rep);
+      race.engines[engine].epoch.push(epoch);
+      race.engines[engine].classify.push(classify);
+      line += ` ${engine} ${epoch.toFixed(3)} s/epoch,`;
+    }
+    if (peers.numpy) {
+      for (const dtype of DTYPES) {
+        const result = await numpyRun(peers.numpy, dtype);
+        race.numpyVersion = result.numpy;
+        race.ceiling = Math.max(race.ceiling, result.matmulGflops ?? 0);
+        race.numpy[dtype].epoch.push(result.epochSeconds[0]);
+        race.numpy[dtype].classify.push(result.classifySeconds);
+        line += ` NumPy ${dtype} ${result.epochSeconds[0].toFixed(3)} s,`;
+      }
+    }
+    if (peers.torch) {
+      const python = peers.torch;
+      torchThreads ||= await bestThreads(
+        async (threads) => (await torchRun(python, threads)).epochSeconds[0],
+        (one, all, kept) =>
+          `PyTorch on 1 thread ${one.toFixed(3)} s/epoch, on ${CORES} ${
+            all.toFixed(3)
+          } s: ${kept} kept`,
+      );
+      const result = await torchRun(python, torchThreads);
+      race.torchVersion = `${result.torch}, ${plural(result.threads, "thread")}`;
+      race.torch.epoch.push(result.epochSeconds[0]);
+      race.torch.classify.push(result.classifySeconds);
+      line += ` PyTorch ${result.epochSeconds[0].toFixed(3)} s,`;
+    }
+    console.log(line.replace(/,$/, ""));
+  }
+  return race;
+}
+
+/** The table of medians and effective GFLOP/s: the engines, the reference, NumPy, PyTorch. */
+function assignmentTable(
+  race: AssignmentRace,
+  peers: Peers,
+  reference: { epoch: number; classify: number } | undefined,
+) {
+  const rows: Record<string, string | number>[] = [];
+  const add = (who: string, { epoch, classify }: Timings) =>
+    rows.push({
+      who,
+      "s/epoch (median)": Number(median(epoch).toFixed(3)),
+      "GFLOP/s (training)": Number((EPOCH_FLOP / median(epoch) / 1e9).toFixed(1)),
+      "classify 10k s": Number(median(classify).toFixed(4)),
+      "GFLOP/s (classify)": Number((CLASSIFY_FLOP / median(classify) / 1e9).toFixed(1)),
+    });
+  for (const engine of ENGINES) add(`project, ${engine}`, race.engines[engine]);
+  if (reference) {
+    add("project, reference", { epoch: [reference.epoch], classify: [reference.classify] });
+  }
+  if (peers.numpy) {
+    for (const dtype of DTYPES) add(`NumPy ${race.numpyVersion} ${dtype}`, race.numpy[dtype]);
+  }
+  if (peers.torch) add(`PyTorch ${race.torchVersion} float32`, race.torch);
+  console.table(rows);
+}
+
+/** Each engine ÷ each peer, training and classifying; NumPy's matrix-product ceiling. */
+function assignmentRatios(race: AssignmentRace, peers: Peers) {
+  const ratio = (engine: string, who: string, peer: Timings) => {
+    const mine = race.engines[engine];
+    console.log(
+      `ratio ${engine} ÷ ${who}: training ${
+        (median(mine.epoch) / median(peer.epoch)).toFixed(2)
+      }, classifying ${(median(mine.classify) / median(peer.classify)).toFixed(2)}`,
+    );
+  };
+  if (peers.torch) {
+    for (const engine of ENGINES) ratio(engine, "PyTorch", race.torch);
+  }
+  if (peers.numpy) {
+    for (const engine of ENGINES) {
+      for (const dtype of DTYPES) ratio(engine, `NumPy ${dtype}`, race.numpy[dtype]);
+    }
+    if (race.ceiling) {
       console.log(
-        `ratio ${engine} ÷ NumPy ${dtype}: training ${
-          (median(timings[engine].epoch) / median(numpy[dtype].epoch)).toFixed(2)
-        }, classifying ${
-          (median(timings[engine].classify) / median(numpy[dtype].classify)).toFixed(2)
-        }`,
+        `matrix-product ceiling of this machine (NumPy float32, 2048×2048): ${
+          race.ceiling.toFixed(0)
+        } GFLOP/s`,
       );
     }
   }
-  if (ceiling) {
-    console.log(
-      `matrix-product ceiling of this machine (NumPy float32, 2048×2048): ${
-        ceiling.toFixed(0)
-      } GFLOP/s`,
-    );
-  }
+  console.log(
+    `(effective GFLOP/s count the dense work, ${
+      (EPOCH_FLOP / 1e9).toFixed(1)
+    } GFLOP per epoch, for both sides)`,
+  );
 }
-console.log(
-  `(effective GFLOP/s count the dense work, ${
-    (EPOCH_FLOP / 1e9).toFixed(1)
-  } GFLOP per epoch, for both sides)`,
-);
 
-// The larger presets: one epoch of best-mlp, plain and with its augmentation, on the same network
-// (the augmented epoch distorts every image afresh and indexes its non-zero pixels on the fly).
-const presetRows: Record<string, string | number>[] = [];
-for (const name of ["best-mlp", "best-mlp-augmented"]) {
-  const settings = lib.resolveSettings(name, { epochs: 1 });
-  const times: number[] = [];
-  for (let rep = 1; rep <= Math.min(reps, 3); rep++) {
-    const { history } = await lib.train(lib.networkFor(settings), train, {
-      ...settings,
-      seed: rep,
-    });
-    times.push(history[0].seconds);
+// ---- The larger presets --------------------------------------------------------------------
+
+/**
+ * One epoch of best-mlp, plain and with its augmentation, on the same network (the augmented
+ * epoch distorts every image afresh and indexes its non-zero pixels on the fly).
+ */
+async function benchPresets(data: Data, flags: Flags) {
+  const presetRows: Record<string, string | number>[] = [];
+  for (const name of ["best-mlp", "best-mlp-augmented"]) {
+    const settings = lib.resolveSettings(name, { epochs: 1 });
+    const times: number[] = [];
+    for (let rep = 1; rep <= Math.min(flags.reps, 3); rep++) {
+      const { history } = await lib.train(lib.networkFor(settings), data.train, {
+        ...settings,
+        seed: rep,
+      });
+      times.push(history[0].seconds);
+    }
+    presetRows.push({ preset: name, "s/epoch (median)": Number(median(times).toFixed(2)) });
   }
-  presetRows.push({ preset: name, "s/epoch (median)": Number(median(times).toFixed(2)) });
+  console.table(presetRows);
+  console.log(
+    `augmented ÷ plain epoch of best-mlp's network: ${
+      ((presetRows[1]["s/epoch (median)"] as number) /
+        (presetRows[0]["s/epoch (median)"] as number))
+        .toFixed(2)
+    } (target at most 1.5)`,
+  );
 }
-console.table(presetRows);
-console.log(
-  `augmented ÷ plain epoch of best-mlp's network: ${
-    ((presetRows[1]["s/epoch (median)"] as number) / (presetRows[0]["s/epoch (median)"] as number))
-      .toFixed(2)
-  } (target at most 1.5)`,
-);
 
-// The convolutional network: one epoch of the cnn preset's network on the native engine and in
-// PyTorch (the same layers, batch, optimizer and images), alternating; the WebAssembly engine on
-// the first 10,000 images, scaled to a whole epoch.
-if (!Deno.args.includes("--no-cnn")) {
+// ---- The convolutional network -------------------------------------------------------------
+
+/**
+ * One epoch of the cnn preset's network on `engine`, on the first `rows` training images and
+ * scaled to a whole epoch; then classifying the test images.
+ */
+async function timeCnn(
+  cnn: lib.RunSettings,
+  data: Data,
+  engine: lib.EngineName,
+  rows: number,
+  seed: number,
+) {
+  const { train, test } = data;
+  const part = rows === train.images.rows
+    ? train
+    : lib.takeExamples(train, Array.from({ length: rows }, (_, i) => i));
+  const network = lib.networkFor(cnn);
+  const { history } = await lib.train(network, part, { ...cnn, engine, seed });
+  const t = performance.now();
+  await lib.classify(network, test.images, { engine });
+  return {
+    epoch: history[0].seconds * (train.images.rows / rows),
+    classify: (performance.now() - t) / 1000,
+  };
+}
+
+/**
+ * The convolutional network: one epoch of the cnn preset's network on the native engine and in
+ * PyTorch (the same layers, batch, optimizer and images), alternating; the WebAssembly engine on
+ * the first 10,000 images, scaled to a whole epoch.
+ */
+async function benchCnn(data: Data, peers: Peers, flags: Flags) {
   const cnn = lib.resolveSettings("cnn", { epochs: 1 });
   console.log(`cnn preset: ${cnn.layers}`);
-  const cnnEpoch = async (engine: lib.EngineName, rows: number, seed: number) => {
-    const part = rows === train.images.rows
-      ? train
-      : lib.takeExamples(train, Array.from({ length: rows }, (_, i) => i));
-    const network = lib.networkFor(cnn);
-    const { history } = await lib.train(network, part, { ...cnn, engine, seed });
-    const t = performance.now();
-    await lib.classify(network, test.images, { engine });
-    return {
-      epoch: history[0].seconds * (train.images.rows / rows),
-      classify: (performance.now() - t) / 1000,
-    };
-  };
-  const torchCnn = (threads: number) =>
-    pythonPeer<{ epochSeconds: number; classifySeconds: number; threads: number }>(
-      torchPython!,
-      "torch_cnn.py",
-      [
-        "--layers",
-        cnn.layers,
-        "--learning-rate",
-        String(cnn.learningRate),
-        "--momentum",
-        String(cnn.momentum),
-        "--weight-decay",
-        String(cnn.weightDecay),
-        "--batch",
-        String(cnn.batchSize),
-        "--threads",
-        String(threads),
-      ],
-    );
-  const cnnReps = Math.min(reps, 2);
+  const cnnReps = Math.min(flags.reps, 2);
   const native: { epoch: number; classify: number }[] = [], pytorch: typeof native = [];
-  let bestThreads = 0;
-  if (torchPython) {
-    const [one, all] = [await torchCnn(1), await torchCnn(cores)];
-    bestThreads = one.epochSeconds <= all.epochSeconds ? 1 : cores;
-    console.log(
-      `PyTorch CNN epoch on 1 thread ${one.epochSeconds.toFixed(1)} s, on ${cores} ${
-        all.epochSeconds.toFixed(1)
-      } s: ${bestThreads} kept`,
-    );
-  }
+  const python = peers.torch;
+  const threads = python
+    ? await bestThreads(
+      async (threads) => (await torchCnnRun(python, cnn, threads)).epochSeconds,
+      (one, all, kept) =>
+        `PyTorch CNN epoch on 1 thread ${one.toFixed(1)} s, on ${CORES} ${
+          all.toFixed(1)
+        } s: ${kept} kept`,
+    )
+    : 0;
   for (let rep = 1; rep <= cnnReps; rep++) {
-    native.push(await cnnEpoch("native", train.images.rows, rep));
+    native.push(await timeCnn(cnn, data, "native", data.train.images.rows, rep));
     let line = `cnn rep ${rep}: native ${native.at(-1)!.epoch.toFixed(1)} s/epoch`;
-    if (torchPython) {
-      const result = await torchCnn(bestThreads);
+    if (python) {
+      const result = await torchCnnRun(python, cnn, threads);
       pytorch.push({ epoch: result.epochSeconds, classify: result.classifySeconds });
       line += `, PyTorch ${result.epochSeconds.toFixed(1)} s`;
     }
     console.log(line);
   }
-  const wasm = await cnnEpoch("wasm", 10000, 1);
+  const wasm = await timeCnn(cnn, data, "wasm", 10000, 1);
   const cnnRows: Record<string, string | number>[] = [];
   const addCnn = (who: string, runs: { epoch: number; classify: number }[]) =>
     cnnRows.push({
@@ -328,9 +474,9 @@ if (!Deno.args.includes("--no-cnn")) {
     });
   addCnn("project, native", native);
   addCnn("project, wasm (epoch from 10,000 images)", [wasm]);
-  if (torchPython) addCnn(`PyTorch, ${bestThreads} thread${bestThreads === 1 ? "" : "s"}`, pytorch);
+  if (python) addCnn(`PyTorch, ${plural(threads, "thread")}`, pytorch);
   console.table(cnnRows);
-  if (torchPython) {
+  if (python) {
     const ratio = (runs: { epoch: number }[]) =>
       (median(runs.map((r) => r.epoch)) / median(pytorch.map((r) => r.epoch))).toFixed(2);
     console.log(
@@ -340,3 +486,5 @@ if (!Deno.args.includes("--no-cnn")) {
     );
   } else console.log("PyTorch not found: the CNN's epoch is measured for the project only.");
 }
+
+if (import.meta.main) await main(Deno.args);

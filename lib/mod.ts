@@ -12,7 +12,24 @@
  * | `run/`         | the settings of a run, the presets, and settings → data and network            |
  * | `export/`      | the network out to ONNX and safetensors, and back in from PyTorch's safetensors |
  * | `eval/`        | metrics, classifying, evaluating a network, model files                        |
- * | `show/`        | figures, tables, text, live outputs and what only Jupyter's kernel has         |
+ * | `show/`        | figures, tables, text, live outputs and what only Jupyter's kernel has; in four rooms, below |
+ *
+ * `show/` has four rooms. At its top, the primitives every figure is built from: `figure` (renders
+ * inline, saves as SVG or PNG), `figure_key`, `png`, `html` (escaping), `table` (the table every
+ * step's tables are built on) and `display` (`text`, `check`). Figures are named one way, by
+ * where they belong:
+ *
+ * - `show/figures/<notebook>.ts` holds one notebook's own figures and tables, named after it:
+ *   `figures/acquire.ts` is `notebooks/01-acquire.ipynb`'s, `figures/feed_forward.ts` is
+ *   `04-feed-forward`'s; `figures/evaluate.ts` (07) is also what `deno task train` saves.
+ * - `show/charts/<kind>.ts` holds a kind of chart that any notebook may draw, named after what it
+ *   draws: `digits`, `histograms`, `network` (the network at work), `evaluation` (history,
+ *   confusion, ROC), `examples`, `runs` (several runs side by side).
+ *
+ * `show/jupyter/` is the only code that knows the kernel (`show`, live outputs, live training), and
+ * `show/page/` is what runs in the browser (the drawing pad and its forward pass). Imports go one
+ * way: charts use the primitives, figures use charts and the primitives, and `jupyter/` and
+ * `page/` sit on top (nothing else in `show/` imports them).
  *
  * @example
  * ```ts
@@ -93,36 +110,42 @@ export * from "./run/network_cost.ts";
 export * from "./run/presets.ts";
 export * from "./run/experiment.ts";
 
-export * from "./show/figure.ts";
-export * from "./show/png.ts";
-export * from "./show/digit_plots.ts";
-export * from "./show/chart_plots.ts";
-export * from "./show/network_plots.ts";
-export * from "./show/eval_plots.ts";
-export * from "./show/evaluation_figures.ts";
-export * from "./show/example_plots.ts";
-export * from "./show/data_figures.ts";
-export * from "./show/init_figures.ts";
-export * from "./show/pass_figures.ts";
-export * from "./show/tables.ts";
-export * from "./show/display.ts";
-export * from "./show/show.ts";
-export * from "./show/kernel.ts";
-export * from "./show/live.ts";
-export * from "./show/train_live.ts";
-
 export * from "./nn/layer_statistics.ts";
 export * from "./data/displacement.ts";
 export * from "./train/variants.ts";
 export * from "./train/sweep.ts";
+
+// show/: the primitives, the chart kinds, each notebook's figures and tables, Jupyter, the page.
+export * from "./show/figure.ts";
 export * from "./show/figure_key.ts";
-export * from "./show/runs_figures.ts";
-export * from "./show/layer_figures.ts";
-export * from "./show/sweep_figures.ts";
-export * from "./show/experiment_live.ts";
-export * from "./show/augment_figures.ts";
-export * from "./show/cnn_figures.ts";
-export * from "./show/page_model.ts";
-export * from "./show/draw_digit.ts";
-export { pageForward, pageModel } from "./show/page_model.ts";
-export * from "./show/own_digit_figures.ts";
+export * from "./show/png.ts";
+export * from "./show/table.ts";
+export * from "./show/display.ts";
+
+export * from "./show/charts/digits.ts";
+export * from "./show/charts/histograms.ts";
+export * from "./show/charts/network.ts";
+export * from "./show/charts/evaluation.ts";
+export * from "./show/charts/examples.ts";
+export * from "./show/charts/runs.ts";
+
+export * from "./show/figures/acquire.ts";
+export * from "./show/figures/preprocess.ts";
+export * from "./show/figures/init.ts";
+export * from "./show/figures/feed_forward.ts";
+export * from "./show/figures/backprop.ts";
+export * from "./show/figures/train.ts";
+export * from "./show/figures/evaluate.ts";
+export * from "./show/figures/experiments.ts";
+export * from "./show/figures/augmentation.ts";
+export * from "./show/figures/cnn.ts";
+export * from "./show/figures/draw.ts";
+
+export * from "./show/jupyter/kernel.ts";
+export * from "./show/jupyter/show.ts";
+export * from "./show/jupyter/live.ts";
+export * from "./show/jupyter/train_live.ts";
+export * from "./show/jupyter/experiment_live.ts";
+
+export * from "./show/page/page_model.ts";
+export * from "./show/page/draw_digit.ts";

@@ -146,6 +146,26 @@ Deno.test("main() trains, then writes the model, metrics.json and the figures", 
   }
 });
 
+Deno.test("main() titles a sequential network's figures by its layers, not its sizes", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    const { lines, io } = capture();
+    const layers = "conv(2,5) relu maxpool(2) flatten";
+    const code = await main(
+      ["--layers", layers, "--epochs", "1", "--limit-training-rows", "200", "--out", folder],
+      io,
+    );
+    assertEquals(code, 0, lines.join("\n"));
+    const history = await Deno.readTextFile(`${folder}/figures/history.svg`);
+    const title = `Training ${layers} dense(10) (assignment) on mnist`;
+    assert(history.includes(title), `history.svg is titled "${title}"`);
+    assert(!history.includes("Training 784-"), "no sizes list in the title");
+    assert(Deno.statSync(`${folder}/figures/first-layer-filters.svg`).isFile);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
 Deno.test("main() checks the output folder before any training", async (t) => {
   const folder = await Deno.makeTempDir();
   const file = `${folder}/a-file`;

@@ -9,12 +9,20 @@ import { writeFileAtomic } from "../lib/data/files.ts";
 import { claimFolder, type FolderClaim } from "../lib/data/folder_claim.ts";
 import { evaluateNetwork, type Evaluation } from "../lib/eval/evaluate.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
-import { describeEngine, describeRun, loadRunData, networkFor } from "../lib/run/experiment.ts";
+import type { Network } from "../lib/nn/network.ts";
+import { describeNetwork } from "../lib/nn/sequential.ts";
+import {
+  describeEngine,
+  describeRun,
+  loadRunData,
+  networkFor,
+  type RunData,
+} from "../lib/run/experiment.ts";
 import { PRESETS, resolveSettings } from "../lib/run/presets.ts";
 import { flagOf, type RunOverrides, type RunSettings, SETTINGS } from "../lib/run/settings.ts";
-import { evaluationFigures } from "../lib/show/evaluation_figures.ts";
+import { evaluationFigures } from "../lib/show/figures/evaluate.ts";
 import { figureSaver } from "../lib/show/figure.ts";
-import { formatDuration, progressBar } from "../lib/show/live.ts";
+import { formatDuration, progressBar } from "../lib/show/jupyter/live.ts";
 import { TrainingDiverged } from "../lib/train/divergence.ts";
 import { train } from "../lib/train/loop.ts";
 import type { EpochRecord } from "../lib/train/records.ts";
@@ -224,71 +232,138 @@ async function saveRunModel(
   }
 }
 
-/**
- * Runs the command line; returns the exit code (0 done, 1 failed, 2 usage error).
- *
- * @param args the command-line arguments
- * @param io where to write messages (default: the terminal)
- */
-export async function main(
-  args: string[],
-  io: { log: (line: string) => void; progress?: (line: string) => void } = {
+/** Where the command writes: whole lines to the log, and a progress line redrawn in place. */
+export interface CommandIo {
+  log: (line: string) => void;
+  progress?: (line: string) => void;
+}
+
+/** The terminal: lines to stdout, and the progress bar on stderr when stderr is a terminal. */
+function terminal(): CommandIo {
+  return {
     log: (line) => console.log(line),
     progress: Deno.stderr.isTerminal()
       ? (line) => Deno.stderr.writeSync(new TextEncoder().encode(`\r\x1b[2K${line}`))
       : undefined,
-  },
-): Promise<number> {
-  let parsed;
+  };
+}
+
+/** A step that has said why the run ends here, and the exit code it ends with. */
+class Exit {
+  constructor(readonly code: number) {}
+}
+
+/**
+ * Runs the command line; returns the exit code (0 done, 1 failed, 2 usage error, 130
+ * interrupted). It reads like the run: parse the flags, resolve the settings, prepare the output
+ * folder, then train, save, evaluate and report into it.
+ *
+ * @param args the command-line arguments
+ * @param io where to write messages (default: the terminal)
+ */
+export async function main(args: string[], io: CommandIo = terminal()): Promise<number> {
+  try {
+    const parsed = parseFlags(args, io);
+    const settings = settingsOf(parsed, io);
+    const out = parsed.out ?? defaultFolder(settings);
+    const prepared = await prepareFolder(out, parsed.overwrite, io);
+    try {
+      return await trainInto(out, settings, io);
+    } finally {
+      await releaseFolder(out, prepared);
+    }
+  } catch (error) {
+    if (error instanceof Exit) return error.code;
+    throw error;
+  }
+}
+
+/** Parse the flags: a usage error is reported with the usage (exit 2), --help shows it (exit 0). */
+function parseFlags(args: string[], io: CommandIo): ParsedArguments {
+  let parsed: ParsedArguments;
   try {
     parsed = parseArguments(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.log(`error: ${error.message}\n\n${USAGE}`);
-    return 2;
+    throw new Exit(2);
   }
   if (parsed.help) {
     io.log(USAGE);
-    return 0;
+    throw new Exit(0);
   }
-  let settings: RunSettings;
+  return parsed;
+}
+
+/** Resolve the settings: the preset's, with the flags' overrides, validated (exit 2 if not). */
+function settingsOf(parsed: ParsedArguments, io: CommandIo): RunSettings {
   try {
-    settings = resolveSettings(parsed.preset, parsed.overrides);
+    return resolveSettings(parsed.preset, parsed.overrides);
   } catch (error) {
     io.log(`error: ${(error as Error).message}`);
-    return 2;
-  }
-  const out = parsed.out ?? defaultFolder(settings);
-  let prepared: { created: boolean; claim: FolderClaim };
-  try {
-    prepared = await prepareOutputFolder(out, parsed.overwrite);
-  } catch (error) {
-    io.log(`error: ${(error as Error).message}`);
-    if (error instanceof UsageError) return 2;
-    if (error instanceof RunError) return 1;
-    throw error;
-  }
-  try {
-    return await trainInto(out, settings, io);
-  } finally {
-    await prepared.claim.release();
-    // A folder made for a run that wrote nothing (it failed, or stopped before an epoch ended) is
-    // not left behind: removing it fails, as it should, once it holds anything.
-    if (prepared.created) await Deno.remove(out).catch(() => {});
+    throw new Exit(2);
   }
 }
 
-/** The run itself, into the folder `out` this run has claimed: train, save, report. */
-async function trainInto(
+/** Prepare the output folder, claimed for this run (exit 2 for a wrong --out, 1 if unwritable). */
+async function prepareFolder(
   out: string,
-  settings: RunSettings,
-  io: { log: (line: string) => void; progress?: (line: string) => void },
-): Promise<number> {
+  overwrite: boolean,
+  io: CommandIo,
+): Promise<{ created: boolean; claim: FolderClaim }> {
+  try {
+    return await prepareOutputFolder(out, overwrite);
+  } catch (error) {
+    io.log(`error: ${(error as Error).message}`);
+    if (error instanceof UsageError) throw new Exit(2);
+    if (error instanceof RunError) throw new Exit(1);
+    throw error;
+  }
+}
+
+/**
+ * Releases the folder's claim. A folder made for a run that wrote nothing (it failed, or stopped
+ * before an epoch ended) is not left behind: removing it fails, as it should, once it holds
+ * anything.
+ */
+async function releaseFolder(out: string, prepared: { created: boolean; claim: FolderClaim }) {
+  await prepared.claim.release();
+  if (prepared.created) await Deno.remove(out).catch(() => {});
+}
+
+/** The run itself, into the folder `out` this run has claimed: train, save, evaluate, report. */
+async function trainInto(out: string, settings: RunSettings, io: CommandIo): Promise<number> {
   io.log(`Training preset "${settings.preset}" on ${settings.dataset}: ${describeRun(settings)}`);
   io.log(`engine: ${await describeEngine(settings)}`);
-
   const data = await loadRunData(settings);
   const network = networkFor(settings);
+  const run = await trainWithProgress(network, data, settings, io);
+  // The model first: whatever fails after this, the trained network is on disk.
+  await saveTrained(out, { network, settings, history: run.history }, run, io);
+  await evaluateAndReport(out, network, data, settings, run, io);
+  io.log(`wrote ${out}/ (model.json, metrics.json, figures/)`);
+  return run.diverged ? 1 : run.stopped ? 130 : 0;
+}
+
+/** What training left: its history, whether it stopped or diverged, and the time it took. */
+interface TrainedRun {
+  history: EpochRecord[];
+  stopped: boolean;
+  diverged?: TrainingDiverged;
+  bestEpoch?: number;
+  seconds: number;
+}
+
+/**
+ * Train, with a progress bar and a line per epoch; Ctrl-C stops after the current batch, and a
+ * run that diverges keeps the history it had.
+ */
+async function trainWithProgress(
+  network: Network,
+  data: RunData,
+  settings: RunSettings,
+  io: CommandIo,
+): Promise<TrainedRun> {
   const started = performance.now();
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -306,14 +381,7 @@ async function trainInto(
         io.progress?.(progressBar(p, (performance.now() - started) / 1000)["text/plain"]),
       onEpoch: (r) => {
         io.progress?.("");
-        io.log(
-          `epoch ${String(r.epoch).padStart(3)}  loss ${r.loss.toFixed(4)}  train ${
-            (100 * r.trainAccuracy).toFixed(2)
-          }%  ` +
-            `${data.validation ? "validation" : "test"} ${
-              (100 * r.validationAccuracy!).toFixed(2)
-            }%  ${r.seconds.toFixed(1)} s`,
-        );
+        io.log(epochLine(r, data.validation ? "validation" : "test"));
       },
     }));
   } catch (error) {
@@ -324,34 +392,73 @@ async function trainInto(
     Deno.removeSignalListener("SIGINT", onSignal);
   }
   io.progress?.("");
-  const seconds = (performance.now() - started) / 1000;
   if (diverged) io.log(`error: ${diverged.message}`);
+  return { history, stopped, diverged, bestEpoch, seconds: (performance.now() - started) / 1000 };
+}
+
+/** One epoch's line: the loss, the accuracies and the time. */
+function epochLine(r: EpochRecord, heldOut: string): string {
+  const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+  return `epoch ${String(r.epoch).padStart(3)}  loss ${r.loss.toFixed(4)}  ` +
+    `train ${percent(r.trainAccuracy)}  ${heldOut} ${percent(r.validationAccuracy!)}  ` +
+    `${r.seconds.toFixed(1)} s`;
+}
+
+/**
+ * Save the model of the best (or last) epoch into the run's folder, and say which epoch it is;
+ * ends the run when there is nothing to save (exit 1, or 130 if stopped) or it went elsewhere
+ * (exit 1).
+ */
+async function saveTrained(
+  out: string,
+  model: Parameters<typeof saveModel>[1],
+  run: TrainedRun,
+  io: CommandIo,
+): Promise<void> {
+  const { history, stopped, bestEpoch } = run;
   if (history.length === 0) {
     io.log(
       stopped ? "Stopped before the first epoch ended: nothing to save." : "Nothing was saved.",
     );
-    return stopped ? 130 : 1;
+    throw new Exit(stopped ? 130 : 1);
   }
-  // The model first: whatever fails after this, the trained network is on disk.
-  const savedTo = await saveRunModel(out, { network, settings, history }, io.log);
-  if (!savedTo) return 1;
-  const epochs = `${history.length} epoch${history.length === 1 ? "" : "s"}`;
+  const savedTo = await saveRunModel(out, model, io.log);
+  if (!savedTo) throw new Exit(1);
   io.log(`saved the model of epoch ${bestEpoch ?? history.length} to ${savedTo}`);
-  if (savedTo !== `${out}/model.json`) return 1;
-  if (stopped) io.log(`Stopped after ${epochs}.`);
+  if (savedTo !== `${out}/model.json`) throw new Exit(1);
+  if (stopped) io.log(`Stopped after ${epochsOf(history)}.`);
   if (bestEpoch && bestEpoch !== history.length) {
     io.log(`early stopping: kept epoch ${bestEpoch}, the best on the validation split`);
   }
+}
 
+/** "1 epoch", "12 epochs". */
+const epochsOf = (history: EpochRecord[]) =>
+  `${history.length} epoch${history.length === 1 ? "" : "s"}`;
+
+/**
+ * Evaluate the saved network on the training and test sets, write metrics.json and the figures,
+ * and report the accuracies; a failure here says where the model is (exit 1).
+ */
+async function evaluateAndReport(
+  out: string,
+  network: Network,
+  data: RunData,
+  settings: RunSettings,
+  run: TrainedRun,
+  io: CommandIo,
+): Promise<void> {
   try {
     const evaluation = await evaluateNetwork(network, data, settings);
     await writeFileAtomic(
       `${out}/metrics.json`,
-      JSON.stringify(metricsOf(settings, history, evaluation, seconds), null, 2) + "\n",
+      JSON.stringify(metricsOf(settings, run.history, evaluation, run.seconds), null, 2) + "\n",
     );
-    const title = `Training ${network.sizes.join("-")} (${settings.preset}) on ${settings.dataset}`;
+    // A sequential network by its layers ("conv(32,5) relu … dense(10)"), an MLP by its sizes.
+    const what = `${describeNetwork(network)} (${settings.preset})`;
+    const title = `Training ${what} on ${settings.dataset}`;
     const keep = figureSaver(`${out}/figures`);
-    const figures = evaluationFigures(network, evaluation, history, {
+    const figures = evaluationFigures(network, evaluation, run.history, {
       title,
       classNames: data.classNames,
     });
@@ -359,7 +466,7 @@ async function trainInto(
     io.log(
       `training accuracy ${(100 * evaluation.train.accuracy).toFixed(2)}%, test accuracy ${
         (100 * evaluation.test.accuracy).toFixed(2)
-      }% after ${epochs} in ${formatDuration(seconds)}`,
+      }% after ${epochsOf(run.history)} in ${formatDuration(run.seconds)}`,
     );
   } catch (error) {
     io.log(
@@ -367,10 +474,8 @@ async function trainInto(
         (error as Error).message
       }); the model is saved in ${out}/model.json`,
     );
-    return 1;
+    throw new Exit(1);
   }
-  io.log(`wrote ${out}/ (model.json, metrics.json, figures/)`);
-  return diverged ? 1 : stopped ? 130 : 0;
 }
 
 /** What metrics.json holds. */

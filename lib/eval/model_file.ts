@@ -144,6 +144,9 @@ const RECORD_FIELDS: Record<keyof EpochRecord, boolean> = {
  * shapes against the sizes or the layers, the sizes against the layers and the input shape, and
  * the outputs against its data set's classes. Only the fields the format defines are kept.
  *
+ * It reads the file in the order of its parts: the envelope (format, version, checksum), the
+ * settings, the network's shape, the parameters, the history; then checks the network whole.
+ *
  * @param text the file's contents
  * @param source the file's name, for error messages
  *
@@ -153,6 +156,44 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const fail = (what: string): never => {
     throw new SyntaxError(`Cannot load model ${source}: ${what}`);
   };
+  const file = await readEnvelope(text, fail);
+  const settings = readSettings(file, fail);
+  const shape = readNetworkShape(file.network, fail);
+  const { weights, biases } = readParameters(file.parameters, shape, fail);
+  const history = historyOf(file.history, fail);
+  const own = {
+    sizes: shape.sizes,
+    hidden: shape.hidden,
+    init: initOf(file.network.init),
+    seed: file.network.seed as number,
+    weights,
+    biases,
+  };
+  const network: Network = shape.sequential
+    ? { kind: "sequential", ...own, ...shape.sequential }
+    : { kind: "mlp", ...own };
+  checkWhole(network, settings, fail);
+  return { network, settings, history, createdAt: file.createdAt };
+}
+
+/** Stops the read with the file's name and what was wrong. */
+type Fail = (what: string) => never;
+
+/** A model file's top level, its format and checksum checked, its parts not yet read. */
+interface Envelope {
+  version: number;
+  network: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  settings: unknown;
+  history: unknown;
+  createdAt?: string;
+}
+
+/**
+ * The envelope: JSON nested no deeper than a model file is, of this format and a version this
+ * library reads, whose checksum matches, with a network and parameters object and a text date.
+ */
+async function readEnvelope(text: string, fail: Fail): Promise<Envelope> {
   const depth = nestingDepth(text, MAX_DEPTH);
   if (depth > MAX_DEPTH) {
     fail(`expected lists and objects nested at most ${MAX_DEPTH} deep, found more`);
@@ -177,14 +218,56 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const { sha256, ...body } = parsed;
   const found = await sha256Hex(new TextEncoder().encode(JSON.stringify(body)));
   if (sha256 !== found) fail(`the file is damaged: expected checksum ${sha256}, found ${found}`);
-
-  const meta = body.network, parameters = body.parameters;
-  if (!isRecord(meta)) {
-    return fail(`expected network to be an object, found ${JSON.stringify(meta)}`);
+  const { network, parameters, createdAt } = body;
+  if (!isRecord(network)) {
+    return fail(`expected network to be an object, found ${JSON.stringify(network)}`);
   }
   if (!isRecord(parameters)) {
     return fail(`expected parameters to be an object, found ${JSON.stringify(parameters)}`);
   }
+  if (createdAt !== undefined && typeof createdAt !== "string") {
+    fail(`expected createdAt to be text, found ${JSON.stringify(createdAt)}`);
+  }
+  return {
+    version: parsed.version as number,
+    network,
+    parameters,
+    settings: body.settings,
+    history: body.history,
+    createdAt: createdAt as string | undefined,
+  };
+}
+
+/** The settings the model was trained with, validated as a run's settings are. */
+function readSettings(file: Envelope, fail: Fail): RunSettings {
+  try {
+    // Version 2 came before sequential networks: its settings have no layers, which means an MLP.
+    const given = file.version === 2 && isRecord(file.settings)
+      ? { layers: "", ...file.settings }
+      : file.settings;
+    return validateSettings(given, "settings");
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+/** What the network section says of the network's shape, and the shape of each parameter. */
+interface NetworkShape {
+  sizes: number[];
+  hidden: ActivationName;
+  /** A sequential network's layers (the output layer last) and input shape. */
+  sequential?: { layers: LayerSpec[]; input: Shape };
+  /** Each layer's weight matrix (rows×cols) and bias length. */
+  shapes: { rows: number; cols: number; biases: number }[];
+  /** The shape in words, for errors: `sizes 784-16-10` or `layers "…"`. */
+  described: string;
+}
+
+/**
+ * The network's shape: its sizes and hidden activation, and for a sequential network its layers
+ * and input shape; from these, the shape of every weight matrix and bias.
+ */
+function readNetworkShape(meta: Record<string, unknown>, fail: Fail): NetworkShape {
   const sizes = meta.sizes;
   if (
     !Array.isArray(sizes) || sizes.length < 2 ||
@@ -201,24 +284,7 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
       }`,
     );
   }
-  const lists = [parameters.weights, parameters.biases];
-  if (!lists.every((list) => Array.isArray(list) && list.every((t) => typeof t === "string"))) {
-    fail("expected parameters.weights and parameters.biases to be lists of base64 texts");
-  }
-  if (body.createdAt !== undefined && typeof body.createdAt !== "string") {
-    fail(`expected createdAt to be text, found ${JSON.stringify(body.createdAt)}`);
-  }
-  const history = historyOf(body.history, fail);
-  let settings: RunSettings;
-  try {
-    // Version 2 came before sequential networks: its settings have no layers, which means an MLP.
-    const given = parsed.version === 2 && isRecord(body.settings)
-      ? { layers: "", ...body.settings }
-      : body.settings;
-    settings = validateSettings(given, "settings");
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+  const hidden = meta.hidden as ActivationName;
   // Files written before networks had a kind say which they hold by listing layers, or not.
   const kind = meta.kind ?? (meta.layers === undefined ? "mlp" : "sequential");
   if (kind !== "mlp" && kind !== "sequential") {
@@ -231,41 +297,55 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
       } ${meta.layers === undefined ? "without" : "with"} layers`,
     );
   }
-  // The shape of every weight matrix and bias: from the sizes (an MLP), or from the layers.
-  let sequential: { layers: LayerSpec[]; input: Shape } | undefined;
-  let shapes = sizes.slice(1).map((cols, l) => ({ rows: sizes[l], cols, biases: cols }));
-  if (meta.layers !== undefined) {
-    const input = meta.input as Record<string, unknown> | undefined;
-    const dims = [input?.channels, input?.height, input?.width];
-    if (
-      typeof meta.layers !== "string" ||
-      !dims.every((n) => Number.isInteger(n) && (n as number) > 0)
-    ) {
-      fail(
-        `expected network.layers to be text and network.input a shape of positive integers, found ${
-          JSON.stringify(meta.layers)
-        } and ${JSON.stringify(input)}`,
-      );
-    }
-    try {
-      const [channels, height, width] = dims as number[];
-      // Only the three numbers are kept: a shape is nothing else.
-      sequential = {
-        layers: parseLayers(meta.layers as string),
-        input: { channels, height, width },
-      };
-      shapes = parameterShapes(sequential.input, sequential.layers);
-    } catch (error) {
-      fail(`network.layers: ${(error as Error).message}`);
-    }
+  // An MLP: the shapes follow from the sizes.
+  if (meta.layers === undefined) {
+    const shapes = sizes.slice(1).map((cols, l) => ({ rows: sizes[l], cols, biases: cols }));
+    return { sizes, hidden, shapes, described: `sizes ${sizes.join("-")}` };
+  }
+  const input = meta.input as Record<string, unknown> | undefined;
+  const dims = [input?.channels, input?.height, input?.width];
+  if (
+    typeof meta.layers !== "string" ||
+    !dims.every((n) => Number.isInteger(n) && (n as number) > 0)
+  ) {
+    fail(
+      `expected network.layers to be text and network.input a shape of positive integers, found ${
+        JSON.stringify(meta.layers)
+      } and ${JSON.stringify(input)}`,
+    );
+  }
+  try {
+    const [channels, height, width] = dims as number[];
+    // Only the three numbers are kept: a shape is nothing else.
+    const sequential = {
+      layers: parseLayers(meta.layers as string),
+      input: { channels, height, width },
+    };
+    const shapes = parameterShapes(sequential.input, sequential.layers);
+    return { sizes, hidden, sequential, shapes, described: `layers "${meta.layers}"` };
+  } catch (error) {
+    return fail(`network.layers: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The parameters: one base64 text per weight matrix and per bias, as many as the shape has
+ * layers, each of exactly its shape's count of finite floats.
+ */
+function readParameters(
+  parameters: Record<string, unknown>,
+  shape: NetworkShape,
+  fail: Fail,
+): Pick<Network, "weights" | "biases"> {
+  const lists = [parameters.weights, parameters.biases];
+  if (!lists.every((list) => Array.isArray(list) && list.every((t) => typeof t === "string"))) {
+    fail("expected parameters.weights and parameters.biases to be lists of base64 texts");
   }
   const [weightTexts, biasTexts] = lists as string[][];
-  const layers = shapes.length;
+  const { shapes } = shape, layers = shapes.length;
   if (weightTexts.length !== layers || biasTexts.length !== layers) {
     fail(
-      `expected ${layers} weight matrices and bias vectors for ${
-        sequential ? `layers "${meta.layers}"` : `sizes ${sizes.join("-")}`
-      }, found ${weightTexts.length} and ${biasTexts.length}`,
+      `expected ${layers} weight matrices and bias vectors for ${shape.described}, found ${weightTexts.length} and ${biasTexts.length}`,
     );
   }
   // One parameter array: base64 of `count` finite floats (`expected` says the count in words).
@@ -292,19 +372,17 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
   const biases = biasTexts.map((text, l) =>
     decode(text, `parameters.biases[${l}]`, `biases of layer ${l + 1}`, shapes[l].biases)
   );
-  const own = {
-    sizes,
-    hidden: meta.hidden as ActivationName,
-    init: initOf(meta.init),
-    seed: meta.seed as number,
-    weights,
-    biases,
-  };
-  const network: Network = sequential
-    ? { kind: "sequential", ...own, ...sequential }
-    : { kind: "mlp", ...own };
+  return { weights, biases };
+}
+
+/**
+ * The network whole: its init and seed, its sizes against its layers (`networkProblem`), and its
+ * inputs and outputs against the images and classes of its settings' data set.
+ */
+function checkWhole(network: Network, settings: RunSettings, fail: Fail): void {
   const problem = networkProblem(network);
   if (problem) fail(`network: ${problem}`);
+  const { sizes } = network;
   const spec = datasetSpec(settings.dataset), classes = spec.classNames.length;
   if (sizes.at(-1) !== classes) {
     fail(
@@ -320,12 +398,6 @@ export async function parseModel(text: string, source = "model"): Promise<SavedM
       }`,
     );
   }
-  return {
-    network,
-    settings,
-    history,
-    createdAt: body.createdAt as string | undefined,
-  };
 }
 
 /** An init as saved, keeping only its own fields (`networkProblem` checks their values). */
@@ -340,7 +412,7 @@ function initOf(value: unknown): Network["init"] {
 const IMAGE_PIXELS = 784;
 
 /** A model file's history, each record checked and holding only the fields records have. */
-function historyOf(value: unknown, fail: (what: string) => never): EpochRecord[] {
+function historyOf(value: unknown, fail: Fail): EpochRecord[] {
   if (!Array.isArray(value)) return fail("expected history to be a list");
   return value.map((record, i) => {
     if (!isRecord(record)) return fail(`expected history[${i}] to be an object`);

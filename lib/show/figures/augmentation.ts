@@ -7,15 +7,15 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { Augmenter, type AugmentSettings } from "../data/augment.ts";
+import { Augmenter, type AugmentSettings } from "../../data/augment.ts";
 import {
   describeAugment,
   displaceImage,
   type DisplacementField,
   displacementSize,
-} from "../data/displacement.ts";
-import { type GridItem, imageGrid, imageSource, type Pixels } from "./digit_plots.ts";
-import { combine, document, Figure, plot } from "./figure.ts";
+} from "../../data/displacement.ts";
+import { type GridItem, imageGrid, imageSource, type Pixels } from "../charts/digits.ts";
+import { combine, document, Figure, plot } from "../figure.ts";
 
 /**
  * The kinds of distortion one set of settings makes, each on its own and then together: shift,
@@ -26,7 +26,7 @@ import { combine, document, Figure, plot } from "./figure.ts";
  * @returns one complete set of settings per row of the gallery
  * @example
  * ```ts
- * import { augmentRows } from "./augment_figures.ts";
+ * import { augmentRows } from "./augmentation.ts";
  * const settings = { augment: "none", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4 } as const;
  * augmentRows(settings).map((row) => row.augment); // ["affine", "affine", "affine", "affine", "affine", "elastic", "affine+elastic"]
  * ```
@@ -59,7 +59,7 @@ export function augmentRows(settings: AugmentSettings): AugmentSettings[] {
  * @returns the figure
  * @example
  * ```ts
- * import { augmentationGallery } from "./augment_figures.ts";
+ * import { augmentationGallery } from "./augmentation.ts";
  * const digit = new Float32Array(784).fill(0.5);
  * const rows = [{ augment: "affine", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4 }] as const;
  * augmentationGallery(digit, [...rows], { title: "A digit, distorted", count: 3 }).title; // "A digit, distorted"
@@ -103,8 +103,8 @@ export function augmentationGallery(
  * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
- * import { displacementFigure } from "./augment_figures.ts";
- * import { elasticField } from "../data/displacement.ts";
+ * import { displacementFigure } from "./augmentation.ts";
+ * import { elasticField } from "../../data/displacement.ts";
  * const digit = new Float32Array(784).fill(0.5);
  * displacementFigure(digit, elasticField({ seed: 1 }), { title: "One elastic field" }).title; // "One elastic field"
  * ```

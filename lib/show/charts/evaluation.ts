@@ -6,10 +6,10 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { combine, type Figure, plot } from "./figure.ts";
-import type { RocPoint } from "../eval/metrics.ts";
-import { thinCurve } from "../eval/metrics.ts";
-import type { EpochRecord } from "../train/records.ts";
+import { combine, type Figure, plot } from "../figure.ts";
+import type { RocPoint } from "../../eval/metrics.ts";
+import { thinCurve } from "../../eval/metrics.ts";
+import type { EpochRecord } from "../../train/records.ts";
 
 const TRAIN = "#4269d0", VALIDATION = "#ff725c";
 

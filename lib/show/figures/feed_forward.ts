@@ -1,22 +1,19 @@
 /**
- * The figures and tables of steps 4 and 5: each layer's outputs and the probabilities beside the
- * digits, then the gradients' sizes and the loss before and after a step.
+ * The figures and tables of notebook 04, feed-forward: each layer's outputs, their histograms, and
+ * the probabilities beside the digits.
  *
  * @module
  */
 
-import type { Table } from "./tables.ts";
-import { describe, type Examples, imageOf } from "../data/preprocess.ts";
-import { accuracy, argmaxRow } from "../eval/metrics.ts";
-import { feedForward } from "../nn/backprop.ts";
-import { crossEntropy } from "../nn/loss.ts";
-import { type Matrix, norm, row, shapeOf } from "../nn/matrix.ts";
-import { histogramBins, histogramChart } from "./chart_plots.ts";
-import { digitFigure } from "./digit_plots.ts";
-import { combine, type Figure } from "./figure.ts";
-import { probabilityBars } from "./network_plots.ts";
-import { table } from "./tables.ts";
-import type { Gradients, MlpNetwork, Network } from "../nn/network.ts";
+import { describe, type Examples, imageOf } from "../../data/preprocess.ts";
+import { argmaxRow } from "../../eval/metrics.ts";
+import { type Matrix, row, shapeOf } from "../../nn/matrix.ts";
+import type { Network } from "../../nn/network.ts";
+import { histogramBins, histogramChart } from "../charts/histograms.ts";
+import { digitFigure } from "../charts/digits.ts";
+import { combine, type Figure } from "../figure.ts";
+import { probabilityBars } from "../charts/network.ts";
+import { type Table, table } from "../table.ts";
 
 /**
  * What each layer of a forward pass holds: its name, its shape, the weights that made it, and the
@@ -27,10 +24,10 @@ import type { Gradients, MlpNetwork, Network } from "../nn/network.ts";
  * @returns a table of one row per layer
  * @example
  * ```ts
- * import { layerOutputsTable } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { forwardLayers } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { layerOutputsTable } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { forwardLayers } from "../../nn/backprop.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const network = createNetwork({ sizes: [784, 16, 10] });
  * layerOutputsTable(network, forwardLayers(network, matrix(2, 784))).height; // 3
  * ```
@@ -62,10 +59,10 @@ export function layerOutputsTable(network: Network, layers: Matrix[]): Table {
  * @returns the figure
  * @example
  * ```ts
- * import { activationHistograms } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { forwardLayers } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { activationHistograms } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { forwardLayers } from "../../nn/backprop.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * activationHistograms(forwardLayers(createNetwork(), matrix(2, 784))).title; // "Activations of each layer for one batch"
  * ```
  */
@@ -95,10 +92,10 @@ export function activationHistograms(layers: Matrix[], options: { title?: string
  * @returns the figure
  * @example
  * ```ts
- * import { digitProbabilities } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { feedForward } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { digitProbabilities } from "./feed_forward.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
+ * import { feedForward } from "../../nn/backprop.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const batch = { images: matrix(2, 784), labels: new Uint8Array([7, 2]) };
  * const classNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
  * digitProbabilities(batch, feedForward(createNetwork(), batch.images), { classNames, count: 2 });
@@ -133,66 +130,4 @@ export function digitProbabilities(
     columns: 2,
     gap: 24,
   });
-}
-
-/**
- * The size of each layer's gradient: its shape, the norms of ∂L/∂W and ∂L/∂b, and the largest
- * single |∂L/∂W|.
- *
- * @param gradients from `backprop`
- * @returns a table of one row per layer
- * @example
- * ```ts
- * import { gradientNormsTable } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { backprop } from "../nn/backprop.ts";
- * import { matrix } from "../nn/matrix.ts";
- * const network = createNetwork({ sizes: [784, 16, 10] });
- * gradientNormsTable(backprop(network, matrix(2, 784), [3, 1])).height; // 2
- * ```
- */
-export function gradientNormsTable(gradients: Gradients): Table {
-  return table(gradients.gradWeights.map((g, l) => {
-    let largest = 0;
-    for (const v of g.data) largest = Math.max(largest, Math.abs(v));
-    return {
-      layer: l + 1,
-      "∂L/∂W shape": shapeOf(g),
-      "‖∂L/∂W‖": norm(g.data),
-      "‖∂L/∂b‖": norm(gradients.gradBiases[l]),
-      "largest |∂L/∂W|": largest,
-    };
-  }));
-}
-
-/**
- * The loss and accuracy of several networks on one batch, one row per network: such as before and
- * after a step of gradient descent.
- *
- * @param networks by the row's name
- * @param batch the images and labels to score them on
- * @returns a table with columns network, loss, batch accuracy
- * @example
- * ```ts
- * import { batchScoresTable } from "./pass_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
- * import { matrix } from "../nn/matrix.ts";
- * const batch = { images: matrix(2, 784), labels: new Uint8Array([7, 2]) };
- * batchScoresTable({ untrained: createNetwork() }, batch).columns; // ["network", "loss", "batch accuracy"]
- * ```
- */
-export function batchScoresTable(
-  networks: Record<string, MlpNetwork>,
-  batch: Examples,
-): Table {
-  return table(
-    Object.entries(networks).map(([name, network]) => {
-      const probabilities = feedForward(network, batch.images);
-      return {
-        network: name,
-        loss: crossEntropy(probabilities, batch.labels),
-        "batch accuracy": accuracy(probabilities, batch.labels),
-      };
-    }),
-  );
 }

@@ -6,14 +6,14 @@
  * @module
  */
 
-import type { Examples } from "../data/preprocess.ts";
-import { train, type TrainOptions, type TrainResult } from "../train/loop.ts";
-import type { EpochRecord } from "../train/records.ts";
-import { historyChart } from "./eval_plots.ts";
+import type { Examples } from "../../data/preprocess.ts";
+import type { Network } from "../../nn/network.ts";
+import { train, type TrainOptions, type TrainResult } from "../../train/loop.ts";
+import type { EpochRecord } from "../../train/records.ts";
+import { historyChart } from "../charts/evaluation.ts";
 import { kernelInterrupt } from "./kernel.ts";
 import { formatDuration, LiveOutput, progressBar } from "./live.ts";
-import { Text } from "./display.ts";
-import type { Network } from "../nn/network.ts";
+import { Text } from "../display.ts";
 
 /** What `trainLive` returns: the run, its time, and a summary a cell shows. */
 export interface LiveResult extends TrainResult {

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { Figure } from "./figure.ts";
+import { Figure } from "../figure.ts";
 import { broadcaster, settle } from "./kernel.ts";
 
 /** An output bundle: MIME type to content, with per-type metadata (a PNG's display size). */
@@ -48,7 +48,7 @@ export async function bundleOf(value: unknown): Promise<Bundle> {
  *
  * @example
  * ```ts
- * import { show, text } from "../mod.ts";
+ * import { show, text } from "../../mod.ts";
  * await show(text("shown under this cell")); // nothing happens outside a notebook
  * ```
  */

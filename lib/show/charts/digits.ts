@@ -7,9 +7,9 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Figure, MAX_WIDTH, plot } from "./figure.ts";
-import { pngDataUrl } from "./png.ts";
-import { Random } from "../nn/random.ts";
+import { type Figure, MAX_WIDTH, plot } from "../figure.ts";
+import { pngDataUrl } from "../png.ts";
+import { Random } from "../../nn/random.ts";
 
 /** A square image of pixels: bytes 0–255, or floats (scaled by their own range). */
 export type Pixels = ArrayLike<number>;

@@ -6,7 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Figure, MAX_WIDTH, plot } from "./figure.ts";
+import { type Figure, MAX_WIDTH, plot } from "../figure.ts";
 
 /**
  * How to fit class names under a bar chart: digits stand upright; longer names (Fashion-MNIST's

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Network } from "../nn/network.ts";
+import type { Network } from "../../nn/network.ts";
 
 /** One layer as the page reads it; `parameters` indexes `weights` and `biases`. */
 export type PageLayer =

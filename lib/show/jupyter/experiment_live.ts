@@ -6,16 +6,16 @@
  * @module
  */
 
-import type { Examples } from "../data/preprocess.ts";
+import type { Examples } from "../../data/preprocess.ts";
 import {
   trainVariants,
   type Variant,
   type VariantOptions,
   type VariantRun,
-} from "../train/variants.ts";
-import type { EpochRecord, Progress } from "../train/records.ts";
-import { Text } from "./display.ts";
-import { type CurveKind, runsChart } from "./runs_figures.ts";
+} from "../../train/variants.ts";
+import type { EpochRecord, Progress } from "../../train/records.ts";
+import { Text } from "../display.ts";
+import { type CurveKind, runsChart } from "../charts/runs.ts";
 import { kernelInterrupt } from "./kernel.ts";
 import { formatDuration, LiveOutput, progressBundle, timeLeft } from "./live.ts";
 

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { type Examples, imageOf } from "../data/preprocess.ts";
-import type { outcomesFor } from "../eval/metrics.ts";
-import { combine, type Figure } from "./figure.ts";
-import { imageGrid } from "./digit_plots.ts";
+import { type Examples, imageOf } from "../../data/preprocess.ts";
+import type { outcomesFor } from "../../eval/metrics.ts";
+import { combine, type Figure } from "../figure.ts";
+import { imageGrid } from "./digits.ts";
 
 /**
  * The examples at `indices` in a grid, each with a caption.

@@ -1,20 +1,20 @@
 /**
- * The figures and tables of step 3: softmax, the initial weights, a comparison of seeds, and the
+ * The figures and tables of notebook 03, init: the parameters of each layer, softmax, the initial weights, a comparison of seeds, and the
  * saturation of the first layer.
  *
  * @module
  */
 
-import type { Table } from "./tables.ts";
-import { describe } from "../data/preprocess.ts";
-import { sigmoidDerivative } from "../nn/activations.ts";
-import type { Matrix } from "../nn/matrix.ts";
-import { preActivations, saturatedShare } from "../nn/saturation.ts";
-import { type Bin, histogramBins, histogramChart } from "./chart_plots.ts";
-import { combine, type Figure } from "./figure.ts";
-import { probabilityBars } from "./network_plots.ts";
-import { table } from "./tables.ts";
-import type { Network } from "../nn/network.ts";
+import { describe } from "../../data/preprocess.ts";
+import { sigmoidDerivative } from "../../nn/activations.ts";
+import { initDistribution } from "../../nn/init.ts";
+import type { Matrix } from "../../nn/matrix.ts";
+import type { Network } from "../../nn/network.ts";
+import { preActivations, saturatedShare } from "../../nn/saturation.ts";
+import { type Bin, histogramBins, histogramChart } from "../charts/histograms.ts";
+import { combine, type Figure } from "../figure.ts";
+import { probabilityBars } from "../charts/network.ts";
+import { type Table, table } from "../table.ts";
 
 /**
  * A row of scores (logits) beside its softmax: bars of each, the most probable class highlighted.
@@ -25,7 +25,7 @@ import type { Network } from "../nn/network.ts";
  * @returns the two charts side by side
  * @example
  * ```ts
- * import { softmaxFigure } from "./init_figures.ts";
+ * import { softmaxFigure } from "./init.ts";
  * softmaxFigure([2, 0, -1], [0.84, 0.11, 0.04]).title; // "Softmax turns scores into probabilities"
  * ```
  */
@@ -60,8 +60,8 @@ export function softmaxFigure(
  * @returns the figure
  * @example
  * ```ts
- * import { weightHistograms } from "./init_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
+ * import { weightHistograms } from "./init.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
  * weightHistograms(createNetwork({ sizes: [784, 16, 10] })).title; // "Initial weights of each layer"
  * ```
  */
@@ -93,8 +93,8 @@ export function weightHistograms(
  * @returns a table with one row per weight
  * @example
  * ```ts
- * import { seedComparisonTable } from "./init_figures.ts";
- * import { createNetwork } from "../nn/mlp.ts";
+ * import { seedComparisonTable } from "./init.ts";
+ * import { createNetwork } from "../../nn/mlp.ts";
  * const sizes = [4, 3, 2];
  * seedComparisonTable([createNetwork({ sizes }), createNetwork({ sizes, seed: 1 })], 3).columns; // ["weight W¹[0][i]", "seed 695", "seed 1"]
  * ```
@@ -123,9 +123,9 @@ export function seedComparisonTable(networks: Network[], rows = 5): Table {
  * @returns the figure
  * @example
  * ```ts
- * import { saturationHistogram } from "./init_figures.ts";
- * import { uniformWeights } from "../nn/saturation.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { saturationHistogram } from "./init.ts";
+ * import { uniformWeights } from "../../nn/saturation.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const x = matrix(4, 784, new Float32Array(4 * 784).fill(0.5));
  * const weights = { narrow: uniformWeights(784, 8, 0.08), wide: uniformWeights(784, 8, 1) };
  * saturationHistogram(x, weights).title; // "First-layer pre-activations z for 4 images"
@@ -163,9 +163,9 @@ export function saturationHistogram(
  * @returns a table with columns range, std of z, saturated (|z| > limit)
  * @example
  * ```ts
- * import { saturationTable } from "./init_figures.ts";
- * import { uniformWeights } from "../nn/saturation.ts";
- * import { matrix } from "../nn/matrix.ts";
+ * import { saturationTable } from "./init.ts";
+ * import { uniformWeights } from "../../nn/saturation.ts";
+ * import { matrix } from "../../nn/matrix.ts";
  * const x = matrix(4, 784, new Float32Array(4 * 784).fill(0.5));
  * saturationTable(x, { narrow: uniformWeights(784, 8, 0.08), wide: uniformWeights(784, 8, 1) }).height; // 2
  * ```
@@ -185,4 +185,27 @@ export function saturationTable(
       };
     }),
   );
+}
+
+/**
+ * One row per layer: shape, parameter count, and how the weights were drawn.
+ *
+ * @returns the table
+ */
+export function parameterTable(network: Network): Table {
+  return table(network.weights.map((w, l) => {
+    const spec = initDistribution(network.init, w.rows, w.cols);
+    const range = spec.distribution === "uniform"
+      ? `U(${spec.low!.toPrecision(3)}, ${spec.high!.toPrecision(3)})`
+      : `N(0, ${spec.std!.toPrecision(3)}²)`;
+    return {
+      layer: l + 1,
+      weights: `${w.rows}×${w.cols}`,
+      biases: network.biases[l].length,
+      parameters: w.data.length + network.biases[l].length,
+      activation: l === network.weights.length - 1 ? "softmax" : network.hidden,
+      init: typeof network.init === "string" ? network.init : network.init.kind,
+      distribution: range,
+    };
+  }));
 }

@@ -6,9 +6,9 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { GreyImage, MnistSteps } from "../data/own_digit.ts";
-import { combine, type Figure, plot } from "./figure.ts";
-import { pngDataUrl } from "./png.ts";
+import type { GreyImage, MnistSteps } from "../../data/own_digit.ts";
+import { combine, type Figure, plot } from "../figure.ts";
+import { pngDataUrl } from "../png.ts";
 
 /** One grey image (0 black, 1 white) at its own aspect ratio, at most `size` pixels each way. */
 function panel(title: string, image: GreyImage, size = 120): Figure {

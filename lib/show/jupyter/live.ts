@@ -6,9 +6,9 @@
  * @module
  */
 
-import { escapeHtml } from "./html.ts";
-import { Figure } from "./figure.ts";
-import type { Progress } from "../train/records.ts";
+import { escapeHtml } from "../html.ts";
+import { Figure } from "../figure.ts";
+import type { Progress } from "../../train/records.ts";
 import { broadcaster, settle } from "./kernel.ts";
 
 type Bundle = Record<string, string>;

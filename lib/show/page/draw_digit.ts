@@ -18,10 +18,10 @@ import {
   inkOf,
   mnistStyle,
   resizeByArea,
-} from "../data/own_digit.ts";
-import { escapeHtml, jsonInScript } from "./html.ts";
+} from "../../data/own_digit.ts";
+import { isSequential, type Network } from "../../nn/network.ts";
+import { escapeHtml, jsonInScript } from "../html.ts";
 import { pageForward, pageModel } from "./page_model.ts";
-import { isSequential, type Network } from "../nn/network.ts";
 
 const PAD_SCRIPT = Deno.readTextFileSync(new URL("./draw_pad.js", import.meta.url));
 

@@ -7,16 +7,16 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { EveryLayerCheck } from "../nn/layers/check_every_layer.ts";
-import { Conv2d } from "../nn/layers/conv2d.ts";
-import { describeShape } from "../nn/layers/layer.ts";
-import { formatLayers } from "../nn/layers/spec.ts";
-import { matrix } from "../nn/matrix.ts";
-import { layersOf, shapesOf } from "../nn/sequential.ts";
-import { type GridItem, imageGrid, imageSource } from "./digit_plots.ts";
-import { combine, type Figure, plot } from "./figure.ts";
-import { type Table, table } from "./tables.ts";
-import type { SequentialNetwork } from "../nn/network.ts";
+import type { EveryLayerCheck } from "../../nn/layers/check_every_layer.ts";
+import { Conv2d } from "../../nn/layers/conv2d.ts";
+import { describeShape } from "../../nn/layers/layer.ts";
+import { formatLayers } from "../../nn/layers/spec.ts";
+import { matrix } from "../../nn/matrix.ts";
+import type { SequentialNetwork } from "../../nn/network.ts";
+import { layersOf, shapesOf } from "../../nn/sequential.ts";
+import { type GridItem, imageGrid, imageSource } from "../charts/digits.ts";
+import { combine, type Figure, plot } from "../figure.ts";
+import { type Table, table } from "../table.ts";
 
 /** An image of side `n` drawn `block` times larger, each pixel a block (viewers smooth small images). */
 function enlarge(pixels: Float32Array, n: number, block: number): Float32Array {

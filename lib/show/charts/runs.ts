@@ -6,12 +6,11 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { Table } from "./tables.ts";
-import type { SetReport } from "../eval/evaluate.ts";
-import type { EpochRecord } from "../train/records.ts";
-import { combine, type Figure, plot } from "./figure.ts";
-import { table } from "./tables.ts";
-import { colorsOf, GAP, type KeyEntry, keyPanel, MAX_FIGURE_WIDTH } from "./figure_key.ts";
+import type { SetReport } from "../../eval/evaluate.ts";
+import type { EpochRecord } from "../../train/records.ts";
+import { combine, type Figure, plot } from "../figure.ts";
+import { type Table, table } from "../table.ts";
+import { colorsOf, GAP, type KeyEntry, keyPanel, MAX_FIGURE_WIDTH } from "../figure_key.ts";
 
 /** What `runsChart` and `runsTable` read of a run. */
 export interface RunCurves {
@@ -38,7 +37,7 @@ export type CurveKind = "training" | "held-out" | "both";
  * @returns the figure, at most MAX_WIDTH (840 px) wide
  * @example
  * ```ts
- * import { runsChart } from "./runs_figures.ts";
+ * import { runsChart } from "./runs.ts";
  * const history = [{ epoch: 1, loss: 0.5, trainAccuracy: 0.8, validationAccuracy: 0.82, validationLoss: 0.45, learningRate: 0.1, seconds: 1 }];
  * runsChart([{ name: "sgd η 0.1", history }], { title: "Optimizers" }).title; // "Optimizers"
  * ```
@@ -170,7 +169,7 @@ export function runsChart(
  * @returns a table of one row per run
  * @example
  * ```ts
- * import { runsTable } from "./runs_figures.ts";
+ * import { runsTable } from "./runs.ts";
  * const history = [{ epoch: 1, loss: 0.5, trainAccuracy: 0.8, learningRate: 0.1, seconds: 1 }];
  * runsTable([{ name: "sgd η 0.1", history, seconds: 1.2 }]).height; // 1
  * ```
@@ -220,7 +219,7 @@ export function runsTable(
  * @returns a table of one row per network
  * @example
  * ```ts
- * import { evaluationsTable } from "./runs_figures.ts";
+ * import { evaluationsTable } from "./runs.ts";
  * const plain = { train: { accuracy: 0.999, loss: 0.01 }, test: { accuracy: 0.956, loss: 0.15 } };
  * const augmented = { train: { accuracy: 0.978, loss: 0.07 }, test: { accuracy: 0.977, loss: 0.08 } };
  * evaluationsTable({ plain, augmented }).height; // 2

@@ -5,12 +5,12 @@
  * @module
  */
 
+import { isSequential, type Network } from "../../nn/network.ts";
 import * as Plot from "@observablehq/plot";
-import { type Figure, plot } from "./figure.ts";
-import { type GridItem, imageGrid } from "./digit_plots.ts";
-import { classTickLayout } from "./chart_plots.ts";
-import type { Matrix } from "../nn/matrix.ts";
-import { isSequential, type Network } from "../nn/network.ts";
+import { type Figure, plot } from "../figure.ts";
+import { type GridItem, imageGrid } from "./digits.ts";
+import { classTickLayout } from "./histograms.ts";
+import type { Matrix } from "../../nn/matrix.ts";
 
 /** One curve of a function chart. */
 export interface Curve {
