@@ -1,5 +1,11 @@
-// The multi-layer perceptron of lib/nn/mlp.ts, as one fused job per mini-batch: the same
-// mathematics, arranged for speed on the products of dense.c.
+// The multi-layer perceptron of lib/nn/mlp.ts (feedForward, backprop and the optimizer's step), as
+// one fused job per mini-batch: the same mathematics, arranged for speed on the products of dense.c.
+//
+//   forward    a[l+1] = f(a[l] W[l] + b[l]), softmax at the output        (forward_rows)
+//   backward   delta[L] = (p − y) / m; delta[l] = (delta[l+1] W[l]ᵀ) ⊙ f'(a[l])   (back_delta)
+//   update     dL/dW[l] = a[l]ᵀ delta[l+1], dL/db[l] = column sums of delta[l+1], applied at once
+//   shapes     a[l], delta[l]  rows x sizes[l];  W[l]  sizes[l] x sizes[l+1];  b[l]  sizes[l+1]
+// mirrors lib/nn/mlp.ts
 //
 // - The first layer reads only the non-zero input pixels (about 19% of MNIST), in the forward
 //   product (row-wise lists, sparse_row) and in its weight gradient (column-wise lists), and no
