@@ -1,6 +1,6 @@
 /**
- * Convolutional networks on the fast engines: the C kernels of lib/engines/c/cnn.c take the same
- * steps as the reference layers (within Float32 tolerance) for every optimizer, with dropout and
+ * Convolutional networks on the fast engines: the C kernels of lib/engines/c/ (sequential.c and
+ * its layer files) take the same steps as the reference layers (within Float32 tolerance) for every optimizer, with dropout and
  * odd shapes; give bit-identical weights on any number of threads; classify as the reference
  * does; and a network they cannot run falls back to the reference engine with one line saying why.
  */

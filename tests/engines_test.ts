@@ -167,7 +167,7 @@ Deno.test("the fast path gives bit-identical weights for the same seed, run afte
 const clang = await commandSucceeds(CLANG, ["--version"]);
 
 Deno.test({
-  name: "lib/fast/mlp_wasm.ts is the build of lib/fast/mlp.c",
+  name: "lib/engines/c/mlp_wasm.ts is the build of lib/engines/c/kernels.c",
   ignore: !clang,
   fn: async () => {
     assertEquals(

@@ -1,5 +1,5 @@
 /**
- * A sequential (convolutional) network in the kernels' memory, stepped by the C of `c/cnn.c` on
+ * A sequential (convolutional) network in the kernels' memory, stepped by the C of `c/sequential.c` on
  * one or more threads. This file turns the network's layer list into the kernels' program: one
  * record of ints per operation (its kind, shapes, and the byte offsets of its arrays), with each
  * activation fused into the layer before it and a flatten before any dense layer that follows an
@@ -33,51 +33,29 @@ import { checkNetwork } from "../nn/check_network.ts";
 import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
 import { defaultThreads } from "./wasm_threads.ts";
 import { isSequential, type Network, type Shape } from "../nn/network.ts";
+import { type Field, FIELDS, KERNEL, type LayerKind } from "./kernel_constants.ts";
 
-/** The operations' codes and their record's fields, as `c/cnn.c` numbers them. */
-const KIND = { conv: 0, maxpool: 1, dense: 2, flatten: 3, activation: 4, dropout: 5 } as const;
-const FIELDS = [
-  "type",
-  "inC",
-  "inH",
-  "inW",
-  "outC",
-  "outH",
-  "outW",
-  "size",
-  "pad",
-  "act",
-  "out",
-  "dout",
-  "W",
-  "b",
-  "vW",
-  "vb",
-  "sW",
-  "sb",
-  "gW",
-  "Wt",
-  "argmax",
-  "xpad",
-  "dpad",
-  "patch",
-  "patchFloats",
-  "drop",
-  "keep",
-  "index",
-] as const;
-const LAYER_INTS = 32, HEADER_INTS = 8;
-/** Positions per tile of a convolution's weight gradient (`TILE` in c/cnn.c). */
-const TILE = 64;
+/** The operations' codes, their records' fields and sizes, from the kernels (`c/program.c`). */
+const KIND = KERNEL.layer, FIELD = KERNEL.field;
+const LAYER_INTS = KERNEL.limit.layerInts, HEADER_INTS = KERNEL.limit.headerInts;
+/** Positions per tile of a convolution's weight gradient (`CONV_TILE` in `c/net.c`). */
+const TILE = KERNEL.limit.convTile;
+/** The code of "no activation fused". */
+const NONE = KERNEL.limit.noActivation;
 
-type Field = typeof FIELDS[number];
+/** The error for a layer kind the kernels do not run, naming it and those they do. */
+function unknownLayer(type: string): Error {
+  return new Error(
+    `The fast engines cannot run layer "${type}": they run ${Object.keys(KIND).join(", ")}`,
+  );
+}
 
 /** One operation of the program, before its arrays are placed. */
 interface Operation {
-  kind: keyof typeof KIND;
+  kind: LayerKind;
   input: Shape;
   output: Shape;
-  /** The activation fused after it (`HIDDEN_CODES`), or −1. */
+  /** The activation fused after it (`HIDDEN_CODES`), or `NONE`. */
   act: number;
   spec?: LayerSpec;
   /** Which of the network's parameter arrays it owns. */
@@ -106,6 +84,8 @@ function plan(network: Network): Operation[] {
   if (!isSequential(network)) throw new Error("it is not a sequential network");
   const { input, layers } = network;
   if (input.channels !== 1) throw new Error("the kernels read one-channel images only");
+  const unknown = layers.find((spec) => !Object.hasOwn(KIND, spec.type));
+  if (unknown) throw unknownLayer(unknown.type);
   const shapes = shapesOf(input, layers);
   const operations: Operation[] = [];
   let parameters = 0;
@@ -121,21 +101,22 @@ function plan(network: Network): Operation[] {
         }
         // Fused into the layer before when that layer has none yet.
         if (
-          previous && previous.act < 0 && previous.kind !== "flatten" && previous.kind !== "dropout"
+          previous && previous.act === NONE && previous.kind !== "flatten" &&
+          previous.kind !== "dropout"
         ) {
           previous.act = code;
         } else operations.push({ kind: "activation", input: before, output: after, act: code });
         return;
       }
       case "flatten":
-        if (spatial) operations.push({ kind: "flatten", input: before, output: after, act: -1 });
+        if (spatial) operations.push({ kind: "flatten", input: before, output: after, act: NONE });
         return;
       case "dropout":
         operations.push({
           kind: "dropout",
           input: before,
           output: after,
-          act: -1,
+          act: NONE,
           spec,
           index: i + 1,
         });
@@ -144,13 +125,13 @@ function plan(network: Network): Operation[] {
         let from = before;
         if (spatial) {
           from = { channels: sizeOf(before), height: 1, width: 1 };
-          operations.push({ kind: "flatten", input: before, output: from, act: -1 });
+          operations.push({ kind: "flatten", input: before, output: from, act: NONE });
         }
         operations.push({
           kind: "dense",
           input: from,
           output: after,
-          act: -1,
+          act: NONE,
           spec,
           parameters: parameters++,
         });
@@ -161,17 +142,19 @@ function plan(network: Network): Operation[] {
           kind: "conv",
           input: before,
           output: after,
-          act: -1,
+          act: NONE,
           spec,
           parameters: parameters++,
         });
         return;
       case "maxpool":
-        operations.push({ kind: "maxpool", input: before, output: after, act: -1, spec });
+        operations.push({ kind: "maxpool", input: before, output: after, act: NONE, spec });
         return;
+      default:
+        throw unknownLayer((spec as { type: string }).type);
     }
   });
-  if (operations.at(-1)?.kind !== "dense" || operations.at(-1)!.act >= 0) {
+  if (operations.at(-1)?.kind !== "dense" || operations.at(-1)!.act !== NONE) {
     throw new Error("the kernels need a dense output layer without an activation");
   }
   return operations;
@@ -262,9 +245,13 @@ function layOutCnn(
   checkKernelBytes(end(), memory.name);
   const { buffer, base } = memory.reserve(end());
   const ints = new Int32Array(buffer, program, HEADER_INTS + LAYER_INTS * operations.length);
-  ints.set([operations.length, input, labels, zeros]);
+  const head = KERNEL.header;
+  ints[head.layers] = operations.length;
+  ints[head.input] = input;
+  ints[head.labels] = labels;
+  ints[head.zeros] = zeros;
   records.forEach((record, i) =>
-    FIELDS.forEach((f, j) => ints[HEADER_INTS + LAYER_INTS * i + j] = record[f])
+    FIELDS.forEach((f) => ints[HEADER_INTS + LAYER_INTS * i + FIELD[f]] = record[f])
   );
   // The header: the thread count, and where the program and the offsets' base are.
   const offset = (name: string) => net + Number((exports[`offset_${name}`] as () => number)());
@@ -465,7 +452,7 @@ export class KernelCnn {
       }}
     new Uint8Array(this.#layout.buffer, this.#layout.labels, rows).set(labels.subarray(0, rows));
     writeRule(this.#header, update, ++this.#step, this.#secondMoments);
-    runBatch(this.#backend, this.#layout, 4, rows);
+    runBatch(this.#backend, this.#layout, KERNEL.mode.sequentialTrain, rows);
     return this.output(rows);
   }
 
@@ -480,7 +467,7 @@ export class KernelCnn {
       this.#f32(this.#layout.input, rows * n).set(
         images.data.subarray(start * n, (start + rows) * n),
       );
-      runBatch(this.#backend, this.#layout, 5, rows);
+      runBatch(this.#backend, this.#layout, KERNEL.mode.sequentialClassify, rows);
       out.set(this.output(rows).data, start * classes);
     }
     return matrix(images.rows, classes, out);

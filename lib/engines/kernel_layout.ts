@@ -1,6 +1,6 @@
 /**
  * Where one network's arrays live in the WebAssembly memory of the fast kernels, and the header
- * (the `Net` struct of `c/mlp.c`) that tells the kernels. Each header field is found through the
+ * (the `Net` struct of `c/net.c`) that tells the kernels. Each header field is found through the
  * module's own `offset_<field>()` exports, so the C struct can change without this file
  * hard-coding its positions.
  *
@@ -9,10 +9,12 @@
 
 import type { Matrix } from "../nn/matrix.ts";
 import type { ActivationName } from "../nn/activations.ts";
+import { KERNEL } from "./kernel_constants.ts";
 
-/** The most weight layers and threads the kernels are compiled for (`MAX_LAYERS`, `MAX_THREADS`). */
-export const MAX_LAYERS = 7;
-export const MAX_THREADS = 4;
+/** The most weight layers the kernels are compiled for (`MAX_LAYERS` in `c/net.c`). */
+export const MAX_LAYERS = KERNEL.limit.maxLayers;
+/** The most threads the kernels are compiled for (`MAX_THREADS` in `c/net.c`). */
+export const MAX_THREADS = KERNEL.limit.maxThreads;
 const PAGE = 65536;
 /**
  * The most bytes one network's kernel memory may take: the kernels' programs and loops hold
@@ -38,12 +40,8 @@ export function checkKernelBytes(bytes: number, engine: string): void {
   }
 }
 const STACK_BYTES = 256 * 1024;
-/** The activations the kernels compute, by their code in `c/mlp.c`. */
-export const HIDDEN_CODES: Partial<Record<ActivationName, number>> = {
-  sigmoid: 0,
-  relu: 1,
-  tanh: 2,
-};
+/** The activations the kernels compute, by their code in `c/net.c`. */
+export const HIDDEN_CODES: Partial<Record<ActivationName, number>> = KERNEL.activation;
 
 /** The byte offsets of the arrays the TypeScript side reads and writes. */
 export interface Layout {
@@ -151,7 +149,7 @@ export function layOut(
   if (images) { for (const v of images.data) if (v !== 0) nonZero++; }
   const fields: Record<string, number | number[]> = {
     layers: L,
-    hidden: HIDDEN_CODES[request.hidden] ?? -1,
+    hidden: HIDDEN_CODES[request.hidden] ?? KERNEL.limit.noActivation,
     capacity,
     sizes,
     threads,

@@ -21,6 +21,7 @@ import {
   MAX_THREADS,
 } from "./kernel_layout.ts";
 import { defaultThreads } from "./wasm_threads.ts";
+import { KERNEL } from "./kernel_constants.ts";
 import { checkNetwork } from "../nn/check_network.ts";
 import type { Network } from "../nn/network.ts";
 
@@ -296,7 +297,7 @@ export class KernelMlp {
     this.#view(Uint32Array, this.#layout.indices, rows).set(indices);
     this.#view(Uint8Array, this.#layout.labels, rows).set(labels.subarray(0, rows));
     this.#setRule(update);
-    runBatch(this.#backend, this.#layout, 2, rows);
+    runBatch(this.#backend, this.#layout, KERNEL.mode.mlpTrainIndexed, rows);
     return this.output(rows);
   }
 
@@ -313,7 +314,7 @@ export class KernelMlp {
     );
     this.#view(Uint8Array, this.#layout.labels, x.rows).set(labels.subarray(0, x.rows));
     this.#setRule(update);
-    runBatch(this.#backend, this.#layout, 3, x.rows);
+    runBatch(this.#backend, this.#layout, KERNEL.mode.mlpTrainRows, x.rows);
     return this.output(x.rows);
   }
 
@@ -335,7 +336,7 @@ export class KernelMlp {
           this.#f32(this.#layout.activations[0], rows * n0)
             .set(images.data.subarray(start * n0, (start + rows) * n0));
         } else header.setBigUint64(field, address + BigInt(start * n0 * 4), true);
-        runBatch(this.#backend, this.#layout, 1, rows);
+        runBatch(this.#backend, this.#layout, KERNEL.mode.mlpClassify, rows);
         out.set(this.output(rows).data, start * classes);
       }
     } finally {

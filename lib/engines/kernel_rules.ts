@@ -1,13 +1,14 @@
 /**
  * What the kernels read at each step besides the batch: the update rule and its constants, and the
  * dropout masks' rates and seed, written into the network's header (the `Net` struct of
- * `c/mlp.c`) by name.
+ * `c/net.c`) by name.
  *
  * @module
  */
 
 import { dropThreshold } from "../nn/dropout.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
+import { KERNEL } from "./kernel_constants.ts";
 
 /** Views of a network's header fields, by name. */
 export interface Header {
@@ -16,15 +17,8 @@ export interface Header {
   field(name: string): number;
 }
 
-/** The update rules' codes in `c/mlp.c`; plain descent is momentum with μ = 0. */
-const RULE_CODES: Record<OptimizerName, number> = {
-  sgd: 0,
-  momentum: 0,
-  nesterov: 1,
-  rmsprop: 2,
-  adam: 3,
-  adamw: 4,
-};
+/** The update rules' codes (`c/net.c`); plain descent is momentum with μ = 0. */
+const RULE_CODES = KERNEL.rule;
 
 /**
  * How one step updates the parameters: the rule (momentum when none is named; μ = 0 is plain
@@ -48,8 +42,8 @@ export interface FusedUpdate {
  * @param secondMoments whether the network has room for RMSProp's and Adam's second moments
  */
 export function writeRule(header: Header, update: FusedUpdate, t: number, secondMoments: boolean) {
-  const kind = RULE_CODES[update.optimizer ?? "momentum"];
-  if (kind >= 2 && !secondMoments) {
+  const optimizer = update.optimizer ?? "momentum", kind = RULE_CODES[optimizer];
+  if (["rmsprop", "adam", "adamw"].includes(optimizer) && !secondMoments) {
     throw new Error(
       `Cannot take a ${update.optimizer} step: the engine was made without second moments`,
     );
@@ -59,7 +53,7 @@ export function writeRule(header: Header, update: FusedUpdate, t: number, second
   header.view(Float32Array, header.field("learningRate"), 3)
     .set([update.learningRate, update.momentum, update.weightDecay]);
   header.view(Float32Array, header.field("beta1"), 5)
-    .set([beta1, kind === 2 ? rho : beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t]);
+    .set([beta1, optimizer === "rmsprop" ? rho : beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t]);
   header.view(Uint32Array, header.field("dropSeed"), 2)[1] = t;
 }
 

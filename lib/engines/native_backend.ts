@@ -8,6 +8,7 @@
 
 import type { Backend, Kernels } from "./kernel_mlp.ts";
 import { buildNative, type NativeBuild } from "./native_build.ts";
+import { checkSameConstants, readConstants } from "./kernel_constants.ts";
 
 /** The functions every build exports, besides the `offset_<field>` ones. */
 const FUNCTIONS = {
@@ -21,6 +22,9 @@ const FUNCTIONS = {
   net_size: { parameters: [], result: "i32" },
   vector_lanes: { parameters: [], result: "i32" },
   pointer_size: { parameters: [], result: "i32" },
+  constant_count: { parameters: [], result: "i32" },
+  constant_name: { parameters: ["i32"], result: "pointer" },
+  constant_value: { parameters: ["i32"], result: "i32" },
 } as const;
 
 /** The loaded library and what built it. */
@@ -59,6 +63,18 @@ export function loadNative(): Promise<NativeLibrary> {
       );
       // deno-lint-ignore no-explicit-any
       const symbols = library.symbols as unknown as Record<string, (...args: any[]) => any>;
+      // The shared numbers, by name: the same as the embedded WebAssembly's, or no load.
+      try {
+        const constants = readConstants({
+          count: () => symbols.constant_count(),
+          name: (i) => Deno.UnsafePointerView.getCString(symbols.constant_name(i)),
+          value: (i) => symbols.constant_value(i),
+        }, "native");
+        checkSameConstants(constants, "native");
+      } catch (error) {
+        library.close();
+        throw error;
+      }
       return { build, symbols, lanes: Number(symbols.vector_lanes()) };
     };
     const build = await buildNative();

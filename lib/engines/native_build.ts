@@ -1,8 +1,8 @@
 /**
- * Builds the kernels of `c/mlp.c` for the machine they run on: with the C compiler it has (`cc`,
+ * Builds the kernels of `c/kernels.c` (which includes the other C files of `c/`) for the machine they run on: with the C compiler it has (`cc`,
  * `gcc` or `clang`, or `$CC`), its widest vector instructions (`-march=native`) and POSIX threads,
- * into a shared library cached under `data/native/` by a key of the source, the compiler and the
- * processor. A later run finds the library and starts at once; a different source, compiler or
+ * into a shared library cached under `data/native/` by a key of the source (every C file of `c/`),
+ * the compiler and the processor. A later run finds the library and starts at once; a different source, compiler or
  * processor gets a build of its own, and a library that does not load is rebuilt, never used.
  *
  * @module
@@ -10,9 +10,9 @@
 
 import { sha256Hex } from "../data/files.ts";
 
-/** Where the C source is (mlp.c, which includes cnn.c), and where builds are cached. */
-const SOURCE = new URL("./c/mlp.c", import.meta.url);
-const INCLUDED = [new URL("./c/cnn.c", import.meta.url)];
+/** Where the C source is (kernels.c, the file the compiler is given), and where builds are cached. */
+const FOLDER = new URL("./c/", import.meta.url);
+const SOURCE = new URL("./kernels.c", FOLDER);
 const CACHE = decodeURIComponent(new URL("../../data/native", import.meta.url).pathname);
 
 /** The compiler's flags: fast, for this processor, a shared library with threads. */
@@ -83,6 +83,18 @@ async function processor(command: string): Promise<string> {
   return `${Deno.build.os} ${Deno.build.arch} ${words.filter((w) => !w.includes("/")).join(" ")}`;
 }
 
+/** The C files of `c/` (kernels.c and every file it may include), sorted by name. */
+async function cSources(): Promise<{ name: string; text: string }[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(FOLDER)) {
+    if (entry.isFile && /\.[ch]$/.test(entry.name)) names.push(entry.name);
+  }
+  names.sort();
+  return await Promise.all(
+    names.map(async (name) => ({ name, text: await Deno.readTextFile(new URL(name, FOLDER)) })),
+  );
+}
+
 /**
  * Builds the native kernels, or finds them built.
  *
@@ -91,9 +103,8 @@ async function processor(command: string): Promise<string> {
  * @throws Error saying why there is no native build: no compiler, or the compile failed
  */
 export async function buildNative(rebuild = false): Promise<NativeBuild> {
-  // Every file of the source: a change to any of them builds anew.
-  const source = (await Promise.all([SOURCE, ...INCLUDED].map((url) => Deno.readTextFile(url))))
-    .join("\n");
+  // Every C file of the folder, by name: a change to any of them builds anew.
+  const source = (await cSources()).map(({ name, text }) => `// ${name}\n${text}`).join("\n");
   const found = await findCompiler();
   if (!found) throw new Error("no C compiler found (tried $CC, cc, gcc and clang)");
   const key = (await sha256Hex(

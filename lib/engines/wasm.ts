@@ -1,5 +1,5 @@
 /**
- * The WebAssembly engine: the C kernels of `c/mlp.c` compiled to WebAssembly SIMD (128-bit
+ * The WebAssembly engine: the C kernels of `c/kernels.c` compiled to WebAssembly SIMD (128-bit
  * vectors) and embedded, on every core up to four. It runs everywhere Deno runs.
  *
  * @module

@@ -5,13 +5,10 @@
  * @module
  */
 
-import { MLP_WASM_BASE64 } from "./c/mlp_wasm.ts";
+import { KERNEL_MODULE } from "./kernel_constants.ts";
 import { wasmMemory } from "./kernel_layout.ts";
 import type { Backend, Kernels } from "./kernel_mlp.ts";
 import { startWorker } from "./wasm_threads.ts";
-
-/** The module, compiled once per process. */
-let compiled: WebAssembly.Module | undefined;
 
 /**
  * A WebAssembly backend: a fresh instance on a fresh shared memory for each network.
@@ -19,9 +16,8 @@ let compiled: WebAssembly.Module | undefined;
  * @returns the backend
  */
 export function wasmBackend(): Backend {
-  compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(MLP_WASM_BASE64));
   const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
-  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+  const exports = new WebAssembly.Instance(KERNEL_MODULE, { env: { memory } }).exports;
   const kernels = exports as unknown as Kernels & { stop_workers(net: number): void };
   return {
     name: "WebAssembly",

@@ -27,8 +27,8 @@ function mix(h: number): number {
 }
 
 /**
- * A 32-bit hash of four integers: the same inputs give the same bits anywhere (`c/mlp.c` has the
- * same function).
+ * A 32-bit hash of four integers: the same inputs give the same bits anywhere
+ * (`lib/engines/c/dropout.c` has the same function).
  *
  * @returns an integer from 0 to 2^32 − 1
  * @example

@@ -34,6 +34,7 @@ const base64 = (values: Float32Array) =>
  * keeps them).
  *
  * @returns the model, ready for `JSON.stringify`
+ * @throws TypeError naming a layer the page's forward pass does not know
  */
 export function pageModel(network: Network): PageModel {
   let next = 0;
@@ -48,8 +49,15 @@ export function pageModel(network: Network): PageModel {
           return layer;
         case "maxpool":
           return layer;
-        default:
+        case "flatten":
+        case "dropout":
           return { type: layer.type };
+        default:
+          throw new TypeError(
+            `Cannot put the network on the page: its forward pass does not know layer "${
+              (layer as { type: string }).type
+            }"`,
+          );
       }
     })
     : network.weights.flatMap((w, l): PageLayer[] => [

@@ -1,0 +1,157 @@
+// 2-D convolutions, stride 1, zero padding p, channels-last. A convolution is a dense product per
+// output position: for four positions at a time, their input patches (k·k·C values each, from a
+// zero-padded copy of the input) are gathered into a small buffer and dense_rows multiplies them by
+// the weights, laid out as (k·k·C) x F, bias and activation fused. The gradient of the input is the
+// same kernel run on the zero-padded output gradient with the filters flipped and their channels
+// swapped (a "full" convolution); the gradient of the weights sums patch x output-gradient
+// products over every position, in tiles that stay in cache, each weight's sum in position order.
+
+// Copies each image (channels-last, H x W) into the middle of its zero-bordered copy; the border
+// was zeroed once and is never written.
+static void pad_images(const float* in, float* padded, int images, int H, int W, int C, int pad) {
+  const int Hp = H + 2 * pad, Wp = W + 2 * pad;
+  for (int n = 0; n < images; n++) {
+    for (int h = 0; h < H; h++) {
+      __builtin_memcpy(padded + ((n * Hp + h + pad) * Wp + pad) * C, in + ((n * H + h) * W) * C,
+                       sizeof(float) * W * C);
+    }
+  }
+}
+
+// pad_images on this thread's share of the batch's images.
+static void pad_share(Net* net, int thread, const float* in, float* padded, int H, int W, int C, int pad) {
+  const int T = net->threads, N = net->rows, n0 = share(N, thread, T), n1 = share(N, thread + 1, T);
+  const int Hp = H + 2 * pad, Wp = W + 2 * pad;
+  pad_images(in + n0 * H * W * C, padded + n0 * Hp * Wp * C, n1 - n0, H, W, C, pad);
+}
+
+// The patch of output position p (image n, row i, column j) of a k x k convolution over a padded
+// input: k·k·C values, row u, column v, channel c at (u·k + v)·C + c.
+static void gather_patch(const float* padded, int p, int Ho, int Wo, int Hp, int Wp, int C, int k,
+                         float* patch) {
+  const int n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
+  for (int u = 0; u < k; u++) {
+    __builtin_memcpy(patch + u * k * C, padded + ((n * Hp + i + u) * Wp + j) * C, sizeof(float) * k * C);
+  }
+}
+
+// out = f(conv(padded, W) + b) for output positions [from, to): four at a time through dense_rows.
+static void convolve(const float* padded, int Hp, int Wp, int C, int k, const float* W, const float* b,
+                     float* out, int Ho, int Wo, int F, enum Activation act, float* patch, int from, int to) {
+  const int K = k * k * C;
+  for (int p = from; p < to; p += 4) {
+    const int rows = to - p < 4 ? to - p : 4;
+    for (int q = 0; q < rows; q++) gather_patch(padded, p + q, Ho, Wo, Hp, Wp, C, k, patch + q * K);
+    dense_rows(patch, rows, K, W, b, out + p * F, F, act);
+  }
+}
+
+// This thread's positions of P, in blocks of four shared out whole: its share starts on a multiple
+// of 4, and the last thread takes the remainder.
+static inline void position_share(int P, int thread, int T, int* from, int* to) {
+  *from = share(P / 4, thread, T) * 4;
+  *to = thread == T - 1 ? P : share(P / 4, thread + 1, T) * 4;
+}
+
+static inline float* patch_of(const Net* net, const Layer* layer, int thread) {
+  return F32(layer->record[FIELD_PATCH]) + thread * layer->record[FIELD_PATCH_FLOATS];
+}
+
+// conv2d_forward: y = f(b + conv(x, w)), with x read as 0 outside the image:
+//   y[n,i,j,f] = f(b[f] + Σ_u,v,c  xpad[n, i+u, j+v, c] · w[(u·k + v)·C + c, f])
+//   x  N x H x W x C    xpad  N x (H+2p) x (W+2p) x C    w  (k·k·C) x F    b  F
+//   y  N x H' x W' x F, H' = H + 2p − k + 1, W' = W + 2p − k + 1
+// mirrors lib/nn/layers/conv2d.ts
+static void conv2d_forward(Net* net, const Layer* layer, int thread) {
+  const int* L = layer->record;
+  const int C = layer->C, H = layer->H, W = layer->W, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
+  const int Hp = H + 2 * pad, Wp = W + 2 * pad;
+  float* padded = F32(L[FIELD_XPAD]);
+  pad_share(net, thread, layer->in, padded, H, W, C, pad);
+  barrier(net);
+  int from, to;
+  position_share(net->rows * layer->Ho * layer->Wo, thread, net->threads, &from, &to);
+  convolve(padded, Hp, Wp, C, k, F32(L[FIELD_W]), F32(L[FIELD_B]), layer->out, layer->Ho, layer->Wo,
+           layer->Co, L[FIELD_ACT], patch_of(net, layer, thread), from, to);
+}
+
+// dL/dx: the output gradient, zero-padded by k − 1 − p, convolved with the flipped filters (Wt):
+//   dL/dx[n,h,w,c] = Σ_u,v,f  dpad[n, h+u, w+v, f] · Wt[(u·k + v)·F + f, c]
+static void conv2d_input_gradient(Net* net, const Layer* layer, int thread) {
+  const int* L = layer->record;
+  const int k = L[FIELD_SIZE], back = k - 1 - L[FIELD_PAD], Co = layer->Co;
+  const int Hq = layer->Ho + 2 * back, Wq = layer->Wo + 2 * back;
+  float* padded = F32(L[FIELD_DPAD]);
+  pad_share(net, thread, layer->dout, padded, layer->Ho, layer->Wo, Co, back);
+  barrier(net);
+  int from, to;
+  position_share(net->rows * layer->H * layer->W, thread, net->threads, &from, &to);
+  convolve(padded, Hq, Wq, Co, k, F32(L[FIELD_WT]), F32(net->program[PROGRAM_ZEROS]), layer->din,
+           layer->H, layer->W, layer->C, ACT_NONE, patch_of(net, layer, thread), from, to);
+}
+
+// Columns [k0, k1) of the patches of positions [p0, p0 + count), into `patch` (count x (k1 − k0)):
+// of each row u of the window, its k·C contiguous values, the part that falls in [k0, k1).
+static void gather_patch_columns(const Layer* layer, const float* padded, int p0, int count, int k0,
+                                 int k1, float* patch) {
+  const int C = layer->C, k = layer->record[FIELD_SIZE], pad = layer->record[FIELD_PAD];
+  const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
+  const int mine = k1 - k0, row = k * C;
+  for (int t = 0; t < count; t++) {
+    const int p = p0 + t, n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
+    for (int u = k0 / row; u < k && u * row < k1; u++) {
+      const int first = u * row > k0 ? u * row : k0;
+      const int last = (u + 1) * row < k1 ? (u + 1) * row : k1;
+      __builtin_memcpy(patch + t * mine + first - k0, padded + ((n * Hp + i + u) * Wp + j) * C + first - u * row,
+                       sizeof(float) * (last - first));
+    }
+  }
+}
+
+// dL/dW for this thread's weight rows [k0, k1), tile by tile of CONV_TILE positions, into gW:
+//   dL/dw[(u·k + v)·C + c, f] = Σ_n,i,j  xpad[n, i+u, j+v, c] · dy[n,i,j,f]
+static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int k0, int k1) {
+  const int Co = layer->Co, P = net->rows * layer->Ho * layer->Wo, mine = k1 - k0;
+  const float* padded = F32(layer->record[FIELD_XPAD]);
+  float* patch = patch_of(net, layer, thread);
+  float* g = F32(layer->record[FIELD_GW]);
+  for (int i = k0 * Co; i < k1 * Co; i++) g[i] = 0.0f;
+  for (int p0 = 0; p0 < P; p0 += CONV_TILE) {
+    const int tp = P - p0 < CONV_TILE ? P - p0 : CONV_TILE;
+    gather_patch_columns(layer, padded, p0, tp, k0, k1, patch);
+    for (int kk = k0; kk < k1; kk += 4) {
+      accumulate_rows(patch, mine, kk - k0, k1 - kk < 4 ? k1 - kk : 4, layer->dout + p0 * Co, tp, Co, g + kk * Co);
+    }
+  }
+}
+
+// The flipped filters of dL/dx for weight rows [k0, k1): row (k−1−u, k−1−v, f), column c holds
+// W[(u, v, c), f].
+static void flip_filters(const Layer* layer, const float* W, float* flipped, int k0, int k1) {
+  const int k = layer->record[FIELD_SIZE], C = layer->C, Co = layer->Co;
+  for (int kk = k0; kk < k1; kk++) {
+    const int u = kk / (k * C), v = kk / C % k, c = kk % C;
+    for (int f = 0; f < Co; f++) flipped[(((k - 1 - u) * k + (k - 1 - v)) * Co + f) * C + c] = W[kk * Co + f];
+  }
+}
+
+// conv2d_backward: given dL/dy (through the fused activation's derivative already),
+//   dL/dx = full convolution of dL/dy with the flipped filters    (conv2d_input_gradient)
+//   dL/dw = Σ over positions of patch · dL/dy                      (conv2d_weight_gradient)
+//   dL/db[f] = Σ_n,i,j dy[n,i,j,f]                                 (update_biases)
+// then the update of this thread's filter rows, their flipped copy, and the biases.
+//   dL/dy  N x H' x W' x F    dL/dx  N x H x W x C    w, gW  (k·k·C) x F    Wt  (k·k·F) x C
+// mirrors lib/nn/layers/conv2d.ts
+static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
+  const int* L = layer->record;
+  const int T = net->threads, Co = layer->Co, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
+  if (layer->din) conv2d_input_gradient(net, layer, thread);
+  const int k0 = share(K, thread, T), k1 = share(K, thread + 1, T);
+  conv2d_weight_gradient(net, layer, thread, k0, k1);
+  barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
+  float* W = F32(L[FIELD_W]);
+  apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);
+  flip_filters(layer, W, F32(L[FIELD_WT]), k0, k1);
+  update_biases(layer->dout, net->rows * layer->Ho * layer->Wo, Co, share(Co, thread, T), share(Co, thread + 1, T),
+                F32(L[FIELD_B]), F32(L[FIELD_VB]), array_of(net, layer, FIELD_SB), biasRule);
+}
