@@ -2,16 +2,19 @@
  * `deno task bench`: seconds per training epoch of the assignment network (784-128-64-10,
  * sigmoid, batches of 128, momentum) on all 60,000 training images, and the time to classify the
  * 10,000 test images — for this project's native and WebAssembly engines, for the NumPy
- * reference in bench/numpy_mlp.py (float32 and float64) and for PyTorch on the CPU
- * (bench/torch_mlp.py, where a Python with torch is installed), alternating, several times each,
- * in one run, with the machine's matrix-product ceiling. Prints the medians, the
- * effective GFLOP/s and the ratios project ÷ NumPy. Also the start-up time: importing the library
- * and loading MNIST from the cache in a fresh process.
+ * reference in bench/numpy_mlp.py (float32 and float64), for PyTorch 2.x on the CPU in its
+ * fastest configuration here (bench/torch_best.py tries eager, channels-last and torch.compile,
+ * 1 thread and one per core, and the CPU instruction sets) and for JAX with its training step
+ * jit-compiled (bench/jax_peer.py), where a Python has them, alternating, several times each, in
+ * one run, with the machine's matrix-product ceiling. Prints the medians, the effective GFLOP/s,
+ * each one's share of the ceiling, and the ratios project ÷ each peer and ÷ the fastest peer.
+ * Also the start-up time: importing the library and loading MNIST from the cache in a fresh
+ * process.
  *
  * Then one epoch of the best-mlp preset's network, plain and augmented, side by side; and one epoch
- * of the cnn preset's convolutional network on the native engine beside PyTorch running the same
- * layers, batch and optimizer (bench/torch_cnn.py), with the WebAssembly engine's epoch measured
- * on 10,000 images.
+ * of the cnn preset's convolutional network on the native engine beside PyTorch (at its best) and
+ * JAX running the same layers, batch and optimizer (bench/torch_cnn.py, bench/jax_peer.py), with
+ * the WebAssembly engine's epoch measured on 10,000 images.
  *
  * Flags: --reps N (default 5), --reference (also time the reference TypeScript kernels, once),
  * --no-cnn (skip the convolutional network).
@@ -45,10 +48,19 @@ interface Data {
   test: lib.Examples;
 }
 
-/** The Python peers found on this machine: one with NumPy, one with torch (either may lack). */
+/** The Python peers found on this machine: one with NumPy, one with torch, one with JAX. */
 interface Peers {
   numpy?: string;
   torch?: string;
+  jax?: string;
+}
+
+/** PyTorch's fastest configuration here for one network, as bench/torch_best.py found it. */
+interface TorchBest {
+  configuration: string;
+  flags: string[];
+  atenCpuCapability: string | null;
+  trials: Record<string, number>;
 }
 
 /** Seconds of each repetition: one training epoch, and classifying the 10,000 test images. */
@@ -63,7 +75,14 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** Of the peers' timings, the fastest at training and the fastest at classifying. */
+function fastestPeer(peers: (readonly [string, Timings])[]) {
+  if (!peers.length) return undefined;
+  const by = (pick: (t: Timings) => number[]) =>
+    peers.map(([who, timings]) => ({ who, timings }))
+      .sort((a, b) => median(pick(a.timings)) - median(pick(b.timings)))[0];
+  return { epoch: by((t) => t.epoch), classify: by((t) => t.classify) };
+}
 
 /** The bench, in the order it prints: the machine, start-up, the peers, then each case. */
 async function main(args: string[]) {
@@ -133,16 +152,28 @@ async function findPeers(): Promise<Peers> {
   const torch = await pythonWith(["torch"]);
   console.log(
     torch
-      ? `PyTorch: ${torch} (float32 on the CPU; 1 thread and one per core tried first, the faster kept)`
-      : "PyTorch not found (no python3 can import torch; Debian: apt-get install python3-torch): skipped.",
+      ? `PyTorch: ${torch} (float32 on the CPU, in the fastest configuration bench/torch_best.py finds)`
+      : "PyTorch not found (no python3 can import torch; see the README's Benchmark section): skipped.",
   );
-  return { numpy, torch };
+  const jax = await pythonWith(["jax"]);
+  console.log(
+    jax
+      ? `JAX: ${jax} (float32 on the CPU, the training step jit-compiled)`
+      : "JAX not found (no python3 can import jax; see the README's Benchmark section): skipped.",
+  );
+  return { numpy, torch, jax };
 }
 
 /** Runs one of the bench's Python peers and reads the JSON line it prints. */
-async function pythonPeer<T>(python: string, script: string, args: string[]): Promise<T> {
+async function pythonPeer<T>(
+  python: string,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<T> {
   const { success, stdout, stderr } = await new Deno.Command(python, {
     args: [`${ROOT}/bench/${script}`, ...args, "--data", `${ROOT}/data/mnist`],
+    env,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -160,51 +191,58 @@ function numpyRun(python: string, dtype: string) {
   }>(python, "numpy_mlp.py", ["--dtype", dtype, "--epochs", "1"]);
 }
 
-/** PyTorch on the CPU (bench/torch_mlp.py): one epoch of the assignment network. */
-function torchRun(python: string, threads: number) {
+/** The environment that asks torch for `best`'s CPU instruction set. */
+const capabilityEnv = (best: TorchBest): Record<string, string> =>
+  best.atenCpuCapability ? { ATEN_CPU_CAPABILITY: best.atenCpuCapability } : {};
+
+/** PyTorch on the CPU (bench/torch_mlp.py): one epoch of the assignment network, as `best` says. */
+function torchRun(python: string, best: TorchBest) {
   return pythonPeer<
     { epochSeconds: number[]; classifySeconds: number; torch: string; threads: number }
-  >(
-    python,
-    "torch_mlp.py",
-    ["--epochs", "1", "--threads", String(threads)],
-  );
+  >(python, "torch_mlp.py", ["--epochs", "1", ...best.flags], capabilityEnv(best));
 }
 
-/** PyTorch (bench/torch_cnn.py): one epoch of the cnn preset's layers, batch and optimizer. */
-function torchCnnRun(python: string, cnn: lib.RunSettings, threads: number) {
+/** The cnn preset's layers, batch and optimizer, as the Python peers' flags. */
+const cnnFlags = (cnn: lib.RunSettings) => [
+  "--layers",
+  cnn.layers,
+  "--learning-rate",
+  String(cnn.learningRate),
+  "--momentum",
+  String(cnn.momentum),
+  "--weight-decay",
+  String(cnn.weightDecay),
+  "--batch",
+  String(cnn.batchSize),
+];
+
+/** PyTorch (bench/torch_cnn.py): one epoch of the cnn preset's network, as `best` says. */
+function torchCnnRun(python: string, cnn: lib.RunSettings, best: TorchBest) {
   return pythonPeer<{ epochSeconds: number; classifySeconds: number; threads: number }>(
     python,
     "torch_cnn.py",
-    [
-      "--layers",
-      cnn.layers,
-      "--learning-rate",
-      String(cnn.learningRate),
-      "--momentum",
-      String(cnn.momentum),
-      "--weight-decay",
-      String(cnn.weightDecay),
-      "--batch",
-      String(cnn.batchSize),
-      "--threads",
-      String(threads),
-    ],
+    [...cnnFlags(cnn), ...best.flags],
+    capabilityEnv(best),
   );
 }
 
 /**
- * PyTorch's thread count: small products run faster on one thread in some PyTorch builds, so one
- * thread and one per core are tried once, and the faster is kept.
+ * PyTorch's fastest configuration for one network (bench/torch_best.py: every configuration on a
+ * short run); prints what was tried.
  */
-async function bestThreads(
-  epochOn: (threads: number) => Promise<number>,
-  describe: (one: number, all: number, kept: number) => string,
-): Promise<number> {
-  const [one, all] = [await epochOn(1), await epochOn(CORES)];
-  const kept = one <= all ? 1 : CORES;
-  console.log(describe(one, all, kept));
-  return kept;
+async function torchBest(python: string, args: string[]): Promise<TorchBest> {
+  const best = await pythonPeer<TorchBest>(python, "torch_best.py", args);
+  const tried = Object.entries(best.trials).map(([name, s]) => `${name} ${s.toFixed(2)} s`);
+  console.log(`PyTorch configurations tried (epoch of the trial): ${tried.join("; ")}`);
+  console.log(`PyTorch: ${best.configuration} kept`);
+  return best;
+}
+
+/** JAX (bench/jax_peer.py): one epoch, its training step jit-compiled, on every core. */
+function jaxRun(python: string, args: string[]) {
+  return pythonPeer<
+    { epochSeconds: number; classifySeconds: number; compileSeconds: number; jax: string }
+  >(python, "jax_peer.py", [...args, "--threads", String(CORES)]);
 }
 
 // ---- The assignment network ----------------------------------------------------------------
@@ -248,8 +286,10 @@ interface AssignmentRace {
   engines: Record<string, Timings>;
   numpy: Record<string, Timings>;
   torch: Timings;
+  jax: Timings;
   numpyVersion: string;
   torchVersion: string;
+  jaxVersion: string;
   /** NumPy's float32 2048×2048 matrix product, in GFLOP/s (0 when not measured). */
   ceiling: number;
 }
@@ -276,11 +316,13 @@ async function raceAssignment(data: Data, peers: Peers, reps: number): Promise<A
     engines: Object.fromEntries(ENGINES.map((engine) => [engine, none()])),
     numpy: Object.fromEntries(DTYPES.map((dtype) => [dtype, none()])),
     torch: none(),
+    jax: none(),
     numpyVersion: "",
     torchVersion: "",
+    jaxVersion: "",
     ceiling: 0,
   };
-  let torchThreads = 0;
+  const best = peers.torch ? await torchBest(peers.torch, ["--network", "mlp"]) : undefined;
   for (let rep = 1; rep <= reps; rep++) {
     let line = `rep ${rep}:`;
     for (const engine of ENGINES) {
@@ -299,20 +341,19 @@ async function raceAssignment(data: Data, peers: Peers, reps: number): Promise<A
         line += ` NumPy ${dtype} ${result.epochSeconds[0].toFixed(3)} s,`;
       }
     }
-    if (peers.torch) {
-      const python = peers.torch;
-      torchThreads ||= await bestThreads(
-        async (threads) => (await torchRun(python, threads)).epochSeconds[0],
-        (one, all, kept) =>
-          `PyTorch on 1 thread ${one.toFixed(3)} s/epoch, on ${CORES} ${
-            all.toFixed(3)
-          } s: ${kept} kept`,
-      );
-      const result = await torchRun(python, torchThreads);
-      race.torchVersion = `${result.torch}, ${plural(result.threads, "thread")}`;
+    if (peers.torch && best) {
+      const result = await torchRun(peers.torch, best);
+      race.torchVersion = `${result.torch}, ${best.configuration}`;
       race.torch.epoch.push(result.epochSeconds[0]);
       race.torch.classify.push(result.classifySeconds);
       line += ` PyTorch ${result.epochSeconds[0].toFixed(3)} s,`;
+    }
+    if (peers.jax) {
+      const result = await jaxRun(peers.jax, ["--network", "mlp"]);
+      race.jaxVersion = result.jax;
+      race.jax.epoch.push(result.epochSeconds);
+      race.jax.classify.push(result.classifySeconds);
+      line += ` JAX ${result.epochSeconds.toFixed(3)} s,`;
     }
     console.log(line.replace(/,$/, ""));
   }
@@ -342,6 +383,15 @@ function assignmentTable(
     for (const dtype of DTYPES) add(`NumPy ${race.numpyVersion} ${dtype}`, race.numpy[dtype]);
   }
   if (peers.torch) add(`PyTorch ${race.torchVersion} float32`, race.torch);
+  if (peers.jax) add(`JAX ${race.jaxVersion} float32, jit`, race.jax);
+  if (race.ceiling) {
+    // Each side's training speed as a share of what this machine's matrix product reaches.
+    for (const row of rows) {
+      row["share of ceiling"] = `${
+        (100 * (row["GFLOP/s (training)"] as number) / race.ceiling).toFixed(0)
+      }%`;
+    }
+  }
   console.table(rows);
 }
 
@@ -357,6 +407,24 @@ function assignmentRatios(race: AssignmentRace, peers: Peers) {
   };
   if (peers.torch) {
     for (const engine of ENGINES) ratio(engine, "PyTorch", race.torch);
+  }
+  if (peers.jax) {
+    for (const engine of ENGINES) ratio(engine, "JAX", race.jax);
+  }
+  const fastest = fastestPeer([
+    ...(peers.torch ? [["PyTorch", race.torch] as const] : []),
+    ...(peers.jax ? [["JAX", race.jax] as const] : []),
+    ...(peers.numpy ? [["NumPy float32", race.numpy.float32] as const] : []),
+  ]);
+  if (fastest) {
+    const mine = race.engines.native;
+    console.log(
+      `ratio native ÷ the fastest peer: training ${
+        (median(mine.epoch) / median(fastest.epoch.timings.epoch)).toFixed(2)
+      } (÷ ${fastest.epoch.who}; target at most 0.5), classifying ${
+        (median(mine.classify) / median(fastest.classify.timings.classify)).toFixed(2)
+      } (÷ ${fastest.classify.who}; target at most 0.7)`,
+    );
   }
   if (peers.numpy) {
     for (const engine of ENGINES) {
@@ -444,23 +512,21 @@ async function benchCnn(data: Data, peers: Peers, flags: Flags) {
   console.log(`cnn preset: ${cnn.layers}`);
   const cnnReps = Math.min(flags.reps, 2);
   const native: { epoch: number; classify: number }[] = [], pytorch: typeof native = [];
+  const jax: typeof native = [];
   const python = peers.torch;
-  const threads = python
-    ? await bestThreads(
-      async (threads) => (await torchCnnRun(python, cnn, threads)).epochSeconds,
-      (one, all, kept) =>
-        `PyTorch CNN epoch on 1 thread ${one.toFixed(1)} s, on ${CORES} ${
-          all.toFixed(1)
-        } s: ${kept} kept`,
-    )
-    : 0;
+  const best = python ? await torchBest(python, ["--network", "cnn", ...cnnFlags(cnn)]) : undefined;
   for (let rep = 1; rep <= cnnReps; rep++) {
     native.push(await timeCnn(cnn, data, "native", data.train.images.rows, rep));
     let line = `cnn rep ${rep}: native ${native.at(-1)!.epoch.toFixed(1)} s/epoch`;
-    if (python) {
-      const result = await torchCnnRun(python, cnn, threads);
+    if (python && best) {
+      const result = await torchCnnRun(python, cnn, best);
       pytorch.push({ epoch: result.epochSeconds, classify: result.classifySeconds });
       line += `, PyTorch ${result.epochSeconds.toFixed(1)} s`;
+    }
+    if (peers.jax) {
+      const result = await jaxRun(peers.jax, ["--network", "cnn", ...cnnFlags(cnn)]);
+      jax.push({ epoch: result.epochSeconds, classify: result.classifySeconds });
+      line += `, JAX ${result.epochSeconds.toFixed(1)} s`;
     }
     console.log(line);
   }
@@ -474,17 +540,29 @@ async function benchCnn(data: Data, peers: Peers, flags: Flags) {
     });
   addCnn("project, native", native);
   addCnn("project, wasm (epoch from 10,000 images)", [wasm]);
-  if (python) addCnn(`PyTorch, ${plural(threads, "thread")}`, pytorch);
+  if (python && best) addCnn(`PyTorch, ${best.configuration}`, pytorch);
+  if (peers.jax) addCnn("JAX, jit", jax);
   console.table(cnnRows);
-  if (python) {
-    const ratio = (runs: { epoch: number }[]) =>
-      (median(runs.map((r) => r.epoch)) / median(pytorch.map((r) => r.epoch))).toFixed(2);
+  const peerRuns = [
+    ...(pytorch.length ? [["PyTorch", pytorch] as const] : []),
+    ...(jax.length ? [["JAX", jax] as const] : []),
+  ].map(([who, runs]) =>
+    [who, { epoch: runs.map((r) => r.epoch), classify: runs.map((r) => r.classify) }] as const
+  );
+  const fastest = fastestPeer(peerRuns);
+  if (fastest) {
+    const epochRatio = (runs: { epoch: number }[]) =>
+      (median(runs.map((r) => r.epoch)) / median(fastest.epoch.timings.epoch)).toFixed(2);
     console.log(
-      `CNN epoch ratio native ÷ PyTorch: ${
-        ratio(native)
-      } (target at most 1.0); WebAssembly ÷ PyTorch: ${ratio([wasm])}`,
+      `CNN ratio native ÷ the fastest peer: epoch ${epochRatio(native)} (÷ ${fastest.epoch.who}; ` +
+        `target at most 0.7), classifying ${
+          (median(native.map((r) => r.classify)) / median(fastest.classify.timings.classify))
+            .toFixed(2)
+        } (÷ ${fastest.classify.who}; target at most 0.7); WebAssembly's epoch ÷ the fastest: ${
+          epochRatio([wasm])
+        }`,
     );
-  } else console.log("PyTorch not found: the CNN's epoch is measured for the project only.");
+  } else console.log("No PyTorch or JAX found: the CNN's epoch is measured for the project only.");
 }
 
 if (import.meta.main) await main(Deno.args);

@@ -30,6 +30,10 @@ def parse_args():
     parser.add_argument("--layers", default="")
     parser.add_argument("--rows", type=int, default=60000)
     parser.add_argument("--batch", type=int, default=128)
+    # Defaults: the MLP's (0.1, 0.9, 0) or the CNN's (0.05, 0.9, 5e-4), as the PyTorch peers'.
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--momentum", type=float, default=0.9)
+    parser.add_argument("--weight-decay", type=float)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--data", default="data/mnist")
     return parser.parse_args()
@@ -129,10 +133,12 @@ def main():
     rng = np.random.default_rng(695)
     if ARGS.network == "mlp":
         params, apply = mlp_network(rng)
-        rate, momentum, decay = 0.1, 0.9, 0.0
+        rate, decay = ARGS.learning_rate or 0.1, ARGS.weight_decay or 0.0
     else:
         params, apply = cnn_network(ARGS.layers, rng)
-        rate, momentum, decay = 0.05, 0.9, 5e-4
+        rate = ARGS.learning_rate or 0.05
+        decay = 5e-4 if ARGS.weight_decay is None else ARGS.weight_decay
+    momentum = ARGS.momentum
     params = [jnp.asarray(p) for p in params]
     velocity = [jnp.zeros_like(p) for p in params]
 
