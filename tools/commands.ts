@@ -15,14 +15,21 @@ export async function commandSucceeds(command: string, args: string[]): Promise<
   }
 }
 
+/** The virtual environment bench/requirements.txt describes, where the README installs it. */
+const BENCH_PYTHON = decodeURIComponent(
+  new URL("../.venv-bench/bin/python", import.meta.url).pathname,
+);
+
 /**
- * The first of `$MNIST_PYTHON` (a virtual environment's python with PyTorch, say), `python3`,
- * Debian's `/usr/bin/python3` and `python` that can import every module in `modules`, or
- * undefined. (A pyenv `python3` first on the PATH often lacks Debian's packages.)
+ * The first of `$MNIST_PYTHON` (a virtual environment's python with PyTorch, say), the project's
+ * `.venv-bench/` (the benchmark's pinned peers), `python3`, Debian's `/usr/bin/python3` and
+ * `python` that can import every module in `modules`, or undefined. (A pyenv `python3` first on
+ * the PATH often lacks Debian's packages.)
  */
 export async function pythonWith(modules: string[]): Promise<string | undefined> {
   const chosen = Deno.env.get("MNIST_PYTHON");
-  for (const python of [...(chosen ? [chosen] : []), "python3", "/usr/bin/python3", "python"]) {
+  const candidates = [BENCH_PYTHON, "python3", "/usr/bin/python3", "python"];
+  for (const python of [...(chosen ? [chosen] : []), ...candidates]) {
     if (await commandSucceeds(python, ["-c", `import ${modules.join(", ")}`])) return python;
   }
   return undefined;
