@@ -19,7 +19,7 @@ import time
 import torch
 
 from numpy_mlp import read_idx
-from torch_setup import add_flags, facts, images_as, prepare
+from torch_setup import add_flags, compile_off_the_clock, facts, images_as, prepare
 
 
 def build(text, classes=10):
@@ -96,18 +96,9 @@ def main():
     model.train()
     compile_seconds = 0.0
     if args.compile:
-        # Compiled for both batch sizes of an epoch (the full one and its last), off the clock; the
-        # weights are put back afterwards so that the timed epoch starts where the others do.
-        saved = {k: v.clone() for k, v in model.state_dict().items()}
-        start = time.perf_counter()
-        for rows in {args.batch, len(x) % args.batch} - {0}:
-            step(torch.arange(rows))
-        with torch.no_grad():
-            run.eval()
-            run(images_as(x_test[:1000], args))
-            run.train()
-        compile_seconds = time.perf_counter() - start
-        model.load_state_dict(saved)
+        compile_seconds = compile_off_the_clock(
+            model, run, step, {args.batch, len(x) % args.batch} - {0},
+            lambda: run(images_as(x_test[:1000], args)))
         optimizer = torch.optim.SGD(model.parameters(), lr=args.learning_rate,
                                     momentum=args.momentum, weight_decay=args.weight_decay)
 

@@ -16,7 +16,7 @@ import time
 import torch
 
 from numpy_mlp import read_idx
-from torch_setup import add_flags, facts, prepare
+from torch_setup import add_flags, compile_off_the_clock, facts, prepare
 
 
 def main():
@@ -56,16 +56,8 @@ def main():
 
     compile_seconds = 0.0
     if args.compile:
-        # Compiled for both batch sizes of an epoch and for the test set, off the clock; the
-        # weights are put back so that the timed epochs start where the others do.
-        saved = {k: v.clone() for k, v in model.state_dict().items()}
-        start = time.perf_counter()
-        for rows in {args.batch, len(x) % args.batch} - {0}:
-            step(torch.arange(rows))
-        with torch.no_grad():
-            run(x_test)
-        compile_seconds = time.perf_counter() - start
-        model.load_state_dict(saved)
+        compile_seconds = compile_off_the_clock(
+            model, run, step, {args.batch, len(x) % args.batch} - {0}, lambda: run(x_test))
         optimizer = torch.optim.SGD(model.parameters(), lr=args.learning_rate,
                                     momentum=args.momentum)
 
