@@ -11,6 +11,7 @@ import {
   formatLayers,
   layerGradientCheck,
   layersOf,
+  type LayerSpec,
   type Matrix,
   matrix,
   MaxPool,
@@ -225,5 +226,14 @@ Deno.test("the layers' text form reads back, and a bad layer or shape is named",
     () => createSequential({ layers: "maxpool(2) maxpool(2) maxpool(2) maxpool(2) maxpool(2)" }),
     RangeError,
     "Cannot build maxpool(2) on 1×1 images",
+  );
+});
+
+Deno.test("a layer kind the library does not know is refused by name, not dropped", () => {
+  const spec = [{ type: "batchnorm" }] as unknown as LayerSpec[];
+  assertThrows(
+    () => createSequential({ input: { channels: 1, height: 28, width: 28 }, layers: spec }),
+    TypeError,
+    'unknown layer "batchnorm"',
   );
 });

@@ -306,5 +306,15 @@ function buildLayer(
       return new Activation(shape, spec.activation);
     case "dropout":
       return new DropoutLayer(shape, spec.rate, index);
+    default: {
+      // A kind the type does not list (from a file, or a newer version): refused by name.
+      const kind = (spec as { type?: unknown }).type;
+      throw new TypeError(
+        `Cannot build layer ${index}: unknown layer "${String(kind)}" (known: ${KNOWN_LAYERS})`,
+      );
+    }
   }
 }
+
+/** The layer kinds a sequential network is built from, for the error above. */
+const KNOWN_LAYERS = "conv, maxpool, flatten, dense, activation, dropout";
