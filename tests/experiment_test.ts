@@ -1,8 +1,10 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import {
+  createSequential,
   describeEngine,
   evaluateNetwork,
   evaluationFigures,
+  firstLayerFigure,
   loadRunData,
   networkFor,
   resolveSettings,
@@ -100,6 +102,14 @@ Deno.test("evaluateNetwork() reports both sets; evaluationFigures() draws every 
     "first-layer-weights",
     "roc-test",
   ]);
+  assertEquals(firstLayerFigure(figures)?.[0], "first-layer-weights");
+  // A network of layers that opens with a dense layer has no picture of its first layer.
+  const dense = createSequential({ layers: "dense(16) relu" });
+  const denseFigures = evaluationFigures(dense, await evaluateNetwork(dense, data), [], {
+    title: "untrained",
+    classNames: data.classNames,
+  });
+  assertEquals(firstLayerFigure(denseFigures), undefined);
 });
 
 Deno.test("tables round measurements and lay out files and one-hot rows", async () => {

@@ -64,6 +64,21 @@ export function evaluationFigures(
   return figures;
 }
 
+/** The file names `evaluationFigures` gives the picture of what the first layer looks for. */
+const FIRST_LAYER = ["first-layer-filters", "first-layer-weights"];
+
+/**
+ * Of {@linkcode evaluationFigures}' figures, the one of what the first layer looks for: a CNN's
+ * first filters, or an MLP's first hidden units' weights as images.
+ *
+ * @returns its file name and the figure, or undefined when there is none (a sequential network
+ *   that opens with a dense layer)
+ */
+export function firstLayerFigure(figures: Record<string, Figure>): [string, Figure] | undefined {
+  const name = FIRST_LAYER.find((n) => figures[n]);
+  return name ? [name, figures[name]] : undefined;
+}
+
 /**
  * Accuracy and loss of an evaluation's training and test sets.
  *
