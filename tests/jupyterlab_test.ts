@@ -35,11 +35,10 @@ import {
   listNotebooks,
   type Notebook,
 } from "../tools/notebooks.ts";
-import { jupyterLabMajor } from "../tools/jupyter_env.ts";
+import { chromiumThere, inCi, labMajor, labReady } from "./jupyterlab/suite_runs.ts";
 import { notebookPlans } from "./notebook_plans.ts";
 import { type JupyterServer, startServer } from "./jupyterlab/server.ts";
 import {
-  CHROMIUM,
   collectErrors,
   command,
   launchBrowser,
@@ -55,16 +54,12 @@ import { decodePng, legibility } from "./jupyterlab/pixels.ts";
 import { drawOnPad, strokesOf } from "./draw_strokes.ts";
 
 const root = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
-const inCi = Deno.env.get("CI") === "true";
-const labMajor = await jupyterLabMajor();
-const chromiumThere = await Deno.stat(CHROMIUM).then(() => true, () => false);
-const ready = labMajor === 4 && chromiumThere;
-if (!ready && !inCi) {
+if (!labReady && !inCi) {
   console.warn(
     "Skipping the JupyterLab suite: it needs JupyterLab 4 (deno task start --setup) and Debian's chromium",
   );
 }
-const ignore = !ready && !inCi;
+const ignore = !labReady && !inCi;
 const requireReady = () => {
   assert(labMajor === 4, `JupyterLab 4 is required under CI=true, found ${labMajor ?? "none"}`);
   assert(chromiumThere, "Debian's chromium is required under CI=true: apt-get install chromium");
@@ -298,8 +293,15 @@ Deno.test({
         assert(plan, `${name} has no plan in tests/notebook_plans.ts`);
         await t.step(name, async () => {
           const copy = await smallCopy(name, plan.overrides("mnist"));
+          // This is also the notebooks' headless run on MNIST (notebooks_test.ts leaves it here).
           const headless = await executeNotebook(`${root}/${copy}`);
           assertEquals(errorOutputs(headless), [], `${name} has error outputs headless`);
+          assert(
+            figureCount(headless) >= plan.figures,
+            `${name} showed ${
+              figureCount(headless)
+            } figures headless, expected at least ${plan.figures}`,
+          );
           const expected = outputSignatures(headless);
 
           await openInApp(page, server, copy);
