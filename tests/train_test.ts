@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import { loadDataset } from "../lib/mod.ts";
 import { cloneNetwork, createNetwork } from "../lib/mod.ts";
 import { normalizeImages, takeExamples } from "../lib/mod.ts";
@@ -8,6 +8,7 @@ import {
   divergence,
   type EpochRecord,
   learningRateAt,
+  oneCycleRate,
   predictProbabilities,
   train,
 } from "../lib/mod.ts";
@@ -121,6 +122,41 @@ Deno.test("learningRateAt() follows each schedule", () => {
   assertEquals(learningRateAt({ ...base, schedule: "cosine" }, 1), 0.1);
   assert(Math.abs(learningRateAt({ ...base, schedule: "cosine" }, 51) - 0.05) < 1e-12);
   assertEquals(learningRateAt({ ...base, learningRate: 1, schedule: "step" }, 21), 0.25);
+});
+
+Deno.test("one-cycle rises to its peak at 30% of the steps and falls to η/25 000, step by step", async () => {
+  assertAlmostEquals(oneCycleRate(0.01, 0), 0.0004, 1e-15);
+  assertAlmostEquals(oneCycleRate(0.01, 0.15), (0.0004 + 0.01) / 2, 1e-15);
+  assertAlmostEquals(oneCycleRate(0.01, 0.3), 0.01, 1e-15);
+  assertAlmostEquals(oneCycleRate(0.01, 1), 0.01 / 25_000, 1e-15);
+  const rates = Array.from({ length: 101 }, (_, i) => oneCycleRate(1, i / 100));
+  assert(rates.slice(0, 31).every((r, i) => i === 0 || r > rates[i - 1]), "rises to the peak");
+  assert(rates.slice(30).every((r, i) => i === 0 || r < rates[29 + i]), "then only falls");
+  // The loop moves it every step: two full-batch steps of plain descent under one-cycle are the
+  // steps at η/25 (progress 0) and at the rate of progress ½, taken one run after the other.
+  const settings = { batchSize: "full", optimizer: "sgd", engine: "reference" } as const;
+  const cycled = createNetwork({ sizes: [784, 4, 10], seed: 3 });
+  await train(cycled, subset, { ...settings, epochs: 2, learningRate: 0.5, schedule: "onecycle" });
+  const stepwise = createNetwork({ sizes: [784, 4, 10], seed: 3 });
+  for (const progress of [0, 0.5]) {
+    await train(stepwise, subset, {
+      ...settings,
+      epochs: 1,
+      learningRate: oneCycleRate(0.5, progress),
+    });
+  }
+  assertEquals(cycled.weights, stepwise.weights);
+  // Within an epoch too: of one epoch's two batches, the second runs at the rate of progress ½,
+  // so the run differs from one that holds the first step's η/25 all epoch.
+  const half = { ...settings, batchSize: subset.labels.length / 2, epochs: 1 };
+  const moving = createNetwork({ sizes: [784, 4, 10], seed: 3 });
+  await train(moving, subset, { ...half, learningRate: 0.5, schedule: "onecycle" });
+  const held = createNetwork({ sizes: [784, 4, 10], seed: 3 });
+  await train(held, subset, { ...half, learningRate: oneCycleRate(0.5, 0) });
+  assert(
+    moving.weights[0].data.some((w, i) => w !== held.weights[0].data[i]),
+    "the rate moved within the epoch",
+  );
 });
 
 Deno.test("train() rejects bad settings by name", async () => {

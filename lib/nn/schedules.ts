@@ -6,7 +6,7 @@
  */
 
 /** The schedules by name. */
-export const SCHEDULES = ["constant", "cosine", "step"] as const;
+export const SCHEDULES = ["constant", "cosine", "step", "onecycle"] as const;
 
 /** One of {@linkcode SCHEDULES}. */
 export type ScheduleName = typeof SCHEDULES[number];
@@ -30,7 +30,9 @@ export interface ScheduleSettings {
  * The learning rate of epoch `epoch` (counted from 1):
  * - constant: η;
  * - cosine: η · ½(1 + cos(π(epoch − 1) / epochs)), gliding from η towards 0;
- * - step: η · factor^⌊(epoch − 1) / every⌋.
+ * - step: η · factor^⌊(epoch − 1) / every⌋;
+ * - onecycle: changes every step, not every epoch (see {@linkcode oneCycleRate}); `progress`, the
+ *   share of the run's steps already taken, places the step.
  *
  * With W warm-up epochs, epoch e ≤ W runs at η · e / (W + 1), rising in a straight line, and the
  * schedule then runs over the remaining epochs as if they were the whole run: large steps on
@@ -44,8 +46,13 @@ export interface ScheduleSettings {
  * learningRateAt(settings, 11); // 0.05
  * ```
  */
-export function learningRateAt(settings: ScheduleSettings, at: number): number {
+export function learningRateAt(
+  settings: ScheduleSettings,
+  at: number,
+  progress = (at - 1) / settings.epochs,
+): number {
   const { learningRate, schedule } = settings;
+  if (schedule === "onecycle") return oneCycleRate(learningRate, progress);
   const warmup = settings.warmupEpochs ?? 0;
   if (at <= warmup) return (learningRate * at) / (warmup + 1);
   const epoch = at - warmup, epochs = settings.epochs - warmup;
@@ -57,4 +64,34 @@ export function learningRateAt(settings: ScheduleSettings, at: number): number {
     case "step":
       return learningRate * settings.stepFactor ** Math.floor((epoch - 1) / settings.stepEvery);
   }
+}
+
+/** The share of a one-cycle run spent rising to the peak rate. */
+export const ONE_CYCLE_RISE = 0.3;
+
+/**
+ * The one-cycle schedule (Smith and Topin, 2018) at `progress` ∈ [0, 1], the share of the run's
+ * steps taken: over the first 30% the rate rises from η/25 to η along half a cosine, then falls
+ * along another half cosine to η/25 000 at the last step. A short run can afford a peak rate that
+ * would throw a long run off, because it spends so little time there; the slow start lets the
+ * random weights settle first, and the long fall anneals into a minimum, within one epoch if need be.
+ *
+ * @param peak η, the highest rate, reached at 30% of the run
+ * @param progress the share of the run's steps already taken, from 0 (the first step) up to 1
+ * @returns the learning rate of that step
+ * @example
+ * ```ts
+ * import { oneCycleRate } from "./schedules.ts";
+ * oneCycleRate(0.01, 0); // 0.0004, η/25
+ * oneCycleRate(0.01, 0.3); // 0.01, the peak
+ * ```
+ */
+export function oneCycleRate(peak: number, progress: number): number {
+  const start = peak / 25, end = start / 1000;
+  const t = Math.min(Math.max(progress, 0), 1);
+  const glide = (from: number, to: number, share: number) =>
+    to + ((from - to) * (1 + Math.cos(Math.PI * share))) / 2;
+  return t < ONE_CYCLE_RISE
+    ? glide(start, peak, t / ONE_CYCLE_RISE)
+    : glide(peak, end, (t - ONE_CYCLE_RISE) / (1 - ONE_CYCLE_RISE));
 }

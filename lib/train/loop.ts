@@ -141,7 +141,11 @@ export async function train(
           else takeRows(data.images, indices, x);
           if (inputRate > 0) dropInputs(x, inputRate, settings.seed, step);
         }
-        const output = session.step(indices, labels, learningRate, x);
+        // One-cycle moves the rate every step; the other schedules hold it for the epoch.
+        const rate = settings.schedule === "onecycle"
+          ? learningRateAt(settings, epoch, (step - 1) / (settings.epochs * batches))
+          : learningRate;
+        const output = session.step(indices, labels, rate, x);
         const loss = crossEntropy(output, labels);
         // A NaN anywhere in a row's logits spreads through its softmax to the label's probability.
         if (!Number.isFinite(loss)) {
