@@ -160,6 +160,13 @@ function plan(network: Network): Operation[] {
   return operations;
 }
 
+/** The length of a convolution's patch, k·k·C (0 for other layers). */
+function patchSize(op: Operation): number {
+  return op.kind === "conv" && op.spec?.type === "conv"
+    ? op.spec.size * op.spec.size * op.input.channels
+    : 0;
+}
+
 /** Where a program's arrays lie, and the header that starts its threads. */
 interface CnnLayout extends ThreadLayout {
   program: number;
@@ -184,7 +191,8 @@ function layOutCnn(
   const input = floats(capacity * sizeOf(operations[0].input));
   const labels = allocate(capacity);
   const zeros = floats(
-    Math.max(...operations.map((o) => Math.max(sizeOf(o.input), sizeOf(o.output)))),
+    // A zero bias as long as any product's row: a layer's input or output, or a filter's patch.
+    Math.max(...operations.map((o) => Math.max(sizeOf(o.input), sizeOf(o.output), patchSize(o)))),
   );
   const records = operations.map((op, i) => {
     const record = Object.fromEntries(FIELDS.map((f) => [f, 0])) as Record<Field, number>;
@@ -219,11 +227,10 @@ function layOutCnn(
       record.pad = p;
       params(k * k * C * F, F);
       record.xpad = floats(capacity * (op.input.height + 2 * p) * (op.input.width + 2 * p) * C);
-      const back = k - 1 - p;
-      if (i > 0) {
-        record.dpad = floats(
-          capacity * (op.output.height + 2 * back) * (op.output.width + 2 * back) * F,
-        );
+      // The input gradient is gathered into a zero-padded copy first (none is needed without
+      // padding, nor on the first layer, which has no input gradient).
+      if (i > 0 && p > 0) {
+        record.dpad = floats(capacity * (op.input.height + 2 * p) * (op.input.width + 2 * p) * C);
       }
       record.patchFloats = Math.ceil(TILE * Math.max(k * k * C, k * k * F) / 16) * 16;
       record.patch = floats(MAX_THREADS * record.patchFloats);
@@ -374,7 +381,7 @@ export class KernelCnn {
               for (let v = 0; v < k; v++) {
                 const w = source[((f * C + c) * k + u) * k + v];
                 W[((u * k + v) * C + c) * F + f] = w;
-                Wt[(((k - 1 - u) * k + (k - 1 - v)) * F + f) * C + c] = w;
+                Wt[f * k * k * C + (u * k + v) * C + c] = w;
               }
             }
           }

@@ -2,8 +2,8 @@
 // output position: for four positions at a time, their input patches (k·k·C values each, from a
 // zero-padded copy of the input) are gathered into a small buffer and dense_rows multiplies them by
 // the weights, laid out as (k·k·C) x F, bias and activation fused. The gradient of the input is the
-// same kernel run on the zero-padded output gradient with the filters flipped and their channels
-// swapped (a "full" convolution); the gradient of the weights sums patch x output-gradient
+// transpose of that gather: each position's gradient times the transposed weights, added back onto
+// its window; the gradient of the weights sums patch x output-gradient
 // products over every position, in tiles that stay in cache, each weight's sum in position order.
 
 // Copies each image (channels-last, H x W) into the middle of its zero-bordered copy; the border
@@ -31,7 +31,7 @@ static void gather_patch(const float* padded, int p, int Ho, int Wo, int Hp, int
                          float* patch) {
   const int n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
   for (int u = 0; u < k; u++) {
-    __builtin_memcpy(patch + u * k * C, padded + ((n * Hp + i + u) * Wp + j) * C, sizeof(float) * k * C);
+    copy_floats(patch + u * k * C, padded + ((n * Hp + i + u) * Wp + j) * C, k * C);
   }
 }
 
@@ -75,19 +75,38 @@ static void conv2d_forward(Net* net, const Layer* layer, int thread) {
            layer->Co, L[FIELD_ACT], patch_of(net, layer, thread), from, to);
 }
 
-// dL/dx: the output gradient, zero-padded by k − 1 − p, convolved with the flipped filters (Wt):
-//   dL/dx[n,h,w,c] = Σ_u,v,f  dpad[n, h+u, w+v, f] · Wt[(u·k + v)·F + f, c]
+// dL/dx, the transpose of the forward's gather ("col2im"): each output position's patch gradient,
+// dL/dy[p] · Wᵀ (k·k·C values, by dense_rows on the transposed filters Wt), is added back onto the
+// window of the input it was gathered from, into a zero-padded copy whose middle is then dL/dx:
+//   dpatch[p, (u·k + v)·C + c] = Σ_f dy[p, f] · w[(u·k + v)·C + c, f]
+//   dxpad[n, i+u, j+v, c] += dpatch[(n,i,j), (u·k + v)·C + c]
+// A thread owns whole images and adds their positions in order: every sum keeps one order.
 static void conv2d_input_gradient(Net* net, const Layer* layer, int thread) {
   const int* L = layer->record;
-  const int k = L[FIELD_SIZE], back = k - 1 - L[FIELD_PAD], Co = layer->Co;
-  const int Hq = layer->Ho + 2 * back, Wq = layer->Wo + 2 * back;
-  float* padded = F32(L[FIELD_DPAD]);
-  pad_share(net, thread, layer->dout, padded, layer->Ho, layer->Wo, Co, back);
-  barrier(net);
-  int from, to;
-  position_share(net->rows * layer->H * layer->W, thread, net->threads, &from, &to);
-  convolve(padded, Hq, Wq, Co, k, F32(L[FIELD_WT]), F32(net->program[PROGRAM_ZEROS]), layer->din,
-           layer->H, layer->W, layer->C, ACT_NONE, patch_of(net, layer, thread), from, to);
+  const int T = net->threads, N = net->rows, C = layer->C, H = layer->H, W = layer->W;
+  const int k = L[FIELD_SIZE], pad = L[FIELD_PAD], Ho = layer->Ho, Wo = layer->Wo, F = layer->Co;
+  const int Hp = H + 2 * pad, Wp = W + 2 * pad, K = k * k * C, row = k * C;
+  // Without padding the window lands on dL/dx itself.
+  float* padded = pad ? F32(L[FIELD_DPAD]) : layer->din;
+  float* dpatch = patch_of(net, layer, thread);
+  for (int n = share(N, thread, T), end = share(N, thread + 1, T); n < end; n++) {
+    float* image = padded + n * Hp * Wp * C;
+    for (int i = 0; i < Hp * Wp * C; i++) image[i] = 0.0f;
+    for (int q = 0; q < Ho * Wo; q += 4) {
+      const int rows = Ho * Wo - q < 4 ? Ho * Wo - q : 4, p = n * Ho * Wo + q;
+      dense_rows(layer->dout + p * F, rows, F, F32(L[FIELD_WT]), F32(net->program[PROGRAM_ZEROS]), dpatch,
+                 K, ACT_NONE);
+      for (int t = 0; t < rows; t++) {
+        const int i = (q + t) / Wo, j = (q + t) % Wo;
+        for (int u = 0; u < k; u++) add_floats(image + ((i + u) * Wp + j) * C, dpatch + t * K + u * row, row);
+      }
+    }
+    if (pad) {
+      for (int h = 0; h < H; h++) {
+        copy_floats(layer->din + (n * H + h) * W * C, image + ((h + pad) * Wp + pad) * C, W * C);
+      }
+    }
+  }
 }
 
 // Columns [k0, k1) of the patches of positions [p0, p0 + count), into `patch` (count x (k1 − k0)):
@@ -102,8 +121,8 @@ static void gather_patch_columns(const Layer* layer, const float* padded, int p0
     for (int u = k0 / row; u < k && u * row < k1; u++) {
       const int first = u * row > k0 ? u * row : k0;
       const int last = (u + 1) * row < k1 ? (u + 1) * row : k1;
-      __builtin_memcpy(patch + t * mine + first - k0, padded + ((n * Hp + i + u) * Wp + j) * C + first - u * row,
-                       sizeof(float) * (last - first));
+      copy_floats(patch + t * mine + first - k0, padded + ((n * Hp + i + u) * Wp + j) * C + first - u * row,
+                  last - first);
     }
   }
 }
@@ -125,22 +144,12 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int
   }
 }
 
-// The flipped filters of dL/dx for weight rows [k0, k1): row (k−1−u, k−1−v, f), column c holds
-// W[(u, v, c), f].
-static void flip_filters(const Layer* layer, const float* W, float* flipped, int k0, int k1) {
-  const int k = layer->record[FIELD_SIZE], C = layer->C, Co = layer->Co;
-  for (int kk = k0; kk < k1; kk++) {
-    const int u = kk / (k * C), v = kk / C % k, c = kk % C;
-    for (int f = 0; f < Co; f++) flipped[(((k - 1 - u) * k + (k - 1 - v)) * Co + f) * C + c] = W[kk * Co + f];
-  }
-}
-
 // conv2d_backward: given dL/dy (through the fused activation's derivative already),
-//   dL/dx = full convolution of dL/dy with the flipped filters    (conv2d_input_gradient)
+//   dL/dx = each position's dL/dy · Wᵀ, added back onto its window (conv2d_input_gradient)
 //   dL/dw = Σ over positions of patch · dL/dy                      (conv2d_weight_gradient)
 //   dL/db[f] = Σ_n,i,j dy[n,i,j,f]                                 (update_biases)
 // then the update of this thread's filter rows, their flipped copy, and the biases.
-//   dL/dy  N x H' x W' x F    dL/dx  N x H x W x C    w, gW  (k·k·C) x F    Wt  (k·k·F) x C
+//   dL/dy  N x H' x W' x F    dL/dx  N x H x W x C    w, gW  (k·k·C) x F    Wt  F x (k·k·C)
 // mirrors lib/nn/layers/conv2d.ts
 static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
   const int* L = layer->record;
@@ -151,7 +160,7 @@ static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule
   barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
   float* W = F32(L[FIELD_W]);
   apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);
-  flip_filters(layer, W, F32(L[FIELD_WT]), k0, k1);
+  transpose_rows(W, F32(L[FIELD_WT]), K, Co, k0, k1);
   update_biases(layer->dout, net->rows * layer->Ho * layer->Wo, Co, share(Co, thread, T), share(Co, thread + 1, T),
                 F32(L[FIELD_B]), F32(L[FIELD_VB]), array_of(net, layer, FIELD_SB), biasRule);
 }

@@ -17,12 +17,32 @@ static void maxpool_forward(Net* net, const Layer* layer, int thread) {
   const int P = net->rows * Ho * Wo;
   for (int p = share(P, thread, T), end = share(P, thread + 1, T); p < end; p++) {
     const int n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
-    for (int c = 0; c < C; c++) {
-      int best = ((n * H + s * i) * W + s * j) * C + c;
+    const int corner = ((n * H + s * i) * W + s * j) * C;
+    vi lanes = {0};
+    for (int lane = 0; lane < VL; lane++) lanes[lane] = lane;
+    int c = 0;
+    // VL channels at a time: the same comparisons as below, lane by lane.
+    for (; c + VL <= C; c += VL) {
+      vf best = load(in + corner + c);
+      vi at = lanes + (corner + c);
       for (int u = 0; u < s; u++) {
         for (int v = 0; v < s; v++) {
-          const int at = ((n * H + s * i + u) * W + s * j + v) * C + c;
-          if (in[at] > in[best]) best = at;
+          const int here = ((n * H + s * i + u) * W + s * j + v) * C + c;
+          const vf x = load(in + here);
+          const vi larger = x > best;
+          best = blend(larger, x, best);
+          at = (larger & (lanes + here)) | (~larger & at);
+        }
+      }
+      __builtin_memcpy(argmax + p * C + c, &at, sizeof at);
+      store(out + p * C + c, act == ACT_NONE ? best : activate(best, act));
+    }
+    for (; c < C; c++) {
+      int best = corner + c;
+      for (int u = 0; u < s; u++) {
+        for (int v = 0; v < s; v++) {
+          const int here = ((n * H + s * i + u) * W + s * j + v) * C + c;
+          if (in[here] > in[best]) best = here;
         }
       }
       argmax[p * C + c] = best;

@@ -31,10 +31,10 @@ enum LayerKind { LAYER_KINDS(AS_ENUM) };
   X(FIELD_VW, "field.vW") X(FIELD_VB, "field.vb")       /* their velocities or first moments */   \
   X(FIELD_SW, "field.sW") X(FIELD_SB, "field.sb")       /* second moments, or 0 */                \
   X(FIELD_GW, "field.gW")              /* the weight gradient */                                  \
-  X(FIELD_WT, "field.Wt")              /* transposed weights (dense) or flipped filters (conv) */ \
+  X(FIELD_WT, "field.Wt")              /* the weights transposed: out x in, or F x (k·k·C) */    \
   X(FIELD_ARGMAX, "field.argmax")      /* where each pooled maximum came from (ints) */           \
   X(FIELD_XPAD, "field.xpad")          /* the zero-padded input of a convolution */               \
-  X(FIELD_DPAD, "field.dpad")          /* its zero-padded output gradient */                      \
+  X(FIELD_DPAD, "field.dpad")          /* its input gradient, zero-padded (conv with padding) */ \
   X(FIELD_PATCH, "field.patch")        /* per-thread patch buffers of PATCH_FLOATS floats */      \
   X(FIELD_PATCH_FLOATS, "field.patchFloats")                                                      \
   X(FIELD_DROP, "field.drop")          /* dropout: the hash threshold below which a unit drops */ \

@@ -67,6 +67,20 @@ static inline void store_part(float* p, vf v, int n) {
   for (int i = 0; i < n; i++) p[i] = v[i];
 }
 
+// n floats from `from` to `to` (not overlapping), inline: the patches of a convolution are rows of a
+// few to a few dozen floats, too short to repay a call to memcpy.
+static inline void copy_floats(float* to, const float* from, int n) {
+  int i = 0;
+  for (; i + VL <= n; i += VL) store(to + i, load(from + i));
+  for (; i < n; i++) to[i] = from[i];
+}
+// to += from, n floats, inline.
+static inline void add_floats(float* to, const float* from, int n) {
+  int i = 0;
+  for (; i + VL <= n; i += VL) store(to + i, load(to + i) + load(from + i));
+  for (; i < n; i++) to[i] += from[i];
+}
+
 // The lanes of a vector that start at i of an array of `end`: VL, or fewer for the last one.
 static inline int lanes_left(int i, int end) { return end - i < VL ? end - i : VL; }
 
