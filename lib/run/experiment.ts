@@ -134,7 +134,7 @@ export function describeRun(settings: RunSettings): string {
   const network = settings.layers.trim() !== ""
     ? `${settings.layers.trim()} dense(classes)`
     : `${layerSizes(settings).join("-")} ${settings.activation}`;
-  return `${network}, ${settings.epochs} epochs, ` +
+  return `${network}, ${settings.epochs} epoch${settings.epochs === 1 ? "" : "s"}, ` +
     `batch ${settings.batchSize}, ${optimizer}, η ${settings.learningRate} ${settings.schedule}, ` +
     `weight decay ${settings.weightDecay}`;
 }

@@ -148,7 +148,7 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int
 //   dL/dx = each position's dL/dy · Wᵀ, added back onto its window (conv2d_input_gradient)
 //   dL/dw = Σ over positions of patch · dL/dy                      (conv2d_weight_gradient)
 //   dL/db[f] = Σ_n,i,j dy[n,i,j,f]                                 (update_biases)
-// then the update of this thread's filter rows, their flipped copy, and the biases.
+// then the update of this thread's filter rows, their transposed copy, and the biases.
 //   dL/dy  N x H' x W' x F    dL/dx  N x H x W x C    w, gW  (k·k·C) x F    Wt  F x (k·k·C)
 // mirrors lib/nn/layers/conv2d.ts
 static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
