@@ -108,8 +108,9 @@ const PLANS = (
       mistakesShown: 5,
       modelPath: cnnModel(dataset),
       figuresFolder: `${scratch}/figures-10-${dataset}`,
+      speedRunShares: [0.5, 1],
     }),
-    figures: 6,
+    figures: 7,
   },
   "11-draw.ipynb": {
     overrides: (dataset) => ({

@@ -25,6 +25,8 @@ const TRAINING_ROWS = 60_000;
 export interface NetworkCost {
   /** Weights and biases. */
   parameters: number;
+  /** Multiply-adds of one image's forward pass (training costs about three times as many). */
+  multiplyAdds: number;
   /** The rows of the largest batch it runs (training, or classifying). */
   rows: number;
   /** The estimated bytes of its parameters, their state and a batch's activations. */
@@ -42,12 +44,13 @@ export interface NetworkCost {
  * ```ts
  * import { networkCost, resolveSettings } from "../mod.ts";
  * networkCost(resolveSettings("assignment")).parameters; // 109386
+ * networkCost(resolveSettings("speedrun")).multiplyAdds; // 1244160
  * ```
  */
 export function networkCost(settings: RunSettings): NetworkCost {
   const classes = datasetSpec(settings.dataset).classNames.length;
   const sequential = settings.layers.trim() !== "";
-  let parameters = 0, perRow = 0;
+  let parameters = 0, perRow = 0, multiplyAdds = 0;
   if (sequential) {
     const layers: LayerSpec[] = [...parseLayers(settings.layers), {
       type: "dense",
@@ -60,6 +63,9 @@ export function networkCost(settings: RunSettings): NetworkCost {
       // Its output and the output's gradient; a convolution also pads its input and gradient.
       perRow += 2 * sizeOf(shapes[i]);
       if (layer.type === "conv") {
+        multiplyAdds += sizeOf(shapes[i]) * layer.size * layer.size * before.channels;
+      } else if (layer.type === "dense") multiplyAdds += sizeOf(before) * layer.units;
+      if (layer.type === "conv") {
         const p = layer.padding, q = layer.size - 1 - p;
         perRow += (before.height + 2 * p) * (before.width + 2 * p) * before.channels;
         perRow += (shapes[i].height + 2 * q) * (shapes[i].width + 2 * q) * shapes[i].channels;
@@ -67,7 +73,10 @@ export function networkCost(settings: RunSettings): NetworkCost {
     });
   } else {
     const sizes = [784, ...settings.hiddenSizes, classes];
-    for (let l = 0; l + 1 < sizes.length; l++) parameters += sizes[l] * sizes[l + 1] + sizes[l + 1];
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      parameters += sizes[l] * sizes[l + 1] + sizes[l + 1];
+      multiplyAdds += sizes[l] * sizes[l + 1];
+    }
     const threads = settings.threads === "auto" ? defaultThreads() : settings.threads;
     // Activations and deltas, and the input's sparse lists: by rows, and by columns per thread.
     perRow = 2 * sizes.reduce((a, b) => a + b, 0) + sizes[0] * (2 + 2 * threads);
@@ -85,7 +94,7 @@ export function networkCost(settings: RunSettings): NetworkCost {
   const named = sequential
     ? `layers (--layers) "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`
     : `hiddenSizes (--hidden-sizes) ${JSON.stringify(settings.hiddenSizes)}`;
-  return { parameters, rows, bytes, named };
+  return { parameters, multiplyAdds, rows, bytes, named };
 }
 
 /**

@@ -188,3 +188,76 @@ export function everyLayerCheckTable(rows: EveryLayerCheck[], tolerance = 1e-2):
     verdict: r.worstRelativeError < tolerance ? "✓ agrees" : "✗ differs",
   })));
 }
+
+/** A run's test accuracy after so many seconds of training, for {@linkcode timeToAccuracyChart}. */
+export interface TimedAccuracy {
+  /** The run, as the key names it. */
+  name: string;
+  seconds: number;
+  /** From 0 to 1. */
+  accuracy: number;
+}
+
+/**
+ * How long training takes to be good: test accuracy against seconds of training (a log scale, so a
+ * 3-second run and a 3-minute one share the axis), one line per run, with the target drawn across.
+ * Each run names its points at its last one.
+ *
+ * @param points each run's points, in the order of its time
+ * @param options `title`, `target` (default 0.99)
+ * @returns the figure, 840 px wide
+ * @example
+ * ```ts
+ * import { timeToAccuracyChart } from "./cnn.ts";
+ * const points = [{ name: "speed run", seconds: 5, accuracy: 0.985 }, { name: "speed run", seconds: 10, accuracy: 0.99 }];
+ * timeToAccuracyChart(points, { title: "Time to 99%" }).title; // "Time to 99%"
+ * ```
+ */
+export function timeToAccuracyChart(
+  points: TimedAccuracy[],
+  options: { title: string; target?: number },
+): Figure {
+  const target = options.target ?? 0.99;
+  const rows = points.map((p) => ({ ...p, percent: 100 * p.accuracy }));
+  const names = [...new Set(points.map((p) => p.name))];
+  const lowest = Math.min(100 * target, ...rows.map((r) => r.percent));
+  const ends = names.map((name) => rows.filter((r) => r.name === name).at(-1)!);
+  return plot({
+    title: options.title,
+    width: 840,
+    height: 340,
+    marginLeft: 56,
+    marginRight: 150,
+    x: { type: "log", label: "seconds of training (log scale)", labelAnchor: "center", grid: true },
+    y: {
+      label: "test accuracy (%)",
+      domain: [Math.max(0, Math.floor(2 * lowest - 0.5) / 2), 100],
+      grid: true,
+    },
+    color: { domain: names, scheme: "tableau10" },
+    marks: [
+      Plot.ruleY([100 * target], { stroke: "#888", strokeDasharray: "4,3" }),
+      Plot.text([100 * target], {
+        x: Math.min(...rows.map((r) => r.seconds)),
+        y: (d: number) => d,
+        text: () => `${(100 * target).toFixed(1)}%`,
+        dy: -7,
+        textAnchor: "start",
+        fill: "#666",
+      }),
+      Plot.line(rows, { x: "seconds", y: "percent", stroke: "name", strokeWidth: 2 }),
+      Plot.dot(rows, { x: "seconds", y: "percent", fill: "name", r: 3.5 }),
+      Plot.text(ends, {
+        x: "seconds",
+        y: "percent",
+        text: (d: TimedAccuracy & { percent: number }) => `${d.name}: ${d.percent.toFixed(2)}%`,
+        fill: "name",
+        stroke: "white",
+        strokeWidth: 4,
+        dx: 8,
+        dy: -9,
+        textAnchor: "start",
+      }),
+    ],
+  });
+}
