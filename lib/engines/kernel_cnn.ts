@@ -38,8 +38,6 @@ import { type Field, FIELDS, KERNEL, type LayerKind } from "./kernel_constants.t
 /** The operations' codes, their records' fields and sizes, from the kernels (`c/program.c`). */
 const KIND = KERNEL.layer, FIELD = KERNEL.field;
 const LAYER_INTS = KERNEL.limit.layerInts, HEADER_INTS = KERNEL.limit.headerInts;
-/** Positions per tile of a convolution's weight gradient (`CONV_TILE` in `c/net.c`). */
-const TILE = KERNEL.limit.convTile;
 /** The code of "no activation fused". */
 const NONE = KERNEL.limit.noActivation;
 
@@ -232,7 +230,8 @@ function layOutCnn(
       if (i > 0 && p > 0) {
         record.dpad = floats(capacity * (op.input.height + 2 * p) * (op.input.width + 2 * p) * C);
       }
-      record.patchFloats = Math.ceil(TILE * Math.max(k * k * C, k * k * F) / 16) * 16;
+      // Four positions' patches (the forward's, and the input gradient's patch gradients).
+      record.patchFloats = Math.ceil((4 * k * k * C) / 16) * 16;
       record.patch = floats(MAX_THREADS * record.patchFloats);
     } else if (op.kind === "dense") {
       params(inSize * outSize, outSize);

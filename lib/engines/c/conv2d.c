@@ -1,10 +1,10 @@
 // 2-D convolutions, stride 1, zero padding p, channels-last. A convolution is a dense product per
-// output position: for four positions at a time, their input patches (k·k·C values each, from a
-// zero-padded copy of the input) are gathered into a small buffer and dense_rows multiplies them by
-// the weights, laid out as (k·k·C) x F, bias and activation fused. The gradient of the input is the
-// transpose of that gather: each position's gradient times the transposed weights, added back onto
-// its window; the gradient of the weights sums patch x output-gradient
-// products over every position, in tiles that stay in cache, each weight's sum in position order.
+// output position: four positions at a time, their input patches (k·k·C values each, read in place
+// from a zero-padded copy of the input) times the weights, laid out as (k·k·C) x F, bias and
+// activation fused. The gradient of the input is the transpose of that: each position's gradient
+// times the transposed weights, added back onto its window. The gradient of the weights sums
+// patch x output-gradient products over every position, in tiles of positions that stay in cache,
+// each weight's sum in position order.
 
 // Copies each image (channels-last, H x W) into the middle of its zero-bordered copy; the border
 // was zeroed once and is never written.
@@ -25,24 +25,22 @@ static void pad_share(Net* net, int thread, const float* in, float* padded, int 
   pad_images(in + n0 * H * W * C, padded + n0 * Hp * Wp * C, n1 - n0, H, W, C, pad);
 }
 
-// The patch of output position p (image n, row i, column j) of a k x k convolution over a padded
-// input: k·k·C values, row u, column v, channel c at (u·k + v)·C + c.
-static void gather_patch(const float* padded, int p, int Ho, int Wo, int Hp, int Wp, int C, int k,
-                         float* patch) {
-  const int n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
-  for (int u = 0; u < k; u++) {
-    copy_floats(patch + u * k * C, padded + ((n * Hp + i + u) * Wp + j) * C, k * C);
-  }
-}
-
-// out = f(conv(padded, W) + b) for output positions [from, to): four at a time through dense_rows.
+// out = f(conv(padded, W) + b) for output positions [from, to): four at a time through
+// dense_rows_at, which reads each patch in place: position (n, i, j) starts at
+// ((n·Hp + i)·Wp + j)·C of the padded input, and its value (u, v, c) lies (u·Wp + v)·C + c past
+// that (the table `at`, K ints, made once).
 static void convolve(const float* padded, int Hp, int Wp, int C, int k, const float* W, const float* b,
-                     float* out, int Ho, int Wo, int F, enum Activation act, float* patch, int from, int to) {
+                     float* out, int Ho, int Wo, int F, enum Activation act, int* at, int from, int to) {
   const int K = k * k * C;
+  for (int kk = 0; kk < K; kk++) at[kk] = ((kk / (k * C)) * Wp + kk / C % k) * C + kk % C;
   for (int p = from; p < to; p += 4) {
     const int rows = to - p < 4 ? to - p : 4;
-    for (int q = 0; q < rows; q++) gather_patch(padded, p + q, Ho, Wo, Hp, Wp, C, k, patch + q * K);
-    dense_rows(patch, rows, K, W, b, out + p * F, F, act);
+    const float* rowsOf[4];
+    for (int q = 0; q < rows; q++) {
+      const int n = (p + q) / (Ho * Wo), i = (p + q) / Wo % Ho, j = (p + q) % Wo;
+      rowsOf[q] = padded + ((n * Hp + i) * Wp + j) * C;
+    }
+    dense_rows_at(rowsOf, at, rows, K, W, b, out + p * F, F, act);
   }
 }
 
@@ -72,7 +70,7 @@ static void conv2d_forward(Net* net, const Layer* layer, int thread) {
   int from, to;
   position_share(net->rows * layer->Ho * layer->Wo, thread, net->threads, &from, &to);
   convolve(padded, Hp, Wp, C, k, F32(L[FIELD_W]), F32(L[FIELD_B]), layer->out, layer->Ho, layer->Wo,
-           layer->Co, L[FIELD_ACT], patch_of(net, layer, thread), from, to);
+           layer->Co, L[FIELD_ACT], (int*)patch_of(net, layer, thread), from, to);
 }
 
 // dL/dx, the transpose of the forward's gather ("col2im"): each output position's patch gradient,
@@ -109,37 +107,33 @@ static void conv2d_input_gradient(Net* net, const Layer* layer, int thread) {
   }
 }
 
-// Columns [k0, k1) of the patches of positions [p0, p0 + count), into `patch` (count x (k1 − k0)):
-// of each row u of the window, its k·C contiguous values, the part that falls in [k0, k1).
-static void gather_patch_columns(const Layer* layer, const float* padded, int p0, int count, int k0,
-                                 int k1, float* patch) {
-  const int C = layer->C, k = layer->record[FIELD_SIZE], pad = layer->record[FIELD_PAD];
-  const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
-  const int mine = k1 - k0, row = k * C;
-  for (int t = 0; t < count; t++) {
-    const int p = p0 + t, n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
-    for (int u = k0 / row; u < k && u * row < k1; u++) {
-      const int first = u * row > k0 ? u * row : k0;
-      const int last = (u + 1) * row < k1 ? (u + 1) * row : k1;
-      copy_floats(patch + t * mine + first - k0, padded + ((n * Hp + i + u) * Wp + j) * C + first - u * row,
-                  last - first);
-    }
-  }
-}
-
 // dL/dW for this thread's weight rows [k0, k1), tile by tile of CONV_TILE positions, into gW:
 //   dL/dw[(u·k + v)·C + c, f] = Σ_n,i,j  xpad[n, i+u, j+v, c] · dy[n,i,j,f]
-static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int k0, int k1) {
-  const int Co = layer->Co, P = net->rows * layer->Ho * layer->Wo, mine = k1 - k0;
-  const float* padded = F32(layer->record[FIELD_XPAD]);
-  float* patch = patch_of(net, layer, thread);
-  float* g = F32(layer->record[FIELD_GW]);
+// The patches are read where they lie in the padded input: position (n, i, j) starts at
+// ((n·Hp + i)·Wp + j)·C, and weight row (u, v, c) is (u·Wp + v)·C + c past it.
+static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1) {
+  const int* L = layer->record;
+  const int C = layer->C, Co = layer->Co, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
+  const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
+  const int P = net->rows * Ho * Wo;
+  const float* padded = F32(L[FIELD_XPAD]);
+  float* g = F32(L[FIELD_GW]);
+  int starts[CONV_TILE];
   for (int i = k0 * Co; i < k1 * Co; i++) g[i] = 0.0f;
   for (int p0 = 0; p0 < P; p0 += CONV_TILE) {
     const int tp = P - p0 < CONV_TILE ? P - p0 : CONV_TILE;
-    gather_patch_columns(layer, padded, p0, tp, k0, k1, patch);
+    for (int t = 0; t < tp; t++) {
+      const int p = p0 + t, n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
+      starts[t] = ((n * Hp + i) * Wp + j) * C;
+    }
     for (int kk = k0; kk < k1; kk += 4) {
-      accumulate_rows(patch, mine, kk - k0, k1 - kk < 4 ? k1 - kk : 4, layer->dout + p0 * Co, tp, Co, g + kk * Co);
+      int column[4];
+      for (int t = 0; t < 4; t++) {
+        const int row = kk + t < k1 ? kk + t : k1 - 1, u = row / (k * C), v = row / C % k, c = row % C;
+        column[t] = (u * Wp + v) * C + c;
+      }
+      accumulate_rows(padded, starts, 0, column, k1 - kk < 4 ? k1 - kk : 4, layer->dout + p0 * Co, tp, Co,
+                      g + kk * Co);
     }
   }
 }
@@ -156,7 +150,7 @@ static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule
   const int T = net->threads, Co = layer->Co, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
   if (layer->din) conv2d_input_gradient(net, layer, thread);
   const int k0 = share(K, thread, T), k1 = share(K, thread + 1, T);
-  conv2d_weight_gradient(net, layer, thread, k0, k1);
+  conv2d_weight_gradient(net, layer, k0, k1);
   barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
   float* W = F32(L[FIELD_W]);
   apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);

@@ -13,17 +13,43 @@
 #define DENSE_COLS 2
 #endif
 
-// out[i] = f(bias + x[i] W) for `rows` (1 to 4) consecutive rows of a dense layer at once, bias and
-// activation fused into the product (act ACT_NONE: none). Each weight vector is loaded once for
+// out[i] = f(bias + x[i] W) for `rows` (1 to 4) rows at once, bias and activation fused into the
+// product (act ACT_NONE: none). Row i's input k is rowsOf[i][at[k]], or rowsOf[i][k] when `at` is
+// null: a convolution reads its patches where they lie in its padded input this way. Each weight vector is loaded once for
 // four rows, and the four rows' sums are independent chains the core overlaps. Every output is
 // still bias + sum over k in order, exactly as sparse_row forms its own, so a row's numbers do not
 // depend on which rows it was grouped with.
 //   x  rows x nIn    W  nIn x nOut    bias  nOut    out  rows x nOut
-static void dense_rows(const float* x, int rows, int nIn, const float* W, const float* bias,
-                       float* out, int nOut, enum Activation act) {
+static void dense_rows_at(const float* const rowsOf[4], const int* at, int rows, int nIn, const float* W,
+                          const float* bias, float* out, int nOut, enum Activation act) {
   const float* xr[4];
-  for (int i = 0; i < 4; i++) xr[i] = x + (i < rows ? i : rows - 1) * nIn;  // spare lanes repeat the last row
+  for (int i = 0; i < 4; i++) xr[i] = rowsOf[i < rows ? i : rows - 1];  // spare lanes repeat the last row
   int c = 0;
+#if DENSE_COLS == 2
+  // Three vectors of columns where pairs would leave one over (24 filters, 216 patch values):
+  // twelve chains of sums in one pass, where a pair and a single would take two.
+  for (; nOut - c >= 3 * VL && (nOut - c) % (2 * VL) != 0; c += 3 * VL) {
+    vf a[4][3];
+    for (int i = 0; i < 4; i++) {
+      for (int v = 0; v < 3; v++) a[i][v] = load(bias + c + VL * v);
+    }
+    for (int k = 0; k < nIn; k++) {
+      const float* w = W + k * nOut + c;
+      const vf w0 = load(w), w1 = load(w + VL), w2 = load(w + 2 * VL);
+      for (int i = 0; i < 4; i++) {
+        const vf s = splat(xr[i][at ? at[k] : k]);
+        a[i][0] = madd(s, w0, a[i][0]);
+        a[i][1] = madd(s, w1, a[i][1]);
+        a[i][2] = madd(s, w2, a[i][2]);
+      }
+    }
+    for (int i = 0; i < rows; i++) {
+      for (int v = 0; v < 3; v++) {
+        store(out + i * nOut + c + VL * v, act == ACT_NONE ? a[i][v] : activate(a[i][v], act));
+      }
+    }
+  }
+#endif
   for (; c + DENSE_COLS * VL <= nOut; c += DENSE_COLS * VL) {
     vf a[4][DENSE_COLS];
     for (int i = 0; i < 4; i++) {
@@ -34,7 +60,7 @@ static void dense_rows(const float* x, int rows, int nIn, const float* W, const 
       vf wk[DENSE_COLS];
       for (int v = 0; v < DENSE_COLS; v++) wk[v] = load(w + VL * v);
       for (int i = 0; i < 4; i++) {
-        const vf s = splat(xr[i][k]);
+        const vf s = splat(xr[i][at ? at[k] : k]);
         for (int v = 0; v < DENSE_COLS; v++) a[i][v] = madd(s, wk[v], a[i][v]);
       }
     }
@@ -54,7 +80,7 @@ static void dense_rows(const float* x, int rows, int nIn, const float* W, const 
     for (int k = 0; k < nIn; k++) {
       const vf w0 = load(W + k * nOut + c), w1 = load(W + k * nOut + c + VL);
       for (int i = 0; i < 4; i++) {
-        const vf s = splat(xr[i][k]);
+        const vf s = splat(xr[i][at ? at[k] : k]);
         a[i][0] = madd(s, w0, a[i][0]);
         a[i][1] = madd(s, w1, a[i][1]);
       }
@@ -77,12 +103,21 @@ static void dense_rows(const float* x, int rows, int nIn, const float* W, const 
     for (int i = 0; i < 4; i++) a[i] = load_part(bias + c, m);
     for (int k = 0; k < nIn; k++) {
       const vf wk = k < safe ? load(W + k * nOut + c) : load_part(W + k * nOut + c, m);
-      for (int i = 0; i < 4; i++) a[i] = madd(splat(xr[i][k]), wk, a[i]);
+      for (int i = 0; i < 4; i++) a[i] = madd(splat(xr[i][at ? at[k] : k]), wk, a[i]);
     }
     for (int i = 0; i < rows; i++) {
       store_part(out + i * nOut + c, act == ACT_NONE ? a[i] : activate(a[i], act), m);
     }
   }
+}
+
+// dense_rows_at on `rows` consecutive rows of x, each input where it lies.
+static void dense_rows(const float* x, int rows, int nIn, const float* W, const float* bias, float* out,
+                       int nOut, enum Activation act) {
+  const float* rowsOf[4];
+  for (int i = 0; i < 4; i++) rowsOf[i] = x + (i < rows ? i : 0) * nIn;
+  dense_rows_at(rowsOf, 0, rows, nIn, W, bias, out, nOut, act);
+
 }
 
 // out = f(bias + sum over t of values[t] * W[index[t]]) for one row of a sparse input: only its
@@ -113,15 +148,38 @@ static void sparse_row(const float* values, const int* index, int count, int nIn
   }
 }
 
-// g[i][f] += sum over r < rows of x[r·stride + col + i] · d[r·nOut + f], for i < n (1 to 4): the
-// weight gradient xᵀ·dL/dy of n consecutive weight rows, each sum in row order, four weight rows
-// sharing each load of d.
+// g[i][f] += sum over r < rows of x[start(r) + column[i]] · d[r·nOut + f], for i < n (1 to 4): the
+// weight gradient xᵀ·dL/dy of n weight rows, each sum in row order, four weight rows sharing each
+// load of d. Row r of x starts at r·stride, or at starts[r] where rows are not evenly spaced (a
+// convolution's patches, read in place from its padded input).
 //   x  rows x stride    d  rows x nOut    g  n x nOut
-static void accumulate_rows(const float* x, int stride, int col, int n, const float* d, int rows,
-                            int nOut, float* g) {
+static void accumulate_rows(const float* x, const int* starts, int stride, const int* column, int n,
+                            const float* d, int rows, int nOut, float* g) {
   int cols[4];
-  for (int i = 0; i < 4; i++) cols[i] = col + (i < n ? i : n - 1);  // spare lanes repeat the last
+  for (int i = 0; i < 4; i++) cols[i] = column[i < n ? i : n - 1];  // spare lanes repeat the last
   int c = 0;
+#if DENSE_COLS == 2
+  // Three vectors of columns where pairs would leave one over (24 filters), as in dense_rows.
+  for (; nOut - c >= 3 * VL && (nOut - c) % (2 * VL) != 0; c += 3 * VL) {
+    vf a[4][3];
+    for (int i = 0; i < 4; i++) {
+      for (int v = 0; v < 3; v++) a[i][v] = load(g + (i < n ? i : 0) * nOut + c + VL * v);
+    }
+    for (int r = 0; r < rows; r++) {
+      const float* dr = d + r * nOut + c;
+      const vf d0 = load(dr), d1 = load(dr + VL), d2 = load(dr + 2 * VL);
+      for (int i = 0; i < 4; i++) {
+        const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
+        a[i][0] = madd(s, d0, a[i][0]);
+        a[i][1] = madd(s, d1, a[i][1]);
+        a[i][2] = madd(s, d2, a[i][2]);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int v = 0; v < 3; v++) store(g + i * nOut + c + VL * v, a[i][v]);
+    }
+  }
+#endif
   for (; c + DENSE_COLS * VL <= nOut; c += DENSE_COLS * VL) {
     vf a[4][DENSE_COLS];
     for (int i = 0; i < 4; i++) {
@@ -131,7 +189,7 @@ static void accumulate_rows(const float* x, int stride, int col, int n, const fl
       vf dv[DENSE_COLS];
       for (int v = 0; v < DENSE_COLS; v++) dv[v] = load(d + r * nOut + c + VL * v);
       for (int i = 0; i < 4; i++) {
-        const vf s = splat(x[r * stride + cols[i]]);
+        const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
         for (int v = 0; v < DENSE_COLS; v++) a[i][v] = madd(s, dv[v], a[i][v]);
       }
     }
@@ -149,7 +207,7 @@ static void accumulate_rows(const float* x, int stride, int col, int n, const fl
     for (int r = 0; r < rows; r++) {
       const vf d0 = load(d + r * nOut + c), d1 = load(d + r * nOut + c + VL);
       for (int i = 0; i < 4; i++) {
-        const vf s = splat(x[r * stride + cols[i]]);
+        const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
         a[i][0] = madd(s, d0, a[i][0]);
         a[i][1] = madd(s, d1, a[i][1]);
       }
@@ -167,7 +225,7 @@ static void accumulate_rows(const float* x, int stride, int col, int n, const fl
     for (int i = 0; i < 4; i++) a[i] = load_part(g + (i < n ? i : 0) * nOut + c, m);
     for (int r = 0; r < rows; r++) {
       const vf dv = r < safe ? load(d + r * nOut + c) : load_part(d + r * nOut + c, m);
-      for (int i = 0; i < 4; i++) a[i] = madd(splat(x[r * stride + cols[i]]), dv, a[i]);
+      for (int i = 0; i < 4; i++) a[i] = madd(splat(x[(starts ? starts[r] : r * stride) + cols[i]]), dv, a[i]);
     }
     for (int i = 0; i < n; i++) store_part(g + i * nOut + c, a[i], m);
   }
@@ -211,7 +269,8 @@ static void dense_weight_gradient(Net* net, const Layer* layer, int k0, int k1) 
   float* g = F32(layer->record[FIELD_GW]);
   for (int i = k0 * nOut; i < k1 * nOut; i++) g[i] = 0.0f;
   for (int k = k0; k < k1; k += 4) {
-    accumulate_rows(layer->in, nIn, k, k1 - k < 4 ? k1 - k : 4, layer->dout, net->rows, nOut, g + k * nOut);
+    const int column[4] = {k, k + 1, k + 2, k + 3};
+    accumulate_rows(layer->in, 0, nIn, column, k1 - k < 4 ? k1 - k : 4, layer->dout, net->rows, nOut, g + k * nOut);
   }
 }
 
