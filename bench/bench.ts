@@ -11,13 +11,15 @@
  * Also the start-up time: importing the library and loading MNIST from the cache in a fresh
  * process.
  *
- * Then one epoch of the best-mlp preset's network, plain and augmented, side by side; and one epoch
+ * Then one epoch of the best-mlp preset's network, plain and augmented, side by side; the speed run
+ * (the whole `speedrun` preset, one epoch) beside the same recipe in PyTorch at its best; and one epoch
  * of the cnn preset's convolutional network on the native engine beside PyTorch (at its best) and
  * JAX running the same layers, batch and optimizer (bench/torch_cnn.py, bench/jax_peer.py), with
  * the WebAssembly engine's epoch measured on 10,000 images.
  *
  * Flags: --reps N (default 5), --reference (also time the reference TypeScript kernels, once),
- * --no-cnn (skip the convolutional network).
+ * --no-cnn (skip the convolutional network), --only speedrun (or assignment, presets, cnn: that
+ * part alone).
  */
 
 import * as lib from "../lib/mod.ts";
@@ -35,11 +37,13 @@ const MACS = SIZES.slice(1).reduce((sum, n, l) => sum + SIZES[l] * n, 0);
 const EPOCH_FLOP = 2 * 60000 * (2 * MACS + 128 * 64 + 64 * 10);
 const CLASSIFY_FLOP = 2 * 10000 * MACS;
 
-/** What the command line asks for: --reps N, --reference, --no-cnn. */
+/** What the command line asks for: --reps N, --reference, --no-cnn, --only PART. */
 interface Flags {
   reps: number;
   reference: boolean;
   cnn: boolean;
+  /** Run this part alone. */
+  only?: "assignment" | "presets" | "speedrun" | "cnn";
 }
 
 /** The images every case trains and classifies, normalised once. */
@@ -91,11 +95,13 @@ async function main(args: string[]) {
     `machine: ${CORES} logical CPUs, ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}`,
   );
   const data = await loadData();
-  await benchStartup();
+  const part = (name: Flags["only"]) => !flags.only || flags.only === name;
+  if (!flags.only) await benchStartup();
   const peers = await findPeers();
-  await benchAssignment(data, peers, flags);
-  await benchPresets(data, flags);
-  if (flags.cnn) await benchCnn(data, peers, flags);
+  if (part("assignment")) await benchAssignment(data, peers, flags);
+  if (part("presets")) await benchPresets(data, flags);
+  if (part("speedrun")) await benchSpeedrun(data, peers, flags);
+  if (flags.cnn && part("cnn")) await benchCnn(data, peers, flags);
 }
 
 function readFlags(args: string[]): Flags {
@@ -103,7 +109,20 @@ function readFlags(args: string[]): Flags {
     reps: Number(args[args.indexOf("--reps") + 1]) || 5,
     reference: args.includes("--reference"),
     cnn: !args.includes("--no-cnn"),
+    only: onlyPart(args),
   };
+}
+
+function onlyPart(args: string[]): Flags["only"] {
+  if (!args.includes("--only")) return undefined;
+  const part = args[args.indexOf("--only") + 1];
+  const parts = ["assignment", "presets", "speedrun", "cnn"] as const;
+  const found = parts.find((p) => p === part);
+  if (!found) {
+    console.error(`--only takes one of ${parts.join(", ")}; found ${JSON.stringify(part ?? "")}`);
+    Deno.exit(2);
+  }
+  return found;
 }
 
 /** MNIST, normalised; loading it also fills the cache that NumPy and start-up read. */
@@ -216,14 +235,24 @@ const cnnFlags = (cnn: lib.RunSettings) => [
   String(cnn.batchSize),
 ];
 
-/** PyTorch (bench/torch_cnn.py): one epoch of the cnn preset's network, as `best` says. */
-function torchCnnRun(python: string, cnn: lib.RunSettings, best: TorchBest) {
-  return pythonPeer<{ epochSeconds: number; classifySeconds: number; threads: number }>(
-    python,
-    "torch_cnn.py",
-    [...cnnFlags(cnn), ...best.flags],
-    capabilityEnv(best),
-  );
+/** The speed run's network, batch, Adam and one-cycle schedule, as bench/torch_cnn.py's flags. */
+const speedrunFlags = (run: lib.RunSettings) => [
+  ...cnnFlags(run),
+  "--optimizer",
+  "adam",
+  "--beta1",
+  String(run.beta1),
+  "--beta2",
+  String(run.beta2),
+  "--schedule",
+  "onecycle",
+];
+
+/** PyTorch (bench/torch_cnn.py): one epoch of a network given by `flags`, as `best` says. */
+function torchCnnRun(python: string, flags: string[], best: TorchBest) {
+  return pythonPeer<
+    { epochSeconds: number; classifySeconds: number; threads: number; testAccuracy: number }
+  >(python, "torch_cnn.py", [...flags, ...best.flags], capabilityEnv(best));
 }
 
 /**
@@ -475,6 +504,47 @@ async function benchPresets(data: Data, flags: Flags) {
   );
 }
 
+// ---- The speed run -------------------------------------------------------------------------
+
+/**
+ * The speed run: the whole `speedrun` preset (one epoch of its small network) on the native
+ * engine, timed from the first step to the last, and its test accuracy; beside it, alternating,
+ * the same recipe in PyTorch at its best for that network (same layers, batch, Adam, one-cycle
+ * schedule, images).
+ */
+async function benchSpeedrun(data: Data, peers: Peers, flags: Flags) {
+  const speedrun = lib.resolveSettings("speedrun");
+  console.log(`speedrun preset: ${speedrun.layers}, Adam, one-cycle, batch ${speedrun.batchSize}`);
+  const python = peers.torch;
+  const best = python
+    ? await torchBest(python, ["--network", "cnn", ...speedrunFlags(speedrun)])
+    : undefined;
+  const native: number[] = [], pytorch: number[] = [];
+  for (let rep = 1; rep <= Math.min(flags.reps, 3); rep++) {
+    const settings = { ...speedrun, seed: rep };
+    const network = lib.networkFor(settings);
+    const started = performance.now();
+    await lib.train(network, data.train, settings);
+    native.push((performance.now() - started) / 1000);
+    const { accuracy } = await lib.evaluateSet(network, data.test);
+    let line = `speedrun rep ${rep}: native ${native.at(-1)!.toFixed(2)} s to ` +
+      `${(100 * accuracy).toFixed(2)}%`;
+    if (python && best) {
+      const result = await torchCnnRun(python, speedrunFlags(speedrun), best);
+      pytorch.push(result.epochSeconds);
+      line += `, PyTorch ${result.epochSeconds.toFixed(2)} s to ` +
+        `${(100 * result.testAccuracy).toFixed(2)}%`;
+    }
+    console.log(line);
+  }
+  if (pytorch.length) {
+    console.log(
+      `speedrun ratio native ÷ PyTorch (${best!.configuration}): ` +
+        `${(median(native) / median(pytorch)).toFixed(2)} (target at most 0.5)`,
+    );
+  } else console.log("No PyTorch found: the speed run is timed for the project only.");
+}
+
 // ---- The convolutional network -------------------------------------------------------------
 
 /**
@@ -519,7 +589,7 @@ async function benchCnn(data: Data, peers: Peers, flags: Flags) {
     native.push(await timeCnn(cnn, data, "native", data.train.images.rows, rep));
     let line = `cnn rep ${rep}: native ${native.at(-1)!.epoch.toFixed(1)} s/epoch`;
     if (python && best) {
-      const result = await torchCnnRun(python, cnn, best);
+      const result = await torchCnnRun(python, cnnFlags(cnn), best);
       pytorch.push({ epoch: result.epochSeconds, classify: result.classifySeconds });
       line += `, PyTorch ${result.epochSeconds.toFixed(1)} s`;
     }
