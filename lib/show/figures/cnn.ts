@@ -228,7 +228,13 @@ export function timeToAccuracyChart(
     height: 340,
     marginLeft: 56,
     marginRight: 150,
-    x: { type: "log", label: "seconds of training (log scale)", labelAnchor: "center", grid: true },
+    x: {
+      type: "log",
+      label: "seconds of training (log scale)",
+      labelAnchor: "center",
+      grid: true,
+      tickFormat: "~g",
+    },
     y: {
       label: "test accuracy (%)",
       domain: [Math.max(0, Math.floor(2 * lowest - 0.5) / 2), 100],
@@ -241,7 +247,7 @@ export function timeToAccuracyChart(
         x: Math.min(...rows.map((r) => r.seconds)),
         y: (d: number) => d,
         text: () => `${(100 * target).toFixed(1)}%`,
-        dy: -7,
+        dy: 11,
         textAnchor: "start",
         fill: "#666",
       }),
