@@ -1,7 +1,7 @@
 /**
  * The numbers the TypeScript side shares with the C kernels come from the compiled library: the
  * embedded WebAssembly's table has every name this side needs, a build that lacks one (or differs
- * from it) does not load, and a layer kind the kernels do not run is refused by name.
+ * from it, but for the header's layout) does not load, and a layer kind the kernels do not run is refused by name.
  */
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { createSequential, type LayerSpec } from "../lib/mod.ts";
@@ -47,7 +47,15 @@ Deno.test("readConstants() refuses a build that lacks a name the TypeScript side
     Error,
     "Cannot load the test kernels: they lack the constants limit.convTile, layer.maxpool",
   );
-  table.set("layer.maxpool", 1).set("limit.convTile", 64).set("activation.swish", 9);
+  table.set("layer.maxpool", 1).set("limit.convTile", 64);
+  // The header's layout is needed by name as well: a field the C side stopped listing.
+  table.delete("net.learningRate");
+  assertThrows(
+    () => readConstants(source(table), "test"),
+    Error,
+    "they lack the constants net.learningRate",
+  );
+  table.set("net.learningRate", KERNEL.net.learningRate).set("activation.swish", 9);
   assertThrows(
     () => readConstants(source(table), "test"),
     Error,
@@ -63,6 +71,16 @@ Deno.test("checkSameConstants() refuses a build whose numbers differ from the em
     Error,
     "Cannot load the other kernels: their constant field.dout is 99, the embedded WebAssembly's",
   );
+  // The header's layout is each build's own (a native pointer takes 8 bytes, WebAssembly's 4).
+  const wider = new Map(KERNEL.all).set("net.bytes", 2 * KERNEL.net.bytes);
+  checkSameConstants(readConstants(source(wider), "native"), "native");
+});
+
+Deno.test("the header's layout: every field inside Net, no two at the same place", () => {
+  const { bytes, ...fields } = KERNEL.net;
+  const offsets = Object.values(fields);
+  assertEquals(new Set(offsets).size, offsets.length);
+  assert(offsets.every((at) => at >= 0 && at < bytes && at % 4 === 0), `${offsets} in ${bytes}`);
 });
 
 Deno.test("cnnUnsupported() names a layer kind the kernels do not run", () => {

@@ -20,8 +20,8 @@ async function trappingSession(trapping: number[]) {
       const stop = await real.startThreads(...args);
       const [layout] = args;
       const header = new DataView(layout.buffer, layout.net);
-      for (const field of ["colStart", "colRow", "colValue"]) {
-        const at = Number((real.kernels[`offset_${field}`] as () => number)());
+      for (const field of ["colStart", "colRow", "colValue"] as const) {
+        const at = real.constants.net[field];
         for (const t of trapping) header.setUint32(at + 4 * t, 0xfffff000, true);
       }
       return stop;

@@ -33,7 +33,14 @@ import { checkNetwork } from "../nn/check_network.ts";
 import { type FusedUpdate, type Header, writeRule } from "./kernel_rules.ts";
 import { defaultThreads } from "./wasm_threads.ts";
 import { isSequential, type Network, type Shape } from "../nn/network.ts";
-import { type Field, FIELDS, KERNEL, type LayerKind } from "./kernel_constants.ts";
+import {
+  type Field,
+  FIELDS,
+  KERNEL,
+  type KernelConstants,
+  type LayerKind,
+  type NetField,
+} from "./kernel_constants.ts";
 
 /** The operations' codes, their records' fields and sizes, from the kernels (`c/program.c`). */
 const KIND = KERNEL.layer, FIELD = KERNEL.field;
@@ -176,14 +183,14 @@ interface CnnLayout extends ThreadLayout {
 
 function layOutCnn(
   memory: KernelMemory,
-  exports: Record<string, unknown>,
+  header: KernelConstants["net"],
   operations: Operation[],
   capacity: number,
   threads: number,
   secondMoments: boolean,
 ): CnnLayout {
   const { allocate, floats, end } = bumpAllocator(memory.start);
-  const netSize = (exports.net_size as () => number)();
+  const netSize = header.bytes;
   const net = allocate(netSize);
   const program = allocate((HEADER_INTS + LAYER_INTS * operations.length) * 4);
   const input = floats(capacity * sizeOf(operations[0].input));
@@ -260,14 +267,14 @@ function layOutCnn(
     FIELDS.forEach((f) => ints[HEADER_INTS + LAYER_INTS * i + FIELD[f]] = record[f])
   );
   // The header: the thread count, and where the program and the offsets' base are.
-  const offset = (name: string) => net + Number((exports[`offset_${name}`] as () => number)());
-  const header = new DataView(buffer);
-  header.setInt32(offset("threads"), threads, true);
-  header.setInt32(offset("capacity"), capacity, true); // the kernels refuse larger batches
-  if (memory.pointerSize === 4) header.setUint32(offset("program"), program, true);
+  const offset = (name: NetField) => net + header[name];
+  const view = new DataView(buffer);
+  view.setInt32(offset("threads"), threads, true);
+  view.setInt32(offset("capacity"), capacity, true); // the kernels refuse larger batches
+  if (memory.pointerSize === 4) view.setUint32(offset("program"), program, true);
   else {
-    header.setBigUint64(offset("program"), base + BigInt(program), true);
-    header.setBigUint64(offset("base"), base, true);
+    view.setBigUint64(offset("program"), base + BigInt(program), true);
+    view.setBigUint64(offset("base"), base, true);
   }
   return { net, buffer, base, stackTops, program, records, input, labels, operations };
 }
@@ -332,7 +339,7 @@ export class KernelCnn {
     const secondMoments = ["rmsprop", "adam", "adamw"].includes(options.optimizer ?? "");
     const layout = layOutCnn(
       backend.memory(),
-      backend.kernels,
+      backend.constants.net,
       plan(network),
       capacity,
       threads,
@@ -349,8 +356,8 @@ export class KernelCnn {
     return new Float32Array(this.#layout.buffer, at, length);
   }
 
-  #field(name: string): number {
-    return this.#layout.net + Number((this.#kernels[`offset_${name}`] as () => number)());
+  #field(name: NetField): number {
+    return this.#layout.net + this.#backend.constants.net[name];
   }
 
   get #header(): Header {

@@ -1,10 +1,11 @@
 /**
  * The numbers the TypeScript side shares with the C kernels — limits, run modes, activation and
- * update-rule codes, layer kinds, the fields of a sequential program's records — read by name from
- * the compiled library, where `c/net.c` and `c/program.c` define each once (`constant_count`,
- * `constant_name`, `constant_value`, exported by `c/kernels.c`). {@linkcode KERNEL} is read at load
- * from the embedded WebAssembly build; the native build's table must match it (`native_backend.ts`).
- * A build that lacks a name this side needs does not load.
+ * update-rule codes, layer kinds, the fields of a sequential program's records, and where each
+ * field of the network's header lies — read by name from the compiled library, where `c/net.c` and
+ * `c/program.c` define each once (`constant_count`, `constant_name`, `constant_value`, exported by
+ * `c/kernels.c`). {@linkcode KERNEL} is read at load from the embedded WebAssembly build; the
+ * native build's table must match it (`native_backend.ts`), except the header's layout, which
+ * differs with the size of a pointer. A build that lacks a name this side needs does not load.
  *
  * @module
  */
@@ -61,6 +62,51 @@ export const LAYER_KINDS = [
 /** A layer kind of the program. */
 export type LayerKind = typeof LAYER_KINDS[number];
 
+/** The fields of the network's header (`Net` in `c/net.c`) this side writes or reads. */
+export const NET_FIELDS = [
+  "layers",
+  "hidden",
+  "capacity",
+  "sizes",
+  "weights",
+  "biases",
+  "transposed",
+  "activations",
+  "deltas",
+  "zeros",
+  "labels",
+  "indices",
+  "rowCount",
+  "rowIndex",
+  "rowValue",
+  "rowIndexOf",
+  "rowValueOf",
+  "dataStart",
+  "dataIndex",
+  "dataValue",
+  "colStart",
+  "colRow",
+  "colValue",
+  "threads",
+  "go",
+  "failed",
+  "optimizer",
+  "learningRate",
+  "beta1",
+  "velocityW",
+  "velocityB",
+  "squareW",
+  "squareB",
+  "dropThreshold",
+  "dropKeep",
+  "dropSeed",
+  "program",
+  "base",
+] as const;
+
+/** A field of the network's header. */
+export type NetField = typeof NET_FIELDS[number];
+
 /** Every name this side needs, by group; a build must have each. */
 const NEEDED = {
   limit: ["maxLayers", "maxThreads", "convTile", "noActivation", "layerInts", "headerInts"],
@@ -75,6 +121,7 @@ const NEEDED = {
   layer: LAYER_KINDS,
   field: FIELDS,
   header: ["layers", "input", "labels", "zeros"],
+  net: [...NET_FIELDS, "bytes"],
 } as const;
 
 type Group<G extends keyof typeof NEEDED> = Record<typeof NEEDED[G][number], number>;
@@ -94,6 +141,8 @@ export interface KernelConstants {
   field: Group<"field">;
   /** The program header's entries' positions. */
   header: Group<"header">;
+  /** Each header field's byte offset in `Net`, and its size (`bytes`): this build's own. */
+  net: Group<"net">;
   /** Every constant by its full name ("limit.maxLayers"), as the build gave it. */
   all: Map<string, number>;
 }
@@ -151,18 +200,21 @@ export function readConstants(source: ConstantSource, build: string): KernelCons
     layer: group("layer") as Group<"layer">,
     field: group("field") as Group<"field">,
     header: group("header") as Group<"header">,
+    net: group("net") as Group<"net">,
     all,
   };
 }
 
 /**
  * Throws unless a second build's constants are the same as {@linkcode KERNEL}'s, which the
- * TypeScript side was set up with.
+ * TypeScript side was set up with — all but the header's layout (`net.`), which each build has
+ * its own.
  *
  * @throws Error naming the first constant that differs
  */
 export function checkSameConstants(constants: KernelConstants, build: string): void {
   for (const [key, value] of KERNEL.all) {
+    if (key.startsWith("net.")) continue;
     const other = constants.all.get(key);
     if (other !== value) {
       throw new Error(

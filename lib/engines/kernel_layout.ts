@@ -1,15 +1,15 @@
 /**
  * Where one network's arrays live in the WebAssembly memory of the fast kernels, and the header
- * (the `Net` struct of `c/net.c`) that tells the kernels. Each header field is found through the
- * module's own `offset_<field>()` exports, so the C struct can change without this file
- * hard-coding its positions.
+ * (the `Net` struct of `c/net.c`) that tells the kernels. Each header field is found by name
+ * through the build's own constants (`net.<field>`, `kernel_constants.ts`), so the C struct can
+ * change without this file hard-coding its positions.
  *
  * @module
  */
 
 import type { Matrix } from "../nn/matrix.ts";
 import type { ActivationName } from "../nn/activations.ts";
-import { KERNEL } from "./kernel_constants.ts";
+import { KERNEL, type KernelConstants, type NetField } from "./kernel_constants.ts";
 
 /** The most weight layers the kernels are compiled for (`MAX_LAYERS` in `c/net.c`). */
 export const MAX_LAYERS = KERNEL.limit.maxLayers;
@@ -117,7 +117,7 @@ export function bumpAllocator(start: number) {
  */
 export function layOut(
   memory: KernelMemory,
-  exports: Record<string, unknown>,
+  header: KernelConstants["net"],
   request: LayoutRequest,
 ): Layout & { buffer: ArrayBuffer | SharedArrayBuffer; base: bigint } {
   const { sizes, capacity, threads, images } = request;
@@ -127,7 +127,7 @@ export function layOut(
   const perThread = (size: number) =>
     Array.from({ length: MAX_THREADS }, (_, t) => t < threads ? floats(size) : 0);
 
-  const net = allocate((exports.net_size as () => number)());
+  const net = allocate(header.bytes);
   const layout: Layout = {
     net,
     weights: perLayer((l) => floats(sizes[l] * sizes[l + 1])),
@@ -147,7 +147,7 @@ export function layOut(
   // (column, value) pairs, and a batch then only points at its rows.
   let nonZero = 0;
   if (images) { for (const v of images.data) if (v !== 0) nonZero++; }
-  const fields: Record<string, number | number[]> = {
+  const fields: Partial<Record<NetField, number | number[]>> = {
     layers: L,
     hidden: HIDDEN_CODES[request.hidden] ?? KERNEL.limit.noActivation,
     capacity,
@@ -179,14 +179,14 @@ export function layOut(
   };
   checkKernelBytes(end(), memory.name);
   const { buffer, base } = memory.reserve(end());
-  const header = new DataView(buffer, net, Number((exports.net_size as () => number)()));
-  for (const [name, value] of Object.entries(fields)) {
-    const at = Number((exports[`offset_${name}`] as () => number)());
+  const view = new DataView(buffer, net, header.bytes);
+  for (const [name, value] of Object.entries(fields) as [NetField, number | number[]][]) {
+    const at = header[name];
     (Array.isArray(value) ? value : [value]).forEach((v, i) => {
-      if (NUMBER_FIELDS.has(name)) header.setInt32(at + 4 * i, v, true);
-      else if (memory.pointerSize === 4) header.setUint32(at + 4 * i, v, true);
+      if (NUMBER_FIELDS.has(name)) view.setInt32(at + 4 * i, v, true);
+      else if (memory.pointerSize === 4) view.setUint32(at + 4 * i, v, true);
       // A pointer is the block's address plus the offset; offset 0 stays a null pointer.
-      else header.setBigUint64(at + 8 * i, v ? base + BigInt(v) : 0n, true);
+      else view.setBigUint64(at + 8 * i, v ? base + BigInt(v) : 0n, true);
     });
   }
   if (images) {

@@ -21,7 +21,7 @@ import {
   MAX_THREADS,
 } from "./kernel_layout.ts";
 import { defaultThreads } from "./wasm_threads.ts";
-import { KERNEL } from "./kernel_constants.ts";
+import { KERNEL, type KernelConstants, type NetField } from "./kernel_constants.ts";
 import { checkNetwork } from "../nn/check_network.ts";
 import type { Network } from "../nn/network.ts";
 
@@ -40,7 +40,7 @@ export interface Kernels {
  * @throws Error naming the engine, when a worker failed
  */
 export function runBatch(
-  backend: Pick<Backend, "kernels" | "name">,
+  backend: Pick<Backend, "kernels" | "name" | "constants">,
   layout: { net: number; buffer: ArrayBuffer | SharedArrayBuffer; base: bigint },
   mode: number,
   rows: number,
@@ -58,7 +58,7 @@ export function runBatch(
       }); the network in the engine is lost`,
     );
   }
-  const at = layout.net + Number((kernels.offset_failed as () => number)());
+  const at = layout.net + backend.constants.net.failed;
   if (Atomics.load(new Int32Array(layout.buffer, at, 1), 0) !== 0) {
     throw new Error(
       `Cannot run the ${backend.name} engine: one of its worker threads failed (a trap in the kernels) and the batch was not computed; the network in the engine is lost`,
@@ -103,6 +103,8 @@ export interface Backend {
   /** "WebAssembly" or "native", for messages. */
   name: string;
   kernels: Kernels;
+  /** The build's shared numbers, the header's layout among them (`kernel_constants.ts`). */
+  constants: KernelConstants;
   /** A fresh memory for one network. */
   memory(): KernelMemory;
   /** Starts threads 1 … threads − 1 on the network laid out; resolves to what stops them. */
@@ -190,7 +192,7 @@ export class KernelMlp {
       fail(`expected threads to be an integer from 1 to ${MAX_THREADS}, found ${threads}`);
     }
     if ((options.dropout?.rates[0] ?? 0) > 0) fail("it has no dropout of the inputs");
-    const layout = layOut(backend.memory(), backend.kernels, {
+    const layout = layOut(backend.memory(), backend.constants.net, {
       sizes: network.sizes,
       hidden: network.hidden,
       capacity,
@@ -216,8 +218,8 @@ export class KernelMlp {
   }
 
   /** A header field's byte offset. */
-  #field(name: string): number {
-    return this.#layout.net + Number((this.#kernels[`offset_${name}`] as () => number)());
+  #field(name: NetField): number {
+    return this.#layout.net + this.#backend.constants.net[name];
   }
 
   /** The header's fields, as the rule and dropout writers reach them. */

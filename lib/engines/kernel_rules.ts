@@ -8,13 +8,13 @@
 
 import { dropThreshold } from "../nn/dropout.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
-import { KERNEL } from "./kernel_constants.ts";
+import { KERNEL, type NetField } from "./kernel_constants.ts";
 
 /** Views of a network's header fields, by name. */
 export interface Header {
   view<T>(kind: new (b: ArrayBufferLike, at: number, n: number) => T, at: number, n: number): T;
   /** A field's byte offset. */
-  field(name: string): number;
+  field(name: NetField): number;
 }
 
 /** The update rules' codes (`c/net.c`); plain descent is momentum with μ = 0. */

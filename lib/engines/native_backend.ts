@@ -8,9 +8,9 @@
 
 import type { Backend, Kernels } from "./kernel_mlp.ts";
 import { buildNative, type NativeBuild } from "./native_build.ts";
-import { checkSameConstants, readConstants } from "./kernel_constants.ts";
+import { checkSameConstants, type KernelConstants, readConstants } from "./kernel_constants.ts";
 
-/** The functions every build exports, besides the `offset_<field>` ones. */
+/** The functions every build exports. */
 const FUNCTIONS = {
   run_batch: { parameters: ["usize", "i32", "i32"], result: "void" },
   refresh_transposed: { parameters: ["usize"], result: "void" },
@@ -19,7 +19,6 @@ const FUNCTIONS = {
   join_workers: { parameters: ["usize", "usize"], result: "void" },
   arena_alloc: { parameters: ["i64"], result: "pointer" },
   arena_free: { parameters: ["pointer"], result: "void" },
-  net_size: { parameters: [], result: "i32" },
   vector_lanes: { parameters: [], result: "i32" },
   pointer_size: { parameters: [], result: "i32" },
   constant_count: { parameters: [], result: "i32" },
@@ -34,6 +33,8 @@ export interface NativeLibrary {
   symbols: Record<string, (...args: any[]) => any>;
   /** Floats per vector: 16 with AVX-512, 8 with AVX, else 4. */
   lanes: number;
+  /** Its shared numbers: the same as the WebAssembly build's, but for the header's layout. */
+  constants: KernelConstants;
 }
 
 let loading: Promise<NativeLibrary> | undefined;
@@ -49,23 +50,13 @@ export function loadNative(): Promise<NativeLibrary> {
   if (loading) return loading;
   const load = (async (): Promise<NativeLibrary> => {
     const open = (build: NativeBuild) => {
-      const offsets = Object.fromEntries(
-        [...build.source.matchAll(/OFFSET\((\w+)\)/g)].filter(([, name]) => name !== "field").map((
-          [, name],
-        ) => [
-          `offset_${name}`,
-          { parameters: [], result: "i32" },
-        ]),
-      );
-      const library = Deno.dlopen(
-        build.path,
-        { ...FUNCTIONS, ...offsets } as Deno.ForeignLibraryInterface,
-      );
+      const library = Deno.dlopen(build.path, FUNCTIONS);
       // deno-lint-ignore no-explicit-any
       const symbols = library.symbols as unknown as Record<string, (...args: any[]) => any>;
       // The shared numbers, by name: the same as the embedded WebAssembly's, or no load.
+      let constants: KernelConstants;
       try {
-        const constants = readConstants({
+        constants = readConstants({
           count: () => symbols.constant_count(),
           name: (i) => Deno.UnsafePointerView.getCString(symbols.constant_name(i)),
           value: (i) => symbols.constant_value(i),
@@ -75,7 +66,7 @@ export function loadNative(): Promise<NativeLibrary> {
         library.close();
         throw error;
       }
-      return { build, symbols, lanes: Number(symbols.vector_lanes()) };
+      return { build, symbols, lanes: Number(symbols.vector_lanes()), constants };
     };
     const build = await buildNative();
     try {
@@ -100,6 +91,7 @@ export function nativeBackend(library: NativeLibrary): Backend {
   return {
     name: "native",
     kernels: symbols as unknown as Kernels,
+    constants: library.constants,
     memory: () => ({
       name: "native",
       start: 64,

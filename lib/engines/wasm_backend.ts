@@ -5,7 +5,7 @@
  * @module
  */
 
-import { KERNEL_MODULE } from "./kernel_constants.ts";
+import { KERNEL, KERNEL_MODULE } from "./kernel_constants.ts";
 import { wasmMemory } from "./kernel_layout.ts";
 import type { Backend, Kernels } from "./kernel_mlp.ts";
 import { startWorker } from "./wasm_threads.ts";
@@ -22,10 +22,11 @@ export function wasmBackend(): Backend {
   return {
     name: "WebAssembly",
     kernels,
+    constants: KERNEL,
     memory: () => wasmMemory(memory, Number((exports.__heap_base as WebAssembly.Global).value)),
     async startThreads(layout) {
       const go = Atomics.load(
-        new Int32Array(layout.buffer, layout.net + (kernels.offset_go as () => number)(), 1),
+        new Int32Array(layout.buffer, layout.net + KERNEL.net.go, 1),
         0,
       );
       const workers = await Promise.all(

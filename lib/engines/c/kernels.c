@@ -59,39 +59,29 @@ void run_batch(Net* net, int mode, int rows) {
 
 // Every named number the TypeScript side shares with the kernels, made from the lists that make
 // the enums: lib/engines/kernel_constants.ts reads them by name (constant_count, constant_name,
-// constant_value) and refuses to load a build that lacks one it needs.
+// constant_value) and refuses to load a build that lacks one it needs. The "net." entries say
+// where each field of Net lies and how big it is, so that lib/engines/kernel_layout.ts fills the
+// header in by name; they differ between the builds (pointers take 4 bytes or 8), the rest not.
 #define AS_ENTRY(name, key) {key, name},
+#define AS_OFFSET(field) {"net." #field, __builtin_offsetof(Net, field)},
 static const struct {
   const char* key;
   int value;
 } CONSTANTS[] = {
     LIMITS(AS_ENTRY) PROGRAM_SIZES(AS_ENTRY) MODES(AS_ENTRY) ACTIVATIONS(AS_ENTRY) RULES(AS_ENTRY)
-    LAYER_KINDS(AS_ENTRY) FIELDS(AS_ENTRY) PROGRAM_HEADER(AS_ENTRY)};
+    LAYER_KINDS(AS_ENTRY) FIELDS(AS_ENTRY) PROGRAM_HEADER(AS_ENTRY)
+    NET_FIELDS(AS_OFFSET) {"net.bytes", sizeof(Net)}};
 enum { CONSTANT_COUNT = sizeof CONSTANTS / sizeof CONSTANTS[0] };
 
 EXPORT_AS(constant_count) int constant_count(void) { return CONSTANT_COUNT; }
-// The name of constant i ("limit.maxLayers", "layer.conv", …), a C string; 0 past the end.
+// The name of constant i ("limit.maxLayers", "layer.conv", "net.weights", …), a C string; 0 past
+// the end.
 EXPORT_AS(constant_name) const char* constant_name(int i) {
   return i >= 0 && i < CONSTANT_COUNT ? CONSTANTS[i].key : 0;
 }
 EXPORT_AS(constant_value) int constant_value(int i) {
   return i >= 0 && i < CONSTANT_COUNT ? CONSTANTS[i].value : 0;
 }
-
-// Where each field of Net lies, so that lib/engines/kernel_layout.ts fills it in by name
-// (offset_layers(), offset_sizes(), …) instead of by hard-coded position.
-#define OFFSET(field) \
-  EXPORT_AS(offset_##field) int offset_##field(void) { return __builtin_offsetof(Net, field); }
-OFFSET(layers) OFFSET(hidden) OFFSET(capacity) OFFSET(sizes) OFFSET(weights) OFFSET(biases)
-OFFSET(velocityW) OFFSET(velocityB) OFFSET(activations) OFFSET(deltas) OFFSET(rowCount)
-OFFSET(rowIndex) OFFSET(colStart) OFFSET(colRow) OFFSET(colValue) OFFSET(threads)
-OFFSET(learningRate) OFFSET(indices) OFFSET(labels) OFFSET(go) OFFSET(transposed) OFFSET(zeros)
-OFFSET(rowValue) OFFSET(rowIndexOf) OFFSET(rowValueOf) OFFSET(dataStart) OFFSET(dataIndex)
-OFFSET(dataValue) OFFSET(optimizer) OFFSET(beta1) OFFSET(squareW) OFFSET(squareB)
-OFFSET(dropThreshold) OFFSET(dropKeep) OFFSET(dropSeed) OFFSET(dropStep) OFFSET(program) OFFSET(base)
-OFFSET(failed)
-// How many bytes the header takes, so that the TypeScript side allocates exactly that.
-EXPORT_AS(net_size) int net_size(void) { return sizeof(Net); }
 
 // What differs between the builds: the TypeScript side lays memory out by it and says what runs.
 EXPORT_AS(pointer_size) int pointer_size(void) { return sizeof(void*); }

@@ -36,8 +36,9 @@ enum Activation { ACT_NONE = -1, ACTIVATIONS(AS_ENUM) };
   X(RULE_RMSPROP, "rule.rmsprop") X(RULE_ADAM, "rule.adam") X(RULE_ADAMW, "rule.adamw")
 enum UpdateRule { RULES(AS_ENUM) };
 
-// One network's header. lib/engines/kernel_layout.ts fills it in by name, through the offset_<field>
-// exports of kernels.c, so its order is free; fields written together stay together.
+// One network's header. lib/engines/kernel_layout.ts fills it in by name, through the constants
+// "net.<field>" that kernels.c makes from NET_FIELDS below, so its order is free; fields written
+// together stay together.
 typedef struct {
   // ---- the network's shape
   int layers;              // number of weight layers L
@@ -104,3 +105,13 @@ typedef struct {
   const int* program;
   char* base;
 } Net;
+
+// The fields the TypeScript side writes or reads, by name: kernels.c publishes where each lies
+// ("net.layers", …) and how many bytes Net takes ("net.bytes"); a name the TypeScript side needs
+// and this list lacks stops the build from loading (lib/engines/kernel_constants.ts).
+#define NET_FIELDS(X)                                                                              \
+  X(layers) X(hidden) X(capacity) X(sizes) X(weights) X(biases) X(transposed) X(activations)     \
+  X(deltas) X(zeros) X(labels) X(indices) X(rowCount) X(rowIndex) X(rowValue) X(rowIndexOf)      \
+  X(rowValueOf) X(dataStart) X(dataIndex) X(dataValue) X(colStart) X(colRow) X(colValue)         \
+  X(threads) X(go) X(failed) X(optimizer) X(learningRate) X(beta1) X(velocityW) X(velocityB)      \
+  X(squareW) X(squareB) X(dropThreshold) X(dropKeep) X(dropSeed) X(dropStep) X(program) X(base)
