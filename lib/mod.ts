@@ -5,7 +5,7 @@
  *
  * | folder         | what is there                                                                 |
  * | -------------- | ----------------------------------------------------------------------------- |
- * | `nn/`          | the maths, in notebook order: `nn/network.ts` the core types (a network is the MLP or a sequential network, by `kind`), matrices, the seeded generator, kernels, activations, the loss, initialisation, the MLP and its two passes, the gradient check, the model interface, optimizers and schedules; `nn/layers/` the layers of a sequential network (convolution, pooling, flatten, dense, activation, dropout), each with its forward and backward pass |
+ * | `nn/`          | the maths, in notebook order: `nn/network.ts` the core types (a network is the MLP or a sequential network, by `kind`), matrices, the seeded generator, kernels, activations, the loss, initialisation, the MLP and its two passes, the gradient check, the model interface, optimizers and schedules, max-norm; `nn/layers/` the layers of a sequential network (convolution, pooling, flatten, dense, activation, dropout), each with its forward and backward pass |
  * | `data/`        | the IDX reader, the data sets and their sources, preprocessing, safe file writes |
  * | `engines/`     | who does the arithmetic: the reference TypeScript, and C compiled to WebAssembly |
  * | `train/`       | the training loop, the checks of its options, and what it reports              |
@@ -55,6 +55,7 @@ export * from "./nn/dropout.ts";
 export * from "./nn/model.ts";
 export * from "./nn/optimizers.ts";
 export * from "./nn/schedules.ts";
+export * from "./nn/max_norm.ts";
 export * from "./nn/saturation.ts";
 export * from "./nn/compare_networks.ts";
 export * from "./nn/layers/layer.ts";

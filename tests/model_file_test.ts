@@ -53,6 +53,15 @@ Deno.test("saveModel() and loadModel() round-trip every weight, bias and setting
   }
 });
 
+Deno.test("a model file written before label smoothing and max-norm loads with them off", async () => {
+  const body = JSON.parse(await serializeModel(model));
+  delete body.settings.labelSmoothing;
+  delete body.settings.maxNorm;
+  const loaded = await parseModel(await reseal(body), "old.json");
+  assertEquals([loaded.settings.labelSmoothing, loaded.settings.maxNorm], [0, 0]);
+  assertEquals(loaded.network.weights, network.weights);
+});
+
 Deno.test("loadModel() explains every kind of bad file", async (t) => {
   const text = await serializeModel(model);
   const body = JSON.parse(text);

@@ -33,6 +33,10 @@ export interface SessionRequest {
   dropout?: number[];
   /** The seed of the dropout masks. */
   seed?: number;
+  /** ε of label smoothing (`smoothedCrossEntropy` in lib/nn/loss.ts); 0 or missing for none. */
+  labelSmoothing?: number;
+  /** c of max-norm (`applyMaxNorm` in lib/nn/max_norm.ts), after every step; 0 or missing for none. */
+  maxNorm?: number;
   /** Threads, where the engine has them. */
   threads?: number;
 }

@@ -93,6 +93,8 @@ export const NET_FIELDS = [
   "optimizer",
   "learningRate",
   "beta1",
+  "labelSmoothing",
+  "maxNorm",
   "velocityW",
   "velocityB",
   "squareW",

@@ -43,7 +43,9 @@ export function kernelEngine(
         } (they have sigmoid, ReLU and tanh, dropout, every optimizer, up to ${MAX_LAYERS} layers)`
         : undefined;
     },
-    async train({ network, images, batchSize, optimizer, threads, dropout, seed = 695 }) {
+    async train(request) {
+      const { network, images, batchSize, optimizer, threads, dropout, seed = 695 } = request;
+      const labelSmoothing = request.labelSmoothing ?? 0, maxNorm = request.maxNorm ?? 0;
       if (isSequential(network)) {
         const cnn = await KernelCnn.create(backend(), network, batchSize, {
           threads,
@@ -53,7 +55,13 @@ export function kernelEngine(
         const momentum = optimizer.optimizer === "sgd" ? 0 : optimizer.momentum;
         return {
           step: (indices, labels, learningRate, x) =>
-            cnn.train(images, indices, labels, { ...optimizer, learningRate, momentum }, x),
+            cnn.train(images, indices, labels, {
+              ...optimizer,
+              learningRate,
+              momentum,
+              labelSmoothing,
+              maxNorm,
+            }, x),
           store: (target) => cnn.store(target),
           predict: (images) => cnn.predict(images),
           close: () => cnn.close(),
@@ -69,7 +77,7 @@ export function kernelEngine(
       const momentum = optimizer.optimizer === "sgd" ? 0 : optimizer.momentum;
       return {
         step: (indices, labels, learningRate, x) => {
-          const update = { ...optimizer, learningRate, momentum };
+          const update = { ...optimizer, learningRate, momentum, labelSmoothing, maxNorm };
           return x ? mlp.trainRows(x, labels, update) : mlp.trainBatch(indices, labels, update);
         },
         store: (target) => mlp.store(target),

@@ -33,6 +33,10 @@ export interface FusedUpdate {
   beta2?: number;
   rho?: number;
   epsilon?: number;
+  /** ε of label smoothing; 0 or missing for none. */
+  labelSmoothing?: number;
+  /** c of max-norm; 0 or missing for none. */
+  maxNorm?: number;
 }
 
 /**
@@ -54,6 +58,8 @@ export function writeRule(header: Header, update: FusedUpdate, t: number, second
     .set([update.learningRate, update.momentum, update.weightDecay]);
   header.view(Float32Array, header.field("beta1"), 5)
     .set([beta1, optimizer === "rmsprop" ? rho : beta2, epsilon, 1 - beta1 ** t, 1 - beta2 ** t]);
+  header.view(Float32Array, header.field("labelSmoothing"), 2)
+    .set([update.labelSmoothing ?? 0, update.maxNorm ?? 0]);
   header.view(Uint32Array, header.field("dropSeed"), 2)[1] = t;
 }
 

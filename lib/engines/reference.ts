@@ -12,6 +12,7 @@ import { cloneNetwork } from "../nn/mlp.ts";
 import { mlpModel } from "../nn/model.ts";
 import { predictSequential, sequentialModel } from "../nn/sequential.ts";
 import { createOptimizer } from "../nn/optimizers.ts";
+import { applyMaxNorm } from "../nn/max_norm.ts";
 import type { Engine } from "./engine.ts";
 import { isSequential, type Network } from "../nn/network.ts";
 
@@ -20,12 +21,14 @@ export const referenceEngine: Engine = {
   name: "reference",
   describe: () => "reference TypeScript (lib/nn/) on 1 thread",
   unsupported: () => undefined,
-  train({ network, images, batchSize, optimizer: settings, dropout, seed }) {
+  train(request) {
+    const { network, images, batchSize, optimizer: settings, dropout, seed } = request;
+    const { labelSmoothing, maxNorm = 0 } = request;
     const working = cloneNetwork(network);
     // A sequential network's dropout is among its layers.
     const model = isSequential(working)
-      ? sequentialModel(working, { seed })
-      : mlpModel(working, batchSize, { dropout, seed });
+      ? sequentialModel(working, { seed, labelSmoothing })
+      : mlpModel(working, batchSize, { dropout, seed, labelSmoothing });
     const optimizer = createOptimizer(settings);
     const batch = matrix(batchSize, images.cols);
     return Promise.resolve({
@@ -41,6 +44,7 @@ export const referenceEngine: Engine = {
         const output = model.forward(x);
         model.backward(labels);
         optimizer.step(model.parameters(), learningRate);
+        applyMaxNorm(working, maxNorm);
         return output;
       },
       store(target) {

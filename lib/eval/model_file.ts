@@ -16,7 +16,7 @@ import { type ActivationName, ACTIVATIONS } from "../nn/activations.ts";
 import { networkProblem } from "../nn/check_network.ts";
 import { formatLayers, type LayerSpec, parseLayers } from "../nn/layers/spec.ts";
 import { parameterShapes } from "../nn/sequential.ts";
-import { type RunSettings, validateSettings } from "../run/settings.ts";
+import { type RunSettings, SETTINGS_ADDED_LATER, validateSettings } from "../run/settings.ts";
 import type { EpochRecord } from "../train/records.ts";
 import type { SavedModel } from "../run/experiment.ts";
 
@@ -241,10 +241,13 @@ async function readEnvelope(text: string, fail: Fail): Promise<Envelope> {
 /** The settings the model was trained with, validated as a run's settings are. */
 function readSettings(file: Envelope, fail: Fail): RunSettings {
   try {
-    // Version 2 came before sequential networks: its settings have no layers, which means an MLP.
-    const given = file.version === 2 && isRecord(file.settings)
-      ? { layers: "", ...file.settings }
-      : file.settings;
+    // Version 2 came before sequential networks: its settings have no layers, which means an MLP;
+    // a setting added since is off in a file made before it.
+    const given = !isRecord(file.settings)
+      ? file.settings
+      : file.version === 2
+      ? { layers: "", ...SETTINGS_ADDED_LATER, ...file.settings }
+      : { ...SETTINGS_ADDED_LATER, ...file.settings };
     return validateSettings(given, "settings");
   } catch (error) {
     return fail((error as Error).message);

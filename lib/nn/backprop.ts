@@ -8,7 +8,7 @@
 
 import { activate, multiplyByDerivative, softmaxRows } from "./activations.ts";
 import { addBiasRow, columnSums, matmul, matmulTransA, matmulTransB } from "./kernels.ts";
-import { crossEntropy } from "./loss.ts";
+import { smoothedCrossEntropy, softmaxCrossEntropyGradient } from "./loss.ts";
 import { type Dropout, dropoutMask } from "./dropout.ts";
 import { type Matrix, matrix, shapeOf } from "./matrix.ts";
 import { type Gradients, isSequential, type MlpNetwork } from "./network.ts";
@@ -179,7 +179,9 @@ export function backprop(
  * The backward half of {@linkcode backprop}, from the activations a forward pass left in
  * `workspace` (checked labels, one per row).
  *
- * @returns the batch's mean loss and the gradients, which live in `workspace`
+ * @param smoothing ε of label smoothing (`smoothedCrossEntropy` in loss.ts); 0 for none
+ * @returns the batch's mean loss (against the smoothed targets) and the gradients, which live in
+ *   `workspace`
  */
 export function backwardLayers(
   network: MlpNetwork,
@@ -187,18 +189,16 @@ export function backwardLayers(
   labels: ArrayLike<number>,
   workspace: Workspace,
   dropout?: Dropout,
+  smoothing = 0,
 ): Gradients {
   const space = workspace, rows = activations[0].rows;
-  const classes = network.sizes[network.sizes.length - 1];
   const last = network.weights.length - 1;
   const output = activations[last + 1];
-  const loss = crossEntropy(output, labels);
+  const loss = smoothedCrossEntropy(output, labels, smoothing);
 
-  // Output layer: δ = (p − y) / m.
+  // Output layer: δ = (p − y) / m, with y smoothed when asked.
   const delta = firstRows(space.deltas[last], rows);
-  const scale = 1 / rows;
-  for (let i = 0; i < delta.data.length; i++) delta.data[i] = output.data[i] * scale;
-  for (let i = 0; i < rows; i++) delta.data[i * classes + labels[i]] -= scale;
+  softmaxCrossEntropyGradient(output, labels, delta, smoothing);
 
   for (let l = last; l >= 0; l--) {
     const d = firstRows(space.deltas[l], rows);

@@ -29,7 +29,7 @@ export interface Model {
  * @param network the network to train (its arrays are shared, not copied)
  * @param capacity the most rows in a batch; larger batches get buffers of their own
  * @param options `dropout`: rates of the inputs and each hidden layer while training; `seed` of
- *   the masks
+ *   the masks; `labelSmoothing`: ε of the targets (0, the default, for none)
  * @returns the model
  * @example
  * ```ts
@@ -42,7 +42,7 @@ export interface Model {
 export function mlpModel(
   network: MlpNetwork,
   capacity: number,
-  options: { dropout?: number[]; seed?: number } = {},
+  options: { dropout?: number[]; seed?: number; labelSmoothing?: number } = {},
 ): Model {
   let workspace: Workspace = createWorkspace(network, capacity);
   let activations: Matrix[] | undefined;
@@ -75,7 +75,14 @@ export function mlpModel(
     },
     backward(labels) {
       if (!activations) throw new Error("Cannot run backward: no batch has gone forward yet");
-      return backwardLayers(network, activations, labels, workspace, dropout).loss;
+      return backwardLayers(
+        network,
+        activations,
+        labels,
+        workspace,
+        dropout,
+        options.labelSmoothing ?? 0,
+      ).loss;
     },
     parameters: () => parameters,
   };

@@ -11,7 +11,7 @@
 
 import { type ActivationName, ACTIVATIONS, softmaxRows } from "./activations.ts";
 import { defaultInit, initDistribution, type InitOption, initProblem } from "./init.ts";
-import { crossEntropy } from "./loss.ts";
+import { smoothedCrossEntropy, softmaxCrossEntropyGradient } from "./loss.ts";
 import { type Matrix, matrix } from "./matrix.ts";
 import type { Model } from "./model.ts";
 import {
@@ -156,12 +156,12 @@ export function layersOf(network: SequentialNetwork): Layer[] {
  * runs the layers and the softmax, backward the cross-entropy's gradient (p − y)/m back through
  * them, filling every parameter's gradient.
  *
- * @param options `seed` of the dropout masks
+ * @param options `seed` of the dropout masks; `labelSmoothing`: ε of the targets (0 for none)
  * @returns the model over the network's own arrays
  */
 export function sequentialModel(
   network: SequentialNetwork,
-  options: { seed?: number } = {},
+  options: { seed?: number; labelSmoothing?: number } = {},
 ): Model {
   const layers = layersOf(network);
   const seed = options.seed ?? DEFAULT_SEED;
@@ -178,13 +178,12 @@ export function sequentialModel(
     },
     backward(labels) {
       if (!probabilities) throw new Error("Cannot run backward: no batch has gone forward yet");
-      const p = probabilities, m = p.rows;
-      delta = resize(delta, m, p.cols);
-      for (let i = 0; i < p.data.length; i++) delta.data[i] = p.data[i] / m;
-      for (let r = 0; r < m; r++) delta.data[r * p.cols + labels[r]] -= 1 / m;
+      const p = probabilities, smoothing = options.labelSmoothing ?? 0;
+      delta = resize(delta, p.rows, p.cols);
+      softmaxCrossEntropyGradient(p, labels, delta, smoothing);
       let d = delta;
       for (let l = layers.length - 1; l >= 0; l--) d = layers[l].backward(d);
-      return crossEntropy(p, labels);
+      return smoothedCrossEntropy(p, labels, smoothing);
     },
     parameters: () => parameters,
   };

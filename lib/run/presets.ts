@@ -47,6 +47,8 @@ const assignment: RunSettings = {
   learningRate: 0.1,
   momentum: 0.9,
   weightDecay: 1e-4,
+  labelSmoothing: 0,
+  maxNorm: 0,
   schedule: "cosine",
   validationSplit: 0,
   earlyStopping: 0,

@@ -46,6 +46,8 @@ export interface RunSettings extends TrainingSettings {
   rho: number;
   epsilon: number;
   weightDecay: number;
+  labelSmoothing: number;
+  maxNorm: number;
   schedule: ScheduleName;
   stepEvery: number;
   stepFactor: number;
@@ -160,6 +162,16 @@ export const SETTINGS: Record<keyof RunSettings, Setting> = {
   weightDecay: setting(
     "training",
     "λ of weight decay, L2 (decoupled for AdamW); 0 for none",
+    real({ min: 0 }, "a number of 0 or more"),
+  ),
+  labelSmoothing: setting(
+    "training",
+    "ε of label smoothing: train towards (1 − ε) on the true class and ε spread over all classes; 0 for none",
+    real({ min: 0, lessThan: 1 }, "a number from 0 up to 1"),
+  ),
+  maxNorm: setting(
+    "training",
+    "c of max-norm: after every step each unit's incoming weights are scaled back to length c when longer; 0 for none",
     real({ min: 0 }, "a number of 0 or more"),
   ),
   schedule: setting("training", "how the learning rate changes over the epochs", oneOf(SCHEDULES)),

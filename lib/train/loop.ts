@@ -99,6 +99,8 @@ export async function train(
     optimizer: settings,
     dropout,
     seed: settings.seed,
+    labelSmoothing: settings.labelSmoothing,
+    maxNorm: settings.maxNorm,
     threads: settings.threads === "auto" ? undefined : settings.threads,
   });
   const side = Math.round(Math.sqrt(data.images.cols));

@@ -24,6 +24,10 @@ export interface TrainingSettings extends AugmentSettings {
   learningRate: number;
   momentum: number;
   weightDecay: number;
+  /** ε of label smoothing: the targets keep ε of their weight off the true class; 0 for none. */
+  labelSmoothing: number;
+  /** c of max-norm: each unit's incoming weights kept to ‖w‖₂ ≤ c after every step; 0 for none. */
+  maxNorm: number;
   schedule: ScheduleName;
   stepEvery: number;
   stepFactor: number;

@@ -35,6 +35,21 @@ static void softmax_row(float* z, int n) {
   for (int j = 0; j < n; j++) z[j] *= inverse;
 }
 
+// dL/dz of the cross-entropy at a softmax, for one row of n classes: (p − y′)·scale (scale = 1/m),
+// y′ = (1 − ε)·onehot(label) + ε/n the label-smoothed target, written as p·scale − ε·scale/n
+// everywhere and (1 − ε)·scale less at the label, so that ε = 0 is the plain (p − y)/m exactly.
+// mirrors softmaxCrossEntropyGradient in lib/nn/loss.ts
+static void softmax_loss_gradient(const float* p, int label, int n, float scale, float smoothing, float* d) {
+  for (int c = 0; c < n; c++) d[c] = p[c] * scale;
+  if (smoothing > 0.0f) {
+    const float spread = smoothing * scale / (float)n;
+    for (int c = 0; c < n; c++) d[c] -= spread;
+  }
+  // The caller checks every label against the output layer; this guard only makes sure that a
+  // bad one can never write outside the row.
+  if (label < n) d[label] -= (1.0f - smoothing) * scale;
+}
+
 // ---- the activation layer ------------------------------------------------------------------------
 
 // activation_forward: y = f(x), value by value, when no layer before it could take f fused.

@@ -154,6 +154,7 @@ static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule
   barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
   float* W = F32(L[FIELD_W]);
   apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);
+  constrain_weights(net, W, K, Co, thread);
   transpose_rows(W, F32(L[FIELD_WT]), K, Co, k0, k1);
   update_biases(layer->dout, net->rows * layer->Ho * layer->Wo, Co, share(Co, thread, T), share(Co, thread + 1, T),
                 F32(L[FIELD_B]), F32(L[FIELD_VB]), array_of(net, layer, FIELD_SB), biasRule);

@@ -251,17 +251,13 @@ static void mlp_part(Net* net, int thread) {
     barrier(net);
     return;
   }
-  // Output layer: delta = (p - y) / m; then back through the layers, with the old weights.
+  // Output layer: delta = (p - y) / m, y smoothed when asked; then back through the layers, with
+  // the old weights.
   const int classes = net->sizes[L];
   const float scale = 1.0f / (float)rows;
   for (int r = from; r < to; r++) {
-    float* top = net->deltas[L] + r * classes;
-    const float* p = net->activations[L] + r * classes;
-    for (int c = 0; c < classes; c++) top[c] = p[c] * scale;
-    // The caller checks every label against the output layer; this guard only makes sure that a
-    // bad one can never write outside the row.
-    const int label = net->labels[r];
-    if (label < classes) top[label] -= scale;
+    softmax_loss_gradient(net->activations[L] + r * classes, net->labels[r], classes, scale,
+                          net->labelSmoothing, net->deltas[L] + r * classes);
   }
   for (int l = L - 1; l > 0; l--) back_delta(net, l, from, to);
   barrier(net);
@@ -286,4 +282,19 @@ static void mlp_part(Net* net, int thread) {
                   net->biases[l], net->velocityB[l], net->squareB[l], &biasRule);
   }
   barrier(net);
+  if (net->maxNorm > 0.0f) {
+    // Max-norm needs every row of a layer updated first; then the transposed copies again.
+    for (int l = 0; l < L; l++) {
+      const int nOut = net->sizes[l + 1];
+      max_norm_columns(net->weights[l], net->sizes[l], nOut, share(nOut, thread, T), share(nOut, thread + 1, T),
+                       net->maxNorm);
+    }
+    barrier(net);
+    for (int l = 1; l < L; l++) {
+      const int nIn = net->sizes[l];
+      transpose_rows(net->weights[l], net->transposed[l], nIn, net->sizes[l + 1], share(nIn, thread, T),
+                     share(nIn, thread + 1, T));
+    }
+    barrier(net);
+  }
 }

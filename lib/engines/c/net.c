@@ -89,6 +89,8 @@ typedef struct {
   float learningRate, momentum, weightDecay;  // written together
   float beta1, beta2, epsilon;                // beta2 is RMSProp's rho; written together with
   float correction1, correction2;             // Adam's 1 - beta1^t and 1 - beta2^t for this step
+  float labelSmoothing, maxNorm;  // ε of the targets (activation.c), c of max-norm (rules.c); 0: none;
+                                  // written together
   float* velocityW[MAX_LAYERS];  // like weights
   float* velocityB[MAX_LAYERS];  // like biases
   float* squareW[MAX_LAYERS];
@@ -113,5 +115,6 @@ typedef struct {
   X(layers) X(hidden) X(capacity) X(sizes) X(weights) X(biases) X(transposed) X(activations)     \
   X(deltas) X(zeros) X(labels) X(indices) X(rowCount) X(rowIndex) X(rowValue) X(rowIndexOf)      \
   X(rowValueOf) X(dataStart) X(dataIndex) X(dataValue) X(colStart) X(colRow) X(colValue)         \
-  X(threads) X(go) X(failed) X(optimizer) X(learningRate) X(beta1) X(velocityW) X(velocityB)      \
-  X(squareW) X(squareB) X(dropThreshold) X(dropKeep) X(dropSeed) X(dropStep) X(program) X(base)
+  X(threads) X(go) X(failed) X(optimizer) X(learningRate) X(beta1) X(labelSmoothing) X(maxNorm)   \
+  X(velocityW) X(velocityB) X(squareW) X(squareB) X(dropThreshold) X(dropKeep) X(dropSeed)        \
+  X(dropStep) X(program) X(base)

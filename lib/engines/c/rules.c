@@ -92,3 +92,31 @@ static void update_biases(const float* d, int rows, int nOut, int c0, int c1, fl
     update(b + c, vb + c, sb ? sb + c : vb + c, g, m, rule);
   }
 }
+
+// Max-norm (Srivastava et al. 2014), after the update: each unit's incoming weights, column c of W
+// (nIn x nOut: a dense unit, or a convolution's filter), are scaled back onto the ball of radius
+// `limit` when longer: w <- w * limit / |w|. This thread's columns [c0, c1); each norm is summed
+// down the rows in order, so it is the same on any thread count.
+// mirrors limitColumnNorms in lib/nn/max_norm.ts
+static void max_norm_columns(float* W, int nIn, int nOut, int c0, int c1, float limit) {
+  for (int c = c0; c < c1; c++) {
+    float sum = 0.0f;
+    for (int k = 0; k < nIn; k++) sum += W[k * nOut + c] * W[k * nOut + c];
+    const float norm = __builtin_sqrtf(sum);
+    if (norm > limit) {
+      const float factor = limit / norm;
+      for (int k = 0; k < nIn; k++) W[k * nOut + c] *= factor;
+    }
+  }
+}
+
+// Max-norm on a layer's weights when the run asks for it, between two barriers: every thread has
+// updated its rows before any column is measured, and every column is done before the rows are
+// read again (the transposed copy, the next step).
+static void constrain_weights(Net* net, float* W, int nIn, int nOut, int thread) {
+  if (net->maxNorm <= 0.0f) return;
+  barrier(net);
+  max_norm_columns(W, nIn, nOut, share(nOut, thread, net->threads), share(nOut, thread + 1, net->threads),
+                   net->maxNorm);
+  barrier(net);
+}

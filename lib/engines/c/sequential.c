@@ -34,7 +34,7 @@ static void backward_layer(Net* net, int l, int thread, const Rule* rule, const 
 }
 
 // One thread's share of a whole batch: forward and the softmax, and for a training step the loss's
-// gradient dL/dz = (p − y) / N, the backward pass and the update.
+// gradient dL/dz = (p − y) / N (y label-smoothed when asked), the backward pass and the update.
 static void sequential_part(Net* net, int thread) {
   const int layers = net->program[PROGRAM_LAYERS], training = net->mode == MODE_SEQUENTIAL_TRAIN;
   for (int l = 0; l < layers; l++) forward_layer(net, l, thread, training);
@@ -47,8 +47,7 @@ static void sequential_part(Net* net, int thread) {
   for (int r = share(N, thread, T), end = share(N, thread + 1, T); r < end; r++) {
     softmax_row(p + r * classes, classes);
     if (!training) continue;
-    for (int c = 0; c < classes; c++) d[r * classes + c] = p[r * classes + c] * scale;
-    if (labels[r] < classes) d[r * classes + labels[r]] -= scale;
+    softmax_loss_gradient(p + r * classes, labels[r], classes, scale, net->labelSmoothing, d + r * classes);
   }
   barrier(net);
   if (!training) return;
