@@ -35,7 +35,10 @@ static void dense_rows_at(const float* const rowsOf[4], const int* at, int rows,
     }
     for (int k = 0; k < nIn; k++) {
       const float* w = W + k * nOut + c;
-      const vf w0 = load(w), w1 = load(w + VL), w2 = load(w + 2 * VL);
+      vf w0 = load(w), w1 = load(w + VL), w2 = load(w + 2 * VL);
+      IN_REGISTER(w0);
+      IN_REGISTER(w1);
+      IN_REGISTER(w2);
       for (int i = 0; i < 4; i++) {
         const vf s = splat(xr[i][at ? at[k] : k]);
         a[i][0] = madd(s, w0, a[i][0]);
@@ -58,7 +61,10 @@ static void dense_rows_at(const float* const rowsOf[4], const int* at, int rows,
     for (int k = 0; k < nIn; k++) {
       const float* w = W + k * nOut + c;
       vf wk[DENSE_COLS];
-      for (int v = 0; v < DENSE_COLS; v++) wk[v] = load(w + VL * v);
+      for (int v = 0; v < DENSE_COLS; v++) {
+        wk[v] = load(w + VL * v);
+        IN_REGISTER(wk[v]);
+      }
       for (int i = 0; i < 4; i++) {
         const vf s = splat(xr[i][at ? at[k] : k]);
         for (int v = 0; v < DENSE_COLS; v++) a[i][v] = madd(s, wk[v], a[i][v]);
@@ -167,7 +173,10 @@ static void accumulate_rows(const float* x, const int* starts, int stride, const
     }
     for (int r = 0; r < rows; r++) {
       const float* dr = d + r * nOut + c;
-      const vf d0 = load(dr), d1 = load(dr + VL), d2 = load(dr + 2 * VL);
+      vf d0 = load(dr), d1 = load(dr + VL), d2 = load(dr + 2 * VL);
+      IN_REGISTER(d0);
+      IN_REGISTER(d1);
+      IN_REGISTER(d2);
       for (int i = 0; i < 4; i++) {
         const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
         a[i][0] = madd(s, d0, a[i][0]);
@@ -187,7 +196,10 @@ static void accumulate_rows(const float* x, const int* starts, int stride, const
     }
     for (int r = 0; r < rows; r++) {
       vf dv[DENSE_COLS];
-      for (int v = 0; v < DENSE_COLS; v++) dv[v] = load(d + r * nOut + c + VL * v);
+      for (int v = 0; v < DENSE_COLS; v++) {
+        dv[v] = load(d + r * nOut + c + VL * v);
+        IN_REGISTER(dv[v]);
+      }
       for (int i = 0; i < 4; i++) {
         const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
         for (int v = 0; v < DENSE_COLS; v++) a[i][v] = madd(s, dv[v], a[i][v]);

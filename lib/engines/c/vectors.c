@@ -55,7 +55,19 @@ typedef int vi __attribute__((vector_size(VL * 4)));
 
 static inline vf load(const float* p) { vf v; __builtin_memcpy(&v, p, sizeof v); return v; }
 static inline void store(float* p, vf v) { __builtin_memcpy(p, &v, sizeof v); }
-static inline vf splat(float x) { vf v = {0}; return v + x; }
+// x in every lane: one broadcast (from memory, when x is loaded). Written as −0 + x, which is x for
+// every x, so the compiler drops the addition; 0 + x is not (it turns −0 into +0), and the addition
+// it kept took a slot from the multiply-adds.
+static inline vf splat(float x) { return -(vf){0} + x; }
+
+// Keeps a loaded vector in a register: a product block loads each weight vector once for four rows,
+// where the compiler would fold the load into each of the four multiply-adds (four loads, and the
+// load ports, not the multiply-adders, would set the pace).
+#if defined(__x86_64__) || defined(__i386__)
+#define IN_REGISTER(v) __asm__("" : "+x"(v))
+#else
+#define IN_REGISTER(v) (void)0
+#endif
 
 // Up to VL floats from p (n of them, 0 < n <= VL), the other lanes zero; and their store.
 static inline vf load_part(const float* p, int n) {
