@@ -33,12 +33,13 @@ static void convolve(const float* padded, int Hp, int Wp, int C, int k, const fl
                      float* out, int Ho, int Wo, int F, enum Activation act, int* at, int from, int to) {
   const int K = k * k * C;
   for (int kk = 0; kk < K; kk++) at[kk] = ((kk / (k * C)) * Wp + kk / C % k) * C + kk % C;
+  int n = from / (Ho * Wo), i = from / Wo % Ho, j = from % Wo;
   for (int p = from; p < to; p += 4) {
     const int rows = to - p < 4 ? to - p : 4;
     const float* rowsOf[4];
     for (int q = 0; q < rows; q++) {
-      const int n = (p + q) / (Ho * Wo), i = (p + q) / Wo % Ho, j = (p + q) % Wo;
       rowsOf[q] = padded + ((n * Hp + i) * Wp + j) * C;
+      next_position(&n, &i, &j, Ho, Wo);
     }
     dense_rows_at(rowsOf, at, rows, K, W, b, out + p * F, F, act);
   }
@@ -90,13 +91,14 @@ static void conv2d_input_gradient(Net* net, const Layer* layer, int thread) {
   for (int n = share(N, thread, T), end = share(N, thread + 1, T); n < end; n++) {
     float* image = padded + n * Hp * Wp * C;
     for (int i = 0; i < Hp * Wp * C; i++) image[i] = 0.0f;
+    int i = 0, j = 0, wrapped = 0;  // (i, j) of position q; wrapped counts the whole image
     for (int q = 0; q < Ho * Wo; q += 4) {
       const int rows = Ho * Wo - q < 4 ? Ho * Wo - q : 4, p = n * Ho * Wo + q;
       dense_rows(layer->dout + p * F, rows, F, F32(L[FIELD_WT]), F32(net->program[PROGRAM_ZEROS]), dpatch,
                  K, ACT_NONE);
       for (int t = 0; t < rows; t++) {
-        const int i = (q + t) / Wo, j = (q + t) % Wo;
         for (int u = 0; u < k; u++) add_floats(image + ((i + u) * Wp + j) * C, dpatch + t * K + u * row, row);
+        next_position(&wrapped, &i, &j, Ho, Wo);
       }
     }
     if (pad) {
@@ -120,11 +122,12 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1)
   float* g = F32(L[FIELD_GW]);
   int starts[CONV_TILE];
   for (int i = k0 * Co; i < k1 * Co; i++) g[i] = 0.0f;
+  int n = 0, i = 0, j = 0;
   for (int p0 = 0; p0 < P; p0 += CONV_TILE) {
     const int tp = P - p0 < CONV_TILE ? P - p0 : CONV_TILE;
     for (int t = 0; t < tp; t++) {
-      const int p = p0 + t, n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
       starts[t] = ((n * Hp + i) * Wp + j) * C;
+      next_position(&n, &i, &j, Ho, Wo);
     }
     for (int kk = k0; kk < k1; kk += 4) {
       int column[4];

@@ -14,9 +14,9 @@ static void maxpool_forward(Net* net, const Layer* layer, int thread) {
   const float* in = layer->in;
   float* out = layer->out;
   int* argmax = (int*)(net->base + L[FIELD_ARGMAX]);
-  const int P = net->rows * Ho * Wo;
-  for (int p = share(P, thread, T), end = share(P, thread + 1, T); p < end; p++) {
-    const int n = p / (Ho * Wo), i = p / Wo % Ho, j = p % Wo;
+  const int P = net->rows * Ho * Wo, from = share(P, thread, T);
+  int n = from / (Ho * Wo), i = from / Wo % Ho, j = from % Wo;
+  for (int p = from, end = share(P, thread + 1, T); p < end; p++, next_position(&n, &i, &j, Ho, Wo)) {
     const int corner = ((n * H + s * i) * W + s * j) * C;
     vi lanes = {0};
     for (int lane = 0; lane < VL; lane++) lanes[lane] = lane;
