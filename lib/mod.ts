@@ -66,6 +66,7 @@ export * from "./nn/layers/flatten.ts";
 export * from "./nn/layers/dense.ts";
 export * from "./nn/layers/activation.ts";
 export * from "./nn/layers/dropout.ts";
+export * from "./nn/layers/batchnorm.ts";
 export * from "./nn/sequential.ts";
 export * from "./nn/check_network.ts";
 export * from "./nn/layers/check_every_layer.ts";

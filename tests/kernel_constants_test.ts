@@ -89,6 +89,6 @@ Deno.test("cnnUnsupported() names a layer kind the kernels do not run", () => {
   layers.splice(1, 0, { type: "xyz" } as unknown as LayerSpec);
   assertEquals(
     cnnUnsupported({ ...network, layers }),
-    'The fast engines cannot run layer "xyz": they run conv, maxpool, dense, flatten, activation, dropout',
+    'The fast engines cannot run layer "xyz": they run conv, maxpool, dense, flatten, activation, dropout, batchnorm',
   );
 });

@@ -230,10 +230,10 @@ Deno.test("the layers' text form reads back, and a bad layer or shape is named",
 });
 
 Deno.test("a layer kind the library does not know is refused by name, not dropped", () => {
-  const spec = [{ type: "batchnorm" }] as unknown as LayerSpec[];
+  const spec = [{ type: "groupnorm" }] as unknown as LayerSpec[];
   assertThrows(
     () => createSequential({ input: { channels: 1, height: 28, width: 28 }, layers: spec }),
     TypeError,
-    'unknown layer "batchnorm"',
+    'unknown layer "groupnorm"',
   );
 });

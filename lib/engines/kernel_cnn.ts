@@ -155,6 +155,16 @@ function plan(network: Network): Operation[] {
       case "maxpool":
         operations.push({ kind: "maxpool", input: before, output: after, act: NONE, spec });
         return;
+      case "batchnorm":
+        operations.push({
+          kind: "batchnorm",
+          input: before,
+          output: after,
+          act: NONE,
+          spec,
+          parameters: parameters++,
+        });
+        return;
       default:
         throw unknownLayer((spec as { type: string }).type);
     }
@@ -242,6 +252,12 @@ function layOutCnn(
       record.patch = floats(MAX_THREADS * record.patchFloats);
     } else if (op.kind === "dense") {
       params(inSize * outSize, outSize);
+    } else if (op.kind === "batchnorm") {
+      // γ; β, the running mean and the running variance; x̂, and five numbers per channel.
+      const C = op.input.channels;
+      params(C, 3 * C);
+      record.norm = floats(capacity * inSize);
+      record.stats = floats(5 * C);
     } else if (op.kind === "maxpool" && op.spec?.type === "maxpool") {
       record.size = op.spec.size;
       record.argmax = allocate(capacity * outSize * 4);
@@ -392,7 +408,8 @@ export class KernelCnn {
             }
           }
         }
-      } else {
+      } else if (op.kind === "batchnorm") W.set(source);
+      else {
         const nIn = sizeOf(op.input), nOut = sizeOf(op.output);
         W.set(source);
         for (let k = 0; k < nIn; k++) {

@@ -44,6 +44,8 @@ export const FIELDS = [
   "drop",
   "keep",
   "index",
+  "norm",
+  "stats",
 ] as const;
 
 /** A field of a layer's record. */
@@ -57,6 +59,7 @@ export const LAYER_KINDS = [
   "flatten",
   "activation",
   "dropout",
+  "batchnorm",
 ] as const;
 
 /** A layer kind of the program. */

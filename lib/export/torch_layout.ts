@@ -64,7 +64,16 @@ export interface TorchParameter {
  * ```
  */
 export function architectureOf(network: Network): Architecture {
-  if (isSequential(network)) return { input: network.input, layers: network.layers };
+  if (isSequential(network)) {
+    if (network.layers.some((layer) => layer.type === "batchnorm")) {
+      throw new RangeError(
+        `Cannot export "${
+          formatLayers(network.layers)
+        }": batch normalisation is not in the ONNX and PyTorch exports yet (a network without batchnorm layers exports)`,
+      );
+    }
+    return { input: network.input, layers: network.layers };
+  }
   const layers: LayerSpec[] = network.sizes.slice(1).flatMap((units, l, rest) =>
     l + 1 < rest.length
       ? [{ type: "dense", units }, { type: "activation", activation: network.hidden }]
@@ -123,6 +132,8 @@ function torchModules(architecture: Architecture): { text: string; layer: number
         )];
       case "dropout":
         return [module(`nn.Dropout(${layer.rate})`)];
+      default:
+        throw new RangeError(`Cannot export a ${layer.type} layer to PyTorch`);
     }
   });
 }

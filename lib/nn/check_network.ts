@@ -10,7 +10,7 @@
 import { ACTIVATIONS } from "./activations.ts";
 import { initProblem } from "./init.ts";
 import { describeShape, sizeOf } from "./layers/layer.ts";
-import { formatLayers } from "./layers/spec.ts";
+import { formatLayers, hasParameters } from "./layers/spec.ts";
 import type { Matrix } from "./matrix.ts";
 import type { Network } from "./network.ts";
 import { parameterShapes, shapesOf } from "./sequential.ts";
@@ -64,9 +64,7 @@ export function networkProblem(network: Network): string | undefined {
     }
     try {
       shapes = parameterShapes(input, layers);
-      const outputs = shapesOf(input, layers).filter((_, i) =>
-        layers[i].type === "conv" || layers[i].type === "dense"
-      );
+      const outputs = shapesOf(input, layers).filter((_, i) => hasParameters(layers[i]));
       const expected = [sizeOf(input), ...outputs.map(sizeOf)];
       if (expected.join() !== sizes.join()) {
         return `expected sizes ${expected.join("-")} for input ${

@@ -11,6 +11,7 @@
 
 import type { Matrix } from "./matrix.ts";
 import { isSequential, type Network } from "./network.ts";
+import { hasParameters } from "./layers/spec.ts";
 
 /**
  * Scales each column of `w` (rows × cols: one unit per column) whose norm is above `limit` back
@@ -71,12 +72,12 @@ export function limitRowNorms(w: Matrix, limit: number): number {
 export function applyMaxNorm(network: Network, limit: number): number {
   if (limit <= 0) return 0;
   const kinds = isSequential(network)
-    ? network.layers.filter((layer) => layer.type === "conv" || layer.type === "dense").map((
-      layer,
-    ) => layer.type)
+    ? network.layers.filter(hasParameters).map((layer) => layer.type)
     : network.weights.map(() => "dense");
   let scaled = 0;
   network.weights.forEach((w, l) => {
+    // Batch normalisation's γ is a scale per channel, not a unit's incoming weights.
+    if (kinds[l] === "batchnorm") return;
     scaled += kinds[l] === "conv" ? limitRowNorms(w, limit) : limitColumnNorms(w, limit);
   });
   return scaled;

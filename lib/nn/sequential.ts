@@ -29,7 +29,8 @@ import { DropoutLayer } from "./layers/dropout.ts";
 import { Flatten } from "./layers/flatten.ts";
 import { describeShape, type Layer, resize, sizeOf } from "./layers/layer.ts";
 import { MaxPool } from "./layers/maxpool.ts";
-import { formatLayers, type LayerSpec, parseLayers } from "./layers/spec.ts";
+import { formatLayers, hasParameters, type LayerSpec, parseLayers } from "./layers/spec.ts";
+import { BatchNorm } from "./layers/batchnorm.ts";
 
 /** MNIST's shape: one channel of 28 × 28 pixels. */
 export const MNIST_SHAPE: Shape = { channels: 1, height: 28, width: 28 };
@@ -83,6 +84,10 @@ export function parameterShapes(
     if (layer.type === "dense") {
       return [{ rows: sizeOf(before), cols: layer.units, biases: layer.units }];
     }
+    // γ as 1 × C weights; β, the running mean and the running variance as 3C biases.
+    if (layer.type === "batchnorm") {
+      return [{ rows: 1, cols: before.channels, biases: 3 * before.channels }];
+    }
     return [];
   });
 }
@@ -116,13 +121,13 @@ export function createSequential(options: SequentialOptions): SequentialNetwork 
   const shapes = shapesOf(input, layers);
   const sizes = [
     sizeOf(input),
-    ...layers.flatMap((layer, i) =>
-      layer.type === "conv" || layer.type === "dense" ? [sizeOf(shapes[i])] : []
-    ),
+    ...layers.flatMap((layer, i) => hasParameters(layer) ? [sizeOf(shapes[i])] : []),
   ];
   const weights = parameterShapes(input, layers).map(({ rows, cols }, i) => {
+    const layer = layers.filter(hasParameters)[i];
+    // Batch normalisation starts as the identity: γ = 1 (and β = 0, the variance 1, below).
+    if (layer.type === "batchnorm") return matrix(rows, cols, new Float32Array(cols).fill(1));
     // fan-in and fan-out: a filter sees channels·k·k inputs and feeds filters·k·k outputs.
-    const layer = layers.filter((l) => l.type === "conv" || l.type === "dense")[i];
     const [fanIn, fanOut] = layer.type === "conv" ? [cols, rows * layer.size ** 2] : [rows, cols];
     const w = matrix(rows, cols);
     const spread = initDistribution(init, fanIn, fanOut);
@@ -130,7 +135,11 @@ export function createSequential(options: SequentialOptions): SequentialNetwork 
     else rng.fillNormal(w.data, 0, spread.std!);
     return w;
   });
-  const biases = parameterShapes(input, layers).map((p) => new Float32Array(p.biases));
+  const biases = parameterShapes(input, layers).map((p, i) => {
+    const b = new Float32Array(p.biases);
+    if (layers.filter(hasParameters)[i].type === "batchnorm") b.fill(1, (2 * p.biases) / 3);
+    return b;
+  });
   return { kind: "sequential", sizes, hidden, init, seed, weights, biases, layers, input };
 }
 
@@ -244,8 +253,8 @@ function buildLayers(input: Shape, specs: LayerSpec[], parameters: Parameters[])
   const layers: Layer[] = [];
   let shape = input, next = 0;
   specs.forEach((spec, i) => {
-    const own = spec.type === "conv" || spec.type === "dense" ? parameters[next++] : undefined;
-    if ((spec.type === "conv" || spec.type === "dense") && !own) {
+    const own = hasParameters(spec) ? parameters[next++] : undefined;
+    if (hasParameters(spec) && !own) {
       throw new RangeError(
         `Cannot build layer ${i + 1} (${
           formatLayers([spec])
@@ -305,6 +314,9 @@ function buildLayer(
       return new Activation(shape, spec.activation);
     case "dropout":
       return new DropoutLayer(shape, spec.rate, index);
+    case "batchnorm":
+      check(shape.channels, 3 * shape.channels);
+      return new BatchNorm(shape, weights, biases, String(name));
     default: {
       // A kind the type does not list (from a file, or a newer version): refused by name.
       const kind = (spec as { type?: unknown }).type;
@@ -316,4 +328,4 @@ function buildLayer(
 }
 
 /** The layer kinds a sequential network is built from, for the error above. */
-const KNOWN_LAYERS = "conv, maxpool, flatten, dense, activation, dropout";
+const KNOWN_LAYERS = "conv, maxpool, flatten, dense, activation, dropout, batchnorm";

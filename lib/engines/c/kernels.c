@@ -29,6 +29,7 @@
 #include "conv2d.c"      // convolution as dense products over patches
 #include "maxpool.c"
 #include "flatten.c"
+#include "batchnorm.c"   // batch normalisation over the channels
 // The two programs that use them:
 #include "mlp.c"         // the multi-layer perceptron, fused and sparse
 #include "sequential.c"  // a sequential network, layer by layer

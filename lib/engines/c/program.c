@@ -15,7 +15,8 @@
   X(LAYER_DENSE, "layer.dense")       /* dense.c */                                               \
   X(LAYER_FLATTEN, "layer.flatten")   /* flatten.c */                                             \
   X(LAYER_ACTIVATION, "layer.activation") /* activation.c */                                      \
-  X(LAYER_DROPOUT, "layer.dropout")   /* dropout.c */
+  X(LAYER_DROPOUT, "layer.dropout")   /* dropout.c */                                             \
+  X(LAYER_BATCHNORM, "layer.batchnorm") /* batchnorm.c */
 enum LayerKind { LAYER_KINDS(AS_ENUM) };
 
 // The fields of a layer's record, by position; byte offsets are from net->base, 0 for none.
@@ -39,7 +40,9 @@ enum LayerKind { LAYER_KINDS(AS_ENUM) };
   X(FIELD_PATCH_FLOATS, "field.patchFloats")                                                      \
   X(FIELD_DROP, "field.drop")          /* dropout: the hash threshold below which a unit drops */ \
   X(FIELD_KEEP, "field.keep")          /* the float 1 / (1 - rate), its bits */                   \
-  X(FIELD_INDEX, "field.index")        /* the layer number its masks are drawn for */
+  X(FIELD_INDEX, "field.index")        /* the layer number its masks are drawn for */             \
+  X(FIELD_NORM, "field.norm")          /* batch normalisation: x̂ of the last training batch */    \
+  X(FIELD_STATS, "field.stats")        /* and its numbers per channel (batchnorm.c) */
 enum Field { FIELDS(AS_ENUM) FIELD_COUNT };
 
 // The program's header.

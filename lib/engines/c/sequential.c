@@ -13,6 +13,7 @@ static void forward_layer(Net* net, int l, int thread, int training) {
     case LAYER_DENSE: dense_forward(net, &layer, thread); break;
     case LAYER_ACTIVATION: activation_forward(net, &layer, thread); break;
     case LAYER_DROPOUT: dropout_forward(net, &layer, thread, training); break;
+    case LAYER_BATCHNORM: batchnorm_forward(net, &layer, thread, training); break;
   }
   barrier(net);
 }
@@ -29,6 +30,7 @@ static void backward_layer(Net* net, int l, int thread, const Rule* rule, const 
     case LAYER_DENSE: dense_backward(net, &layer, thread, rule, biasRule); break;
     case LAYER_ACTIVATION: activation_backward(net, &layer, thread); break;
     case LAYER_DROPOUT: dropout_backward(net, &layer, thread); break;
+    case LAYER_BATCHNORM: batchnorm_backward(net, &layer, thread, biasRule); break;
   }
   barrier(net);
 }

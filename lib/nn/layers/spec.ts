@@ -25,7 +25,19 @@ export type LayerSpec =
   /** An element-wise activation. */
   | { type: "activation"; activation: ActivationName }
   /** Inverted dropout of a share `rate` of the units while training. */
-  | { type: "dropout"; rate: number };
+  | { type: "dropout"; rate: number }
+  /** Batch normalisation of each channel (or unit), with a learned scale γ and shift β. */
+  | { type: "batchnorm" };
+
+/**
+ * Whether a layer has parameters of its own (weights and biases in the network's arrays): the
+ * convolution, the dense layer and batch normalisation.
+ *
+ * @returns true for "conv", "dense" and "batchnorm"
+ */
+export function hasParameters(layer: LayerSpec): boolean {
+  return layer.type === "conv" || layer.type === "dense" || layer.type === "batchnorm";
+}
 
 /** The most layers a network may list: deeper ones are refused before anything is built. */
 export const MAX_LAYER_COUNT = 100;
@@ -33,7 +45,7 @@ export const MAX_LAYER_COUNT = 100;
 /** The words of the text form, for error messages. */
 const GRAMMAR =
   "conv(filters,size) or conv(filters,size,padding), maxpool(size), flatten, dense(units), " +
-  `dropout(rate), or an activation (${ACTIVATIONS.join(", ")})`;
+  `dropout(rate), batchnorm, or an activation (${ACTIVATIONS.join(", ")})`;
 
 /**
  * Reads the text form of a layer list.
@@ -97,6 +109,9 @@ export function parseLayers(text: string): LayerSpec[] {
       case "dense":
         count(1);
         return { type: "dense", units: positive(args[0], "the number of units") };
+      case "batchnorm":
+        count(0);
+        return { type: "batchnorm" };
       case "dropout":
         count(1);
         if (!(args[0] >= 0 && args[0] < 1)) fail(`the rate must be in [0, 1), found ${args[0]}`);
@@ -133,6 +148,8 @@ export function formatLayers(layers: LayerSpec[]): string {
         return layer.activation;
       case "dropout":
         return `dropout(${layer.rate})`;
+      case "batchnorm":
+        return "batchnorm";
     }
   }).join(" ");
 }

@@ -9,8 +9,8 @@
 import * as Plot from "@observablehq/plot";
 import type { EveryLayerCheck } from "../../nn/layers/check_every_layer.ts";
 import { Conv2d } from "../../nn/layers/conv2d.ts";
-import { describeShape } from "../../nn/layers/layer.ts";
-import { formatLayers } from "../../nn/layers/spec.ts";
+import { describeShape, sizeOf } from "../../nn/layers/layer.ts";
+import { formatLayers, hasParameters } from "../../nn/layers/spec.ts";
 import { matrix } from "../../nn/matrix.ts";
 import type { SequentialNetwork } from "../../nn/network.ts";
 import { layersOf, shapesOf } from "../../nn/sequential.ts";
@@ -110,10 +110,16 @@ export function architectureTable(network: SequentialNetwork): Table {
   const rows = layers.map((layer, i) => {
     const before = i === 0 ? network.input : shapes[i - 1];
     let parameters = 0, work = 0;
-    if (layer.type === "conv" || layer.type === "dense") {
-      parameters = network.weights[parameter].data.length + network.biases[parameter].length;
-      work = network.weights[parameter].data.length *
-        (layer.type === "conv" ? shapes[i].height * shapes[i].width : 1);
+    if (hasParameters(layer)) {
+      // Batch normalisation's 3C "biases" hold β and its two running averages: C of them learn.
+      const learned = layer.type === "batchnorm"
+        ? network.biases[parameter].length / 3
+        : network.biases[parameter].length;
+      parameters = network.weights[parameter].data.length + learned;
+      work = layer.type === "batchnorm"
+        ? sizeOf(shapes[i]) // one multiply-add per value: y = γ′x + β′ at test time
+        : network.weights[parameter].data.length *
+          (layer.type === "conv" ? shapes[i].height * shapes[i].width : 1);
       parameter++;
     }
     totalParameters += parameters;

@@ -14,6 +14,7 @@ export type PageLayer =
   | { type: "conv"; filters: number; size: number; padding: number; parameters: number }
   | { type: "maxpool"; size: number }
   | { type: "dense"; units: number; parameters: number }
+  | { type: "batchnorm"; parameters: number }
   | { type: "activation"; activation: string }
   | { type: "flatten" | "dropout" };
 
@@ -45,6 +46,8 @@ export function pageModel(network: Network): PageModel {
           return { ...layer, parameters: next++ };
         case "dense":
           return { ...layer, parameters: next++ };
+        case "batchnorm":
+          return { type: "batchnorm", parameters: next++ };
         case "activation":
           return layer;
         case "maxpool":
@@ -164,6 +167,18 @@ export function pageForward(
         for (let o = 0; o < layer.units; o++) y[o] += xi * w[i * layer.units + o];
       }
       [x, channels, height, width] = [y, layer.units, 1, 1];
+    } else if (layer.type === "batchnorm") {
+      // At test time: y = γ (x − running mean) / √(running variance + ε) + β, channel by channel;
+      // the biases hold β, the running mean and the running variance.
+      const gamma = weights[layer.parameters], state = biases[layer.parameters];
+      const y = new Float32Array(x.length), spatial = height * width;
+      for (let c = 0; c < channels; c++) {
+        const scale = gamma[c] / Math.sqrt(state[2 * channels + c] + 1e-5);
+        for (let i = c * spatial; i < (c + 1) * spatial; i++) {
+          y[i] = (x[i] - state[channels + c]) * scale + state[c];
+        }
+      }
+      x = y;
     } else if (layer.type === "activation") {
       x = x.map(fns[layer.activation]);
       firstHidden ??= x;
