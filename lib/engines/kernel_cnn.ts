@@ -253,11 +253,11 @@ function layOutCnn(
     } else if (op.kind === "dense") {
       params(inSize * outSize, outSize);
     } else if (op.kind === "batchnorm") {
-      // γ; β, the running mean and the running variance; x̂, and five numbers per channel.
+      // γ; β, the running mean and the running variance; x̂, and eight numbers per channel.
       const C = op.input.channels;
       params(C, 3 * C);
       record.norm = floats(capacity * inSize);
-      record.stats = floats(5 * C);
+      record.stats = floats(8 * C);
     } else if (op.kind === "maxpool" && op.spec?.type === "maxpool") {
       record.size = op.spec.size;
       record.argmax = allocate(capacity * outSize * 4);
