@@ -20,7 +20,9 @@ export const NATIVE_FLAGS = [
   "-O3",
   "-march=native",
   "-fno-math-errno",
-  "-ffp-contract=fast",
+  // Only the multiply-adds the kernels ask for are fused (madd in c/vectors.c): which others a
+  // compiler fuses depends on the processor it tunes for, and would make results differ by machine.
+  "-ffp-contract=off",
   "-fPIC",
   "-shared",
   "-pthread",

@@ -96,11 +96,18 @@ static inline void add_floats(float* to, const float* from, int n) {
 // The lanes of a vector that start at i of an array of `end`: VL, or fewer for the last one.
 static inline int lanes_left(int i, int end) { return end - i < VL ? end - i : VL; }
 
-// a·b + c, fused where the target fuses it (relaxed SIMD in WebAssembly, FMA natively): the same
-// on every run and every thread count of one machine.
+// a·b + c, fused where the target fuses it (relaxed SIMD in WebAssembly, FMA natively). Natively
+// it is the FMA instruction itself, and the build forbids the compiler to fuse anything else
+// (-ffp-contract=off): where GCC would choose to fuse a·b + c depends on the processor it tunes
+// for (on AMD's, it splits chains of them), which made the same seed round differently on two
+// machines with the same instructions.
 static inline vf madd(vf a, vf b, vf c) {
 #if defined(__wasm__)
   return (vf)__builtin_wasm_relaxed_madd_f32x4(a, b, c);
+#elif defined(__AVX512F__)
+  return (vf)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
+#elif defined(__FMA__) && VL == 8
+  return (vf)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
 #else
   return a * b + c;
 #endif
