@@ -17,6 +17,7 @@ import {
   renderHtml,
 } from "../tools/notebooks.ts";
 import { notebookPlans } from "./notebook_plans.ts";
+import { saveCommittee } from "../lib/eval/committee.ts";
 import { labRunsEveryNotebook } from "./jupyterlab/suite_runs.ts";
 
 const folder = decodeURIComponent(new URL("../notebooks", import.meta.url).pathname);
@@ -157,6 +158,31 @@ Deno.test({
     assertEquals(errorOutputs(executed), [], "07 on a safetensors file has error outputs");
     // A file from outside has no training history: one figure fewer than a model file's.
     assert(figureCount(executed) >= 7, `07 on safetensors showed ${figureCount(executed)} figures`);
+  },
+});
+
+Deno.test({
+  name: "notebook 07-evaluate.ipynb evaluates a committee file like a model file",
+  ignore: (!available || !fashionInstalled) && !inCi,
+  fn: async () => {
+    assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
+    // Two members: notebook 10's CNN, and 12's export of it brought back from safetensors.
+    const committee = `${scratch}/committee-${saved}.json`;
+    await saveCommittee(committee, [
+      cnnModel(saved),
+      `${scratch}/exports-12-${saved}/project.safetensors`,
+    ]);
+    const executed = await executeNotebook(`${folder}/07-evaluate.ipynb`, {
+      overrides: {
+        modelPath: committee,
+        figuresFolder: `${scratch}/figures-07-committee`,
+        examplesShown: 5,
+      },
+    });
+    assertEquals(errorOutputs(executed), [], "07 on a committee has error outputs");
+    assert(figureCount(executed) >= 8, `07 on a committee showed ${figureCount(executed)} figures`);
+    const text = JSON.stringify(executed.cells.map((c) => c.outputs ?? []));
+    assert(text.includes("a committee of 2"), "07 says it evaluates a committee of 2");
   },
 });
 

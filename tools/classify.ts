@@ -18,7 +18,8 @@ const USAGE =
   `usage: deno task classify [--model PATH] [--layers TEXT] [--engine auto|native|wasm|reference] FILE…
 
 Classifies PNG or JPEG pictures of handwritten digits with a saved model (default: the one
-notebook 06 saves, data/models/latest.json; or a safetensors file from PyTorch, whose layers
+notebook 06 saves, data/models/latest.json; a committee file that deno task ensemble writes,
+whose members' probabilities are averaged; or a safetensors file from PyTorch, whose layers
 --layers gives where its metadata lacks them), after MNIST's preprocessing: grey levels, ink made
 light on dark, cropped, scaled into 20×20 keeping its shape, centred by mass in 28×28.`;
 
@@ -68,7 +69,7 @@ const percent = (p: number) => `${(100 * p).toFixed(1)}%`;
 let failed = 0;
 for (const file of files) {
   try {
-    const verdict = await classifyImageFile(model.network, file, { engine });
+    const verdict = await classifyImageFile(model.committee ?? model.network, file, { engine });
     const { predicted, runnerUp, probabilities } = verdict;
     console.log(
       `${file}: predicted ${names[predicted]} (${percent(probabilities[predicted])}), runner-up ${

@@ -16,7 +16,7 @@ import {
   oneVsRestRoc,
   predictions,
 } from "./metrics.ts";
-import { classify } from "./predict.ts";
+import { classifyCommittee } from "./committee.ts";
 import type { Network } from "../nn/network.ts";
 
 /** How well a network does on one set of examples. */
@@ -42,18 +42,20 @@ export interface Evaluation {
 export type EngineChoice = { engine?: EngineName; threads?: number | "auto" };
 
 /**
- * Evaluates `network` on one set of examples.
+ * Evaluates `network` (or a committee's members, their probabilities averaged) on one set of
+ * examples.
  *
  * @returns the report and the softmax outputs it came from
  */
 export async function evaluateSet(
-  network: Network,
+  network: Network | Network[],
   examples: Examples,
   engine: EngineChoice = {},
 ): Promise<SetReport & { probabilities: Matrix }> {
-  const probabilities = await classify(network, examples.images, engine);
+  const members = Array.isArray(network) ? network : [network];
+  const probabilities = await classifyCommittee(members, examples.images, engine);
   const { predicted } = predictions(probabilities);
-  const confusion = confusionMatrix(predicted, examples.labels, network.sizes.at(-1));
+  const confusion = confusionMatrix(predicted, examples.labels, members[0].sizes.at(-1));
   const correct = confusion.reduce((n, row, c) => n + row[c], 0);
   return {
     examples: examples.labels.length,
@@ -66,12 +68,12 @@ export async function evaluateSet(
 }
 
 /**
- * Evaluates a trained network on its training and test sets.
+ * Evaluates a trained network (or a committee's members) on its training and test sets.
  *
  * @returns both sets' reports, the test set's ROC curves and its softmax outputs
  */
 export async function evaluateNetwork(
-  network: Network,
+  network: Network | Network[],
   data: { train: Examples; test: Examples },
   engine: EngineChoice = {},
 ): Promise<Evaluation> {

@@ -17,6 +17,7 @@ import { networkProblem } from "../nn/check_network.ts";
 import { formatLayers, type LayerSpec, parseLayers } from "../nn/layers/spec.ts";
 import { parameterShapes } from "../nn/sequential.ts";
 import { type RunSettings, SETTINGS_ADDED_LATER, validateSettings } from "../run/settings.ts";
+import { isCommitteeFile, readCommittee } from "./committee.ts";
 import type { EpochRecord } from "../train/records.ts";
 import type { SavedModel } from "../run/experiment.ts";
 
@@ -433,14 +434,24 @@ function historyOf(value: unknown, fail: Fail): EpochRecord[] {
 }
 
 /**
- * Loads a model saved by {@linkcode saveModel}, or a network brought in from PyTorch as a
- * safetensors file (see `lib/export/import_safetensors.ts`), told apart by their contents: a
- * regular file within the `modelBytes` limit.
+ * Loads a model saved by {@linkcode saveModel}, a network brought in from PyTorch as a
+ * safetensors file (see `lib/export/import_safetensors.ts`), or a committee file listing such
+ * models (`committee.ts`), told apart by their contents: a regular file within the `modelBytes`
+ * limit.
  *
  * @param options for a safetensors file: the layers and data set, where its metadata lacks them
- * @returns the model: network, settings, history and creation time
+ * @returns the model: network, settings, history and creation time, and for a committee every
+ *   member in `committee` (the first is `network`)
  */
-export async function loadModel(path: string, options: ImportOptions = {}): Promise<SavedModel> {
+export function loadModel(path: string, options: ImportOptions = {}): Promise<SavedModel> {
+  return loadModelFile(path, options, true);
+}
+
+async function loadModelFile(
+  path: string,
+  options: ImportOptions,
+  committeeAllowed: boolean,
+): Promise<SavedModel> {
   if (!(await exists(path))) {
     throw new Deno.errors.NotFound(
       `Cannot load model '${path}': no such file. Train one first: run notebook 06-train, or \`deno task train\``,
@@ -456,7 +467,25 @@ export async function loadModel(path: string, options: ImportOptions = {}): Prom
       }`,
     );
   }
-  return parseModel(new TextDecoder().decode(bytes), `'${path}'`);
+  const text = new TextDecoder().decode(bytes);
+  if (isCommitteeFile(parseOrUndefined(text))) {
+    if (!committeeAllowed) {
+      throw new SyntaxError(
+        `Cannot load model '${path}': it is a committee file, and a committee's members must be models`,
+      );
+    }
+    return readCommittee(JSON.parse(text), path, (member) => loadModelFile(member, options, false));
+  }
+  return parseModel(text, `'${path}'`);
+}
+
+/** JSON's value, or undefined for text that is not JSON (parseModel then says what is wrong). */
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a file that is not a model seems to be, for the error. */

@@ -30,6 +30,8 @@ export interface SavedModel {
   settings: RunSettings;
   history: EpochRecord[];
   createdAt?: string;
+  /** A committee's members, `network` first (a committee file); undefined for one network. */
+  committee?: Network[];
 }
 
 /** The data a run trains and is tested on. */

@@ -21,7 +21,7 @@ import {
 } from "../../data/own_digit.ts";
 import { isSequential, type Network } from "../../nn/network.ts";
 import { escapeHtml, jsonInScript } from "../html.ts";
-import { pageForward, pageModel } from "./page_model.ts";
+import { pageCommitteeForward, pageForward, pageModel } from "./page_model.ts";
 
 const PAD_SCRIPT = Deno.readTextFileSync(new URL("./draw_pad.js", import.meta.url));
 
@@ -35,19 +35,22 @@ export interface DrawPadOptions {
   title?: string;
 }
 
-/** A drawing pad bound to one network; a notebook cell shows it by ending on it. */
+/** A drawing pad bound to one network (or a committee); a notebook cell shows it by ending on it. */
 export class DrawPad {
   /** The pad's HTML, script included. */
   readonly html: string;
 
-  constructor(network: Network, options: DrawPadOptions = {}) {
+  /** @param network the network, or a committee's members (the page averages them) */
+  constructor(network: Network | Network[], options: DrawPadOptions = {}) {
+    const members = Array.isArray(network) ? network : [network];
     const id = `mnist-draw-${crypto.randomUUID().slice(0, 8)}`;
     const classNames = options.classNames ?? [..."0123456789"];
     const settings = {
       classNames,
       penWidth: options.penWidth ?? 20,
       labelWidth: Math.max(12, 7 * Math.max(...classNames.map((n) => n.length))),
-      showUnits: !isSequential(network),
+      // A committee has no one first layer to show.
+      showUnits: members.length === 1 && !isSequential(members[0]),
     };
     const functions = [
       greyFromRgba,
@@ -58,9 +61,10 @@ export class DrawPad {
       centreByMass,
       mnistStyle,
       pageForward,
+      pageCommitteeForward,
       escapeHtml,
     ].map((f) => f.toString()).join("\n");
-    const model = jsonInScript(pageModel(network));
+    const model = jsonInScript(members.map(pageModel));
     // Only the line asking to run the cell is in the output itself: the script adds the pad. A
     // notebook's untrusted output (reopened from disk) keeps the line and loses the script, and
     // its sanitizer would drop the styles that hide a pad, which would then show broken.
@@ -121,6 +125,6 @@ mountDrawPad(root, ${model}, ${jsonInScript(settings)});
  *
  * @returns the pad, which a notebook cell shows
  */
-export function drawDigit(network: Network, options: DrawPadOptions = {}): DrawPad {
+export function drawDigit(network: Network | Network[], options: DrawPadOptions = {}): DrawPad {
   return new DrawPad(network, options);
 }

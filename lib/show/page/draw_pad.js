@@ -49,7 +49,7 @@ function mountDrawPad(root, model, options) {
       shown.data.set([v, v, v, 255], 4 * i);
     }
     preview.putImageData(shown, 0, 0);
-    const result = steps ? pageForward(model, steps.digit) : null;
+    const result = steps ? pageCommitteeForward(model, steps.digit) : null;
     const p = result ? result.probabilities : new Float32Array(options.classNames.length);
     let best = 0;
     for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;

@@ -85,6 +85,27 @@ export function pageModel(network: Network): PageModel {
 }
 
 /**
+ * A committee's forward pass on the page: the mean of its members' probabilities, and the first
+ * member's first hidden layer. Self-contained but for {@linkcode pageForward}, which the page has
+ * beside it.
+ *
+ * @returns the probabilities and the first member's first hidden layer
+ */
+export function pageCommitteeForward(
+  models: PageModel[],
+  pixels: Float32Array,
+): { probabilities: Float32Array; firstHidden: Float32Array } {
+  const results = models.map((model) => pageForward(model, pixels));
+  const probabilities = new Float32Array(results[0].probabilities.length);
+  for (const result of results) {
+    for (let c = 0; c < probabilities.length; c++) {
+      probabilities[c] += result.probabilities[c] / results.length;
+    }
+  }
+  return { probabilities, firstHidden: results[0].firstHidden };
+}
+
+/**
  * The forward pass of a {@linkcode PageModel} for one image, self-contained for the page: the
  * probabilities, and the output of the first layer after its activation (an MLP's first hidden
  * units).
