@@ -81,6 +81,8 @@ const SETTINGS: Record<string, RunSettings> = {
   "cnn flat": cnn("conv(3,3) relu flatten conv(4,1) sigmoid dense(8) relu"),
   // Only dense layers, yet a network of layers: PyTorch's starts with nn.Flatten().
   "dense layers": cnn("dense(24) relu"),
+  // Batch normalisation of an image and of a flat vector, with its running averages.
+  "cnn batchnorm": cnn("conv(4,3) batchnorm relu maxpool(2) flatten dense(12) batchnorm tanh"),
 };
 const models: Record<string, SavedModel> = {};
 for (const [name, settings] of Object.entries(SETTINGS)) models[name] = await trained(settings);

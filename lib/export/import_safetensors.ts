@@ -116,10 +116,14 @@ export function importSafetensors(
     fail(`layers "${text}": ${(error as Error).message}`);
   }
   const byName = new Map(tensors.map((t) => [t.name, t]));
-  const expected = places.flatMap((p) => [p.weight, p.bias]);
+  const expected = places.flatMap((p) =>
+    p.statistics ? [p.weight, p.bias, p.statistics.mean, p.statistics.variance] : [p.weight, p.bias]
+  );
   const missing = expected.find((e) => !byName.has(e.name));
   if (missing) {
-    const place = places.find((p) => p.weight === missing || p.bias === missing)!;
+    const place = places.find((p) =>
+      [p.weight, p.bias, p.statistics?.mean, p.statistics?.variance].includes(missing)
+    )!;
     fail(
       `expected a tensor named "${missing.name}" for ${place.layer}, found none; the file holds ${
         tensors.map((t) => `"${t.name}"`).join(", ") || "no tensors"
@@ -137,7 +141,8 @@ export function importSafetensors(
     );
   }
   for (const place of places) {
-    for (const wanted of [place.weight, place.bias]) {
+    const statistics = place.statistics ? [place.statistics.mean, place.statistics.variance] : [];
+    for (const wanted of [place.weight, place.bias, ...statistics]) {
       const found = byName.get(wanted.name)!;
       if (found.shape.join() !== wanted.shape.join()) {
         fail(
@@ -176,7 +181,14 @@ export function importSafetensors(
       ? transpose(w, place.weight.shape[0], place.weight.shape[1])
       : w;
     network.weights[place.parameter] = matrix(target.rows, target.cols, values);
-    network.biases[place.parameter] = b.slice();
+    // Batch normalisation's running averages follow β in the project's biases.
+    network.biases[place.parameter] = place.statistics
+      ? Float32Array.from([
+        ...b,
+        ...byName.get(place.statistics.mean.name)!.data,
+        ...byName.get(place.statistics.variance.name)!.data,
+      ])
+      : b.slice();
   }
   // Checked whole as a model file's network is, so every engine can trust its shapes.
   const problem = networkProblem(network);

@@ -234,6 +234,36 @@ export async function exportOnnx(model: SavedModel): Promise<Uint8Array> {
           nodes.push({ name, op_type: op, input: [current], output: [out] });
         }
         break;
+      case "batchnorm": {
+        // At inference, with the running averages; ONNX's ε is 1e-5 unless told, as the project's.
+        const place = places[parameter++];
+        const tensors = [
+          place.weight,
+          place.bias,
+          place.statistics!.mean,
+          place.statistics!.variance,
+        ]
+          .map((wanted, k) => {
+            const found = state.find((t) => t.name === wanted.name)!;
+            const role = ["scale", "bias", "mean", "variance"][k];
+            initializers.push(
+              floatTensor(
+                `${name}.${role}`,
+                found.shape,
+                found.data,
+                `${text}: PyTorch's ${found.name}`,
+              ),
+            );
+            return `${name}.${role}`;
+          });
+        nodes.push({
+          name,
+          op_type: "BatchNormalization",
+          input: [current, ...tensors],
+          output: [out],
+        });
+        break;
+      }
       case "dropout":
         nodes.push({
           name,

@@ -7,7 +7,9 @@
  * The PyTorch network holds one module per layer of the project's, in order (the output layer
  * last): `conv` is `nn.Conv2d`, `maxpool` `nn.MaxPool2d`, `flatten` `nn.Flatten`, `dense`
  * `nn.Linear`, the activations `nn.Sigmoid`, `nn.Tanh`, `nn.ReLU` and `nn.SiLU`, `dropout`
- * `nn.Dropout`. Where a dense layer reads an image (the project flattens it implicitly), an
+ * `nn.Dropout`, `batchnorm` `nn.BatchNorm2d` on an image and `nn.BatchNorm1d` on a flat vector
+ * (γ its weight, β its bias, and the running averages its `running_mean` and `running_var`; the
+ * same ε, 1e-5, and momentum, 0.1). Where a dense layer reads an image (the project flattens it implicitly), an
  * `nn.Flatten()` comes first (and an `nn.Unflatten` where a convolution reads a flat vector), so
  * every tensor is named `<index>.weight` or `<index>.bias`. The
  * softmax is not in it: the network ends on the logits. The MLP is the same with a flat input:
@@ -50,6 +52,11 @@ export interface TorchParameter {
   layer: string;
   weight: { name: string; shape: number[] };
   bias: { name: string; shape: number[] };
+  /** Batch normalisation's running averages, which the project keeps after β in the biases. */
+  statistics?: {
+    mean: { name: string; shape: number[] };
+    variance: { name: string; shape: number[] };
+  };
 }
 
 /**
@@ -64,16 +71,7 @@ export interface TorchParameter {
  * ```
  */
 export function architectureOf(network: Network): Architecture {
-  if (isSequential(network)) {
-    if (network.layers.some((layer) => layer.type === "batchnorm")) {
-      throw new RangeError(
-        `Cannot export "${
-          formatLayers(network.layers)
-        }": batch normalisation is not in the ONNX and PyTorch exports yet (a network without batchnorm layers exports)`,
-      );
-    }
-    return { input: network.input, layers: network.layers };
-  }
+  if (isSequential(network)) return { input: network.input, layers: network.layers };
   const layers: LayerSpec[] = network.sizes.slice(1).flatMap((units, l, rest) =>
     l + 1 < rest.length
       ? [{ type: "dense", units }, { type: "activation", activation: network.hidden }]
@@ -132,8 +130,12 @@ function torchModules(architecture: Architecture): { text: string; layer: number
         )];
       case "dropout":
         return [module(`nn.Dropout(${layer.rate})`)];
+      case "batchnorm":
+        return [module(`nn.BatchNorm${flat ? "1" : "2"}d(${before.channels})`)];
       default:
-        throw new RangeError(`Cannot export a ${layer.type} layer to PyTorch`);
+        throw new RangeError(
+          `Cannot export a ${(layer as { type: string }).type} layer to PyTorch`,
+        );
     }
   });
 }
@@ -178,6 +180,18 @@ export function torchParameters(architecture: Architecture): TorchParameter[] {
         },
         bias: { name: name("bias"), shape: [layer.filters] },
       });
+    } else if (layer.type === "batchnorm") {
+      const C = [before.channels];
+      found.push({
+        parameter: found.length,
+        layer: `batchnorm on ${describeShape(before)}`,
+        weight: { name: name("weight"), shape: C },
+        bias: { name: name("bias"), shape: C },
+        statistics: {
+          mean: { name: name("running_mean"), shape: C },
+          variance: { name: name("running_var"), shape: C },
+        },
+      });
     } else if (layer.type === "dense" && module.text.startsWith("nn.Linear")) {
       found.push({
         parameter: found.length,
@@ -211,12 +225,22 @@ export function transpose(values: Float32Array, rows: number, cols: number): Flo
  * @returns the tensors, in the network's order
  */
 export function torchStateDict(network: Network): NamedTensor[] {
-  return torchParameters(architectureOf(network)).flatMap(({ parameter, weight, bias }) => {
-    const w = network.weights[parameter];
+  return torchParameters(architectureOf(network)).flatMap((place) => {
+    const { parameter, weight, bias, statistics } = place;
+    const w = network.weights[parameter], b = network.biases[parameter];
     const data = weight.shape.length === 2 ? transpose(w.data, w.rows, w.cols) : w.data.slice();
+    if (statistics) {
+      const C = bias.shape[0];
+      return [
+        { name: weight.name, shape: weight.shape, data },
+        { name: bias.name, shape: bias.shape, data: b.slice(0, C) },
+        { name: statistics.mean.name, shape: statistics.mean.shape, data: b.slice(C, 2 * C) },
+        { name: statistics.variance.name, shape: statistics.variance.shape, data: b.slice(2 * C) },
+      ];
+    }
     return [
       { name: weight.name, shape: weight.shape, data },
-      { name: bias.name, shape: bias.shape, data: network.biases[parameter].slice() },
+      { name: bias.name, shape: bias.shape, data: b.slice() },
     ];
   });
 }
