@@ -15,6 +15,7 @@ import {
   normalizeImages,
   Random,
   resolveSettings,
+  saveCommittee,
   saveModel,
 } from "../lib/mod.ts";
 import { decodeImage } from "../lib/data/image_file.ts";
@@ -121,6 +122,16 @@ Deno.test("deno task classify prints one line per file and exits 1 when one cann
       new TextDecoder().decode(bad.stdout).includes("notes.png': expected a PNG or JPEG image"),
     );
     assertEquals((await run([])).code, 2);
+    // A committee file reads like a model: its members' probabilities averaged.
+    await saveModel(`${folder}/other.json`, {
+      network: createNetwork({ seed: 2 }),
+      settings: resolveSettings("assignment", { seed: 2 }),
+      history: [],
+    });
+    await saveCommittee(`${folder}/committee.json`, ["model.json", "other.json"]);
+    const voted = await run(["--model", `${folder}/committee.json`, `${folder}/two.png`]);
+    assertEquals(voted.code, 0, new TextDecoder().decode(voted.stdout));
+    assert(/two\.png: predicted \d/.test(new TextDecoder().decode(voted.stdout)));
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
