@@ -12,12 +12,10 @@ import {
   classify,
   cloneNetwork,
   createSequential,
-  type EngineName,
   layerGradientCheck,
   loadDataset,
   loadModel,
   matrix,
-  type Network,
   normalizeImages,
   pageForward,
   pageModel,
@@ -29,22 +27,11 @@ import {
   torchModuleText,
   train,
 } from "../lib/mod.ts";
-import { commandSucceeds } from "../tools/commands.ts";
+import { FAST_ENGINES, largestDifference } from "./fast_engines.ts";
 
-const compiler = (await Promise.all(
-  ["cc", "gcc", "clang"].map((c) => commandSucceeds(c, ["--version"])),
-)).some(Boolean) || Deno.env.get("CI") === "true";
-const engines: EngineName[] = compiler ? ["wasm", "native"] : ["wasm"];
+const engines = FAST_ENGINES;
 
-const largest = (a: Network, b: Network) =>
-  Math.max(
-    ...a.weights.map((w, l) =>
-      w.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.weights[l].data[i])), 0)
-    ),
-    ...a.biases.map((bias, l) =>
-      bias.reduce((m, v, i) => Math.max(m, Math.abs(v - b.biases[l][i])), 0)
-    ),
-  );
+const largest = largestDifference;
 
 const mnist = await loadDataset("mnist");
 const subset = takeExamples(normalizeImages(mnist.train), Array.from({ length: 400 }, (_, i) => i));

@@ -10,34 +10,21 @@ import {
   classify,
   cloneNetwork,
   createSequential,
-  type EngineName,
   loadDataset,
-  type Network,
   normalizeImages,
   predictSequential,
   takeExamples,
   train,
 } from "../lib/mod.ts";
-import { commandSucceeds } from "../tools/commands.ts";
+import { FAST_ENGINES, largestDifference } from "./fast_engines.ts";
 
-const compiler = (await Promise.all(
-  ["cc", "gcc", "clang"].map((c) => commandSucceeds(c, ["--version"])),
-)).some(Boolean) || Deno.env.get("CI") === "true";
-const engines: EngineName[] = compiler ? ["wasm", "native"] : ["wasm"];
+const engines = FAST_ENGINES;
 
 const mnist = await loadDataset("mnist");
 const subset = takeExamples(normalizeImages(mnist.train), Array.from({ length: 300 }, (_, i) => i));
 const test = takeExamples(normalizeImages(mnist.test), Array.from({ length: 200 }, (_, i) => i));
 
-const largest = (a: Network, b: Network) =>
-  Math.max(
-    ...a.weights.map((w, l) =>
-      w.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.weights[l].data[i])), 0)
-    ),
-    ...a.biases.map((bias, l) =>
-      bias.reduce((m, v, i) => Math.max(m, Math.abs(v - b.biases[l][i])), 0)
-    ),
-  );
+const largest = largestDifference;
 
 const ARCHITECTURES = [
   "conv(6,5) relu maxpool(2) dropout(0.25) conv(8,3) relu maxpool(2) flatten dense(24) relu dropout(0.3)",

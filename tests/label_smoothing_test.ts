@@ -11,37 +11,24 @@ import {
   createSequential,
   createWorkspace,
   crossEntropy,
-  type EngineName,
   forwardLayers,
   fromRows,
   loadDataset,
   matrix,
-  type Network,
   normalizeImages,
   sequentialModel,
   smoothedCrossEntropy,
   takeExamples,
   train,
 } from "../lib/mod.ts";
-import { commandSucceeds } from "../tools/commands.ts";
+import { FAST_ENGINES, largestDifference } from "./fast_engines.ts";
 
-const compiler = (await Promise.all(
-  ["cc", "gcc", "clang"].map((c) => commandSucceeds(c, ["--version"])),
-)).some(Boolean) || Deno.env.get("CI") === "true";
-const engines: EngineName[] = compiler ? ["wasm", "native"] : ["wasm"];
+const engines = FAST_ENGINES;
 
 const mnist = await loadDataset("mnist");
 const subset = takeExamples(normalizeImages(mnist.train), Array.from({ length: 300 }, (_, i) => i));
 
-const largest = (a: Network, b: Network) =>
-  Math.max(
-    ...a.weights.map((w, l) =>
-      w.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.weights[l].data[i])), 0)
-    ),
-    ...a.biases.map((bias, l) =>
-      bias.reduce((m, v, i) => Math.max(m, Math.abs(v - b.biases[l][i])), 0)
-    ),
-  );
+const largest = largestDifference;
 
 Deno.test("smoothedCrossEntropy(): ε = 0 is the cross-entropy; otherwise the mean over the smoothed targets", () => {
   const p = fromRows([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]]);

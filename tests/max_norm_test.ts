@@ -8,7 +8,6 @@ import {
   cloneNetwork,
   createNetwork,
   createSequential,
-  type EngineName,
   fromRows,
   limitColumnNorms,
   loadDataset,
@@ -17,25 +16,14 @@ import {
   takeExamples,
   train,
 } from "../lib/mod.ts";
-import { commandSucceeds } from "../tools/commands.ts";
+import { FAST_ENGINES, largestDifference } from "./fast_engines.ts";
 
-const compiler = (await Promise.all(
-  ["cc", "gcc", "clang"].map((c) => commandSucceeds(c, ["--version"])),
-)).some(Boolean) || Deno.env.get("CI") === "true";
-const engines: EngineName[] = compiler ? ["wasm", "native"] : ["wasm"];
+const engines = FAST_ENGINES;
 
 const mnist = await loadDataset("mnist");
 const subset = takeExamples(normalizeImages(mnist.train), Array.from({ length: 300 }, (_, i) => i));
 
-const largest = (a: Network, b: Network) =>
-  Math.max(
-    ...a.weights.map((w, l) =>
-      w.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.weights[l].data[i])), 0)
-    ),
-    ...a.biases.map((bias, l) =>
-      bias.reduce((m, v, i) => Math.max(m, Math.abs(v - b.biases[l][i])), 0)
-    ),
-  );
+const largest = largestDifference;
 
 /** The largest norm of a unit's incoming weights in `network`. */
 function largestNorm(network: Network): number {
