@@ -1,11 +1,17 @@
 /**
  * What the tests of the fast engines share: which of them run here (native only where a C
- * compiler is, and always under CI=true, where .ci/run installs gcc), and how far apart two
- * networks' parameters are.
+ * compiler is, and always under CI=true, where .ci/run installs gcc), how far apart two networks'
+ * parameters are, and training on one engine with no fallback.
  *
  * @module
  */
-import type { EngineName, Network } from "../lib/mod.ts";
+import {
+  type EngineName,
+  type Examples,
+  type Network,
+  train,
+  type TrainOptions,
+} from "../lib/mod.ts";
 import { commandSucceeds } from "../tools/commands.ts";
 
 const compiler = (await Promise.all(
@@ -25,4 +31,23 @@ export function largestDifference(a: Network, b: Network): number {
       bias.reduce((m, v, i) => Math.max(m, Math.abs(v - b.biases[l][i])), 0)
     ),
   );
+}
+
+/**
+ * Trains `network` in place on `engine` itself: a notice that the run fell back to another engine
+ * fails the test, which is about that engine.
+ */
+export async function trainOn(
+  engine: EngineName,
+  network: Network,
+  data: Examples,
+  options: TrainOptions,
+): Promise<void> {
+  await train(network, data, {
+    ...options,
+    engine,
+    onNotice: (notice) => {
+      throw new Error(`unexpected fallback from ${engine}: ${notice}`);
+    },
+  });
 }
