@@ -143,6 +143,7 @@ export * from "./show/figures/experiments.ts";
 export * from "./show/figures/augmentation.ts";
 export * from "./show/figures/cnn.ts";
 export * from "./show/figures/draw.ts";
+export * from "./show/figures/how_far.ts";
 
 export * from "./show/jupyter/kernel.ts";
 export * from "./show/jupyter/show.ts";

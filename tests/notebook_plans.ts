@@ -130,4 +130,20 @@ const PLANS = (
     }),
     figures: 3,
   },
+  // 13 trains small twins and a committee of three, and evaluates 10's CNN as a full run.
+  "13-how-far.ipynb": {
+    overrides: (dataset) => ({
+      dataset,
+      trainingRows: 1500,
+      learningRates: [0.03, 0.3, 3],
+      shownRate: 0.3,
+      sweepEpochs: 1,
+      members: 3,
+      memberEpochs: 1,
+      recordRuns: [cnnModel(dataset)],
+      mistakesShown: 10,
+      figuresFolder: `${scratch}/figures-13-${dataset}`,
+    }),
+    figures: 6,
+  },
 });

@@ -18,6 +18,7 @@ import type { EngineName } from "../engines/engine.ts";
 import { type Matrix, matrix } from "../nn/matrix.ts";
 import type { Network } from "../nn/network.ts";
 import type { SavedModel } from "../run/experiment.ts";
+import { predictions } from "./metrics.ts";
 import { classify } from "./predict.ts";
 
 /** What a committee file says it is. */
@@ -121,12 +122,85 @@ export async function classifyCommittee(
   options: { engine?: EngineName; threads?: number | "auto" } = {},
 ): Promise<Matrix> {
   if (members.length === 0) throw new RangeError("Cannot classify: the committee has no members");
-  let sum: Matrix | undefined;
-  for (const member of members) {
-    const p = await classify(member, images, options);
-    if (!sum) sum = matrix(p.rows, p.cols, Float32Array.from(p.data));
-    else for (let i = 0; i < p.data.length; i++) sum.data[i] += p.data[i];
+  const each: Matrix[] = [];
+  for (const member of members) each.push(await classify(member, images, options));
+  return meanProbabilities(each);
+}
+
+/**
+ * The mean of several members' probabilities for the same images: the committee's.
+ *
+ * @param probabilities one rows × classes matrix per member, all the same shape
+ * @returns rows × classes
+ * @example
+ * ```ts
+ * import { fromRows, meanProbabilities } from "../mod.ts";
+ * meanProbabilities([fromRows([[1, 0]]), fromRows([[0.5, 0.5]])]).data; // [0.75, 0.25]
+ * ```
+ */
+export function meanProbabilities(probabilities: Matrix[]): Matrix {
+  const first = probabilities[0];
+  if (!first) throw new RangeError("Cannot average: no member's probabilities were given");
+  const mean = matrix(first.rows, first.cols);
+  for (const [k, p] of probabilities.entries()) {
+    if (p.rows !== first.rows || p.cols !== first.cols) {
+      throw new RangeError(
+        `Cannot average: member ${
+          k + 1
+        } gave ${p.rows}×${p.cols} probabilities, member 1 ${first.rows}×${first.cols}`,
+      );
+    }
+    for (let i = 0; i < p.data.length; i++) mean.data[i] += p.data[i];
   }
-  for (let i = 0; i < sum!.data.length; i++) sum!.data[i] /= members.length;
-  return sum!;
+  for (let i = 0; i < mean.data.length; i++) mean.data[i] /= probabilities.length;
+  return mean;
+}
+
+/** How a committee voted on each image: every member's class, and the committee's. */
+export interface CommitteeVotes {
+  /** members[k][i]: member k's class for image i. */
+  members: Uint8Array[];
+  /** The class of the mean probabilities, image by image. */
+  committee: Uint8Array;
+  /** The mean probability the committee gives its class. */
+  confidence: Float32Array;
+}
+
+/**
+ * Each member's vote and the committee's, from the members' probabilities.
+ *
+ * @param probabilities one rows × classes matrix per member
+ * @returns the votes
+ */
+export function committeeVotes(probabilities: Matrix[]): CommitteeVotes {
+  const mean = predictions(meanProbabilities(probabilities));
+  return {
+    members: probabilities.map((p) => predictions(p).predicted),
+    committee: mean.predicted,
+    confidence: mean.confidence,
+  };
+}
+
+/**
+ * The images on which the members do not all vote alike: the most divided first (the most
+ * different classes), then in order.
+ *
+ * @param votes from {@linkcode committeeVotes}
+ * @returns the images' indices
+ * @example
+ * ```ts
+ * import { disagreements } from "../mod.ts";
+ * const votes = { members: [Uint8Array.of(1, 2, 3), Uint8Array.of(1, 5, 4), Uint8Array.of(1, 2, 7)] };
+ * disagreements(votes); // [2, 1]: image 2 got three classes, image 1 two
+ * ```
+ */
+export function disagreements(votes: Pick<CommitteeVotes, "members">): number[] {
+  const rows = votes.members[0]?.length ?? 0;
+  const kinds = Array.from(
+    { length: rows },
+    (_, i) => new Set(votes.members.map((m) => m[i])).size,
+  );
+  return kinds.map((_, i) => i).filter((i) => kinds[i] > 1).sort((a, b) =>
+    kinds[b] - kinds[a] || a - b
+  );
 }

@@ -11,7 +11,9 @@
 import { type ActivationName, multiplyByDerivative } from "./activations.ts";
 import { backprop, createWorkspace } from "./backprop.ts";
 import { type Matrix, norm } from "./matrix.ts";
-import type { Gradients, MlpNetwork } from "./network.ts";
+import type { Gradients, MlpNetwork, SequentialNetwork } from "./network.ts";
+import { formatLayers } from "./layers/spec.ts";
+import { layersOf } from "./sequential.ts";
 
 /** A value is saturated where its slope f'(z) is below this share of the activation's peak slope. */
 export const SATURATION_SLOPE = 0.2;
@@ -141,4 +143,51 @@ export function profileNetwork(
  */
 export function gradientShrink(profile: Pick<NetworkProfile, "gradientNorms">): number {
   return profile.gradientNorms[0] / profile.gradientNorms[profile.gradientNorms.length - 1];
+}
+
+/** The values that enter one activation layer of a sequential network, for every row of a batch. */
+export interface ActivationInput {
+  /** Which activation layer it is, counted from the input (1 for the first). */
+  index: number;
+  /** The activation's name ("relu"). */
+  activation: string;
+  /** The layers between the previous activation and this one, as text ("conv(16,3,0) batchnorm"). */
+  after: string;
+  /** Every value entering it, rows × the layer's size, flat. */
+  values: Float32Array;
+}
+
+/**
+ * What enters each activation of a sequential network on one batch, in inference mode (dropout
+ * off, batch normalisation with its running statistics): the distributions batch normalisation
+ * is meant to keep steady from layer to layer, z ~ (mean β, spread γ) whatever the layers before
+ * did to the scale.
+ *
+ * @param network a sequential network
+ * @param images the batch, rows × 784
+ * @returns one entry per activation layer, input side first
+ * @example
+ * ```ts
+ * import { activationInputs, createSequential, matrix } from "../mod.ts";
+ * const network = createSequential({ layers: "conv(4,3) batchnorm relu flatten dense(8) relu" });
+ * activationInputs(network, matrix(2, 784)).map((a) => a.after); // ["conv(4,3) batchnorm", "flatten dense(8)"]
+ * ```
+ */
+export function activationInputs(network: SequentialNetwork, images: Matrix): ActivationInput[] {
+  const layers = layersOf(network);
+  const inputs: ActivationInput[] = [];
+  let a = images, since = 0;
+  network.layers.forEach((spec, i) => {
+    if (spec.type === "activation") {
+      inputs.push({
+        index: inputs.length + 1,
+        activation: spec.activation,
+        after: formatLayers(network.layers.slice(since, i)),
+        values: Float32Array.from(a.data),
+      });
+      since = i + 1;
+    }
+    a = layers[i].forward(a);
+  });
+  return inputs;
 }

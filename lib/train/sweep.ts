@@ -9,9 +9,12 @@
  */
 
 import type { Examples } from "../data/preprocess.ts";
-import { createNetwork, type NetworkOptions } from "../nn/mlp.ts";
+import type { NetworkOptions } from "../nn/mlp.ts";
+import { isSequential, type MlpNetwork, type Network } from "../nn/network.ts";
+import type { SequentialOptions } from "../nn/sequential.ts";
 import { type NetworkProfile, profileNetwork } from "../nn/layer_statistics.ts";
 import {
+  createVariantNetwork,
   learningRateVariants,
   trainVariants,
   type Variant,
@@ -83,7 +86,7 @@ export function sweepPoints(runs: VariantRun[]): SweepPoint[] {
  * ```
  */
 export async function learningRateSweep(
-  network: NetworkOptions,
+  network: NetworkOptions | SequentialOptions,
   data: Examples,
   rates: number[],
   options: VariantOptions = {},
@@ -129,7 +132,9 @@ export function bestSweepPoint(points: SweepPoint[]): SweepPoint | undefined {
  * ```
  */
 export function profileVariants(variants: Variant[], batch: Examples): NetworkProfile[] {
-  return variants.map((v) => profileNetwork(createNetwork(v.network), batch, v.name));
+  return variants.map((v) =>
+    profileNetwork(mlpOf(createVariantNetwork(v.network), v.name), batch, v.name)
+  );
 }
 
 /**
@@ -147,5 +152,15 @@ export function profileVariants(variants: Variant[], batch: Examples): NetworkPr
  * ```
  */
 export function profileRuns(runs: VariantRun[], batch: Examples): NetworkProfile[] {
-  return runs.map((run) => profileNetwork(run.network, batch, run.name));
+  return runs.map((run) => profileNetwork(mlpOf(run.network, run.name), batch, run.name));
+}
+
+/** The profiles measure an MLP's hidden layers: a sequential network is refused by name. */
+function mlpOf(network: Network, name: string): MlpNetwork {
+  if (isSequential(network)) {
+    throw new TypeError(
+      `Cannot profile "${name}": profiles measure an MLP's hidden layers, and this network lists layers`,
+    );
+  }
+  return network;
 }

@@ -10,18 +10,22 @@ import type { Examples } from "../data/preprocess.ts";
 import type { ActivationName } from "../nn/activations.ts";
 import { defaultInit, type InitName } from "../nn/init.ts";
 import { createNetwork, type NetworkOptions } from "../nn/mlp.ts";
+import { createSequential, type SequentialOptions } from "../nn/sequential.ts";
 import type { OptimizerName } from "../nn/optimizers.ts";
 import { TrainingDiverged } from "./divergence.ts";
 import { train, type TrainOptions } from "./loop.ts";
 import type { EpochRecord, TrainingSettings } from "./records.ts";
-import type { MlpNetwork } from "../nn/network.ts";
+import type { Network } from "../nn/network.ts";
 
 /** One way to train: the network it starts from, and the training settings it changes. */
 export interface Variant {
   /** What its curves and rows are shown as. */
   name: string;
-  /** The network it starts from, created afresh (and seeded) for the run. */
-  network: NetworkOptions;
+  /**
+   * The network it starts from, created afresh (and seeded) for the run: an MLP's options, or a
+   * sequential network's (those list `layers`).
+   */
+  network: NetworkOptions | SequentialOptions;
   /** The training settings it changes; the others come from the experiment's options. */
   training?: Partial<TrainingSettings>;
 }
@@ -31,7 +35,7 @@ export interface VariantRun {
   name: string;
   variant: Variant;
   /** The trained network (with a diverged run: its last good epoch). */
-  network: MlpNetwork;
+  network: Network;
   /** One record per completed epoch. */
   history: EpochRecord[];
   /** Seconds the run took. */
@@ -82,7 +86,7 @@ export async function trainVariants(
   for (const [index, variant] of variants.entries()) {
     if (common.signal?.aborted) break;
     await onRunStart?.(variant, index);
-    const network = createNetwork(variant.network);
+    const network = createVariantNetwork(variant.network);
     const started = performance.now();
     const run: VariantRun = {
       name: variant.name,
@@ -114,6 +118,16 @@ export async function trainVariants(
     if (run.stopped) break;
   }
   return runs;
+}
+
+/**
+ * A variant's network, created from its options: a sequential network where they list `layers`,
+ * the MLP otherwise.
+ *
+ * @returns the new network
+ */
+export function createVariantNetwork(options: NetworkOptions | SequentialOptions): Network {
+  return "layers" in options ? createSequential(options) : createNetwork(options);
 }
 
 /** An optimizer to compare, with its own learning rate and any setting it needs (μ, β, λ, …). */
@@ -197,7 +211,7 @@ export function activationVariants(
  */
 export function learningRateVariants(
   rates: number[],
-  network: NetworkOptions,
+  network: NetworkOptions | SequentialOptions,
   training: Partial<TrainingSettings> = {},
 ): Variant[] {
   return rates.map((learningRate) => ({
