@@ -99,6 +99,7 @@ export * from "./eval/classify_image.ts";
 export * from "./eval/evaluate.ts";
 export * from "./eval/model_file.ts";
 export * from "./eval/committee.ts";
+export * from "./eval/test_time_augmentation.ts";
 export * from "./eval/agreement.ts";
 
 export * from "./export/torch_layout.ts";

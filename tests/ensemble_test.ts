@@ -8,8 +8,12 @@ import {
   classify,
   classifyCommittee,
   classifyImage,
+  classifyWithShifts,
+  countCorrect,
   loadDataset,
   loadModel,
+  loadRunData,
+  type Network,
   normalizeImages,
   saveCommittee,
   takeExamples,
@@ -34,6 +38,7 @@ Deno.test("deno task ensemble trains members with their own seeds, and the commi
       "16",
       "--seed",
       "40",
+      "--shifted-test",
       "--out",
       folder,
     ], { log: (line) => lines.push(line) });
@@ -44,6 +49,10 @@ Deno.test("deno task ensemble trains members with their own seeds, and the commi
     assertEquals(metrics.members.length, 2);
     assert(metrics.committee > 0.2, `the committee beats chance (10%): ${metrics.committee}`);
     assert(lines.some((l) => /the committee of 2: \d+\.\d\d%/.test(l)), lines.at(-2));
+    assert(
+      lines.some((l) => /\d\.\d\d% with shifted copies/.test(l)),
+      "--shifted-test is reported",
+    );
 
     const committee = await loadModel(`${folder}/committee.json`);
     const [first, second] = await Promise.all(
@@ -69,6 +78,14 @@ Deno.test("deno task ensemble trains members with their own seeds, and the commi
     };
     const verdict = await classifyImage(committee.committee!, image);
     assertAlmostEquals(verdict.probabilities.reduce((s, p) => s + p, 0), 1, 1e-5);
+
+    // --shifted-test: each member's and the committee's test accuracy over the shifted views.
+    const { test: all } = await loadRunData(committee.settings);
+    const shiftedAccuracy = async (networks: Network[]) =>
+      countCorrect(await classifyWithShifts(networks, all.images), all.labels) / all.labels.length;
+    const memberMetrics = JSON.parse(await Deno.readTextFile(`${folder}/member-1/metrics.json`));
+    assertEquals(memberMetrics.testAccuracyShifted, await shiftedAccuracy([first.network]));
+    assertEquals(metrics.committeeShifted, await shiftedAccuracy(committee.committee!));
   } finally {
     await Deno.remove(folder, { recursive: true });
   }

@@ -1,14 +1,17 @@
 /**
  * Notebook 13's parts: what enters each activation of a sequential network, a committee's votes
  * and disagreements, variants of sequential networks (a learning-rate sweep of CNN twins), and the
- * figures and the table of marks drawn from them.
+ * figures and the table of marks drawn from them; test-time augmentation by shifted copies.
  */
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import {
   activationInputs,
   activationInputsChart,
+  classify,
+  classifyWithShifts,
   committeeVotes,
   committeeVotesFigure,
+  createNetwork,
   createSequential,
   disagreements,
   type Figure,
@@ -24,6 +27,7 @@ import {
   normalizeImages,
   profileRuns,
   PUBLISHED_MARKS,
+  shiftImages,
   sweepPoints,
   takeExamples,
   trainVariants,
@@ -182,4 +186,36 @@ Deno.test("activationInputsChart(), committeeVotesFigure() and marksTable() draw
   assertEquals(accuracies, [...accuracies].sort((a, b) => b - a), "best first");
   assertEquals(marks.rows.at(-1)!.whose, "this project");
   assertEquals(marksTable([...own], "Fashion-MNIST").rows.length, 2, "Fashion-MNIST's own marks");
+});
+
+Deno.test("shiftImages() moves every image a whole pixel, filling with background; bad shifts are refused", () => {
+  const images = fromRows([[1, 2, 3, 4, 5, 6, 7, 8, 9], [9, 8, 7, 6, 5, 4, 3, 2, 1]]);
+  assertEquals([...shiftImages(images, 1, 0).data.subarray(0, 9)], [0, 1, 2, 0, 4, 5, 0, 7, 8]);
+  assertEquals([...shiftImages(images, 0, -1).data.subarray(9)], [6, 5, 4, 3, 2, 1, 0, 0, 0]);
+  assertEquals([...shiftImages(images, -1, 1).data.subarray(0, 9)], [0, 0, 0, 2, 3, 0, 5, 6, 0]);
+  assertEquals([...shiftImages(images, 0, 0).data], [...images.data]);
+  assertEquals([...images.data.subarray(0, 3)], [1, 2, 3], "the images are left alone");
+  assertThrows(() => shiftImages(fromRows([[1, 2, 3]]), 1, 0), RangeError, "found 3 columns");
+  assertThrows(() => shiftImages(images, 0.5, 0), RangeError, "expected dx to be a whole number");
+  assertThrows(() => shiftImages(images, 0, 9), RangeError, "found 9");
+});
+
+Deno.test("classifyWithShifts() is the mean over members and views; the unshifted view alone is classify()", async () => {
+  const members = [1, 2].map((seed) => createNetwork({ sizes: [784, 16, 10], seed }));
+  const images = batch.images;
+  const plain = await classifyWithShifts(members.slice(0, 1), images, { shifts: [[0, 0]] });
+  assertEquals(plain.data, (await classify(members[0], images)).data);
+  const both = await classifyWithShifts(members, images, { shifts: [[0, 0], [1, 0]] });
+  const views = [images, shiftImages(images, 1, 0)];
+  const each = [];
+  for (const view of views) for (const m of members) each.push(await classify(m, view));
+  for (const i of [0, 5, 99, 319]) {
+    assertAlmostEquals(both.data[i], each.reduce((s, p) => s + p.data[i], 0) / 4, 1e-6);
+  }
+  assertEquals(
+    (await classifyWithShifts(members, images)).rows,
+    images.rows,
+    "five views by default",
+  );
+  await assertRejects(() => classifyWithShifts([], images), RangeError, "at least one member");
 });

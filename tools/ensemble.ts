@@ -11,6 +11,7 @@
 import { writeFileAtomic } from "../lib/data/files.ts";
 import { claimFolder } from "../lib/data/folder_claim.ts";
 import { classifyCommittee, MAX_MEMBERS, saveCommittee } from "../lib/eval/committee.ts";
+import { classifyWithShifts } from "../lib/eval/test_time_augmentation.ts";
 import { loadModel } from "../lib/eval/model_file.ts";
 import { countCorrect } from "../lib/nn/loss.ts";
 import { loadRunData } from "../lib/run/experiment.ts";
@@ -30,7 +31,9 @@ Trains N networks (default 3, at most ${MAX_MEMBERS}) of one preset, each with i
 preset's (or --seed's), then the next ones — into member-1/ … member-N/ of one folder (--out, or a
 new one under data/runs/), each as deno task train would; then writes committee.json, a model that
 averages its members' probabilities (deno task classify --model DIR/committee.json reads it), and
-committee-metrics.json with every member's test accuracy and the committee's.
+committee-metrics.json with every member's test accuracy and the committee's (with --shifted-test,
+also with test-time augmentation: each member reads each test image and its copies shifted a pixel
+each way, all averaged).
 
 Every option of deno task train applies to each member (see deno task train --help).`;
 
@@ -59,7 +62,7 @@ export function splitArguments(args: string[]): { members: number; rest: string[
  */
 export async function main(args: string[], io: CommandIo = { log: console.log }): Promise<number> {
   let members: number, rest: string[], settings;
-  let out: string | undefined;
+  let out: string | undefined, shiftedTest = false;
   try {
     ({ members, rest } = splitArguments(args));
     const parsed = parseArguments(rest);
@@ -69,6 +72,7 @@ export async function main(args: string[], io: CommandIo = { log: console.log })
     }
     settings = resolveSettings(parsed.preset, parsed.overrides);
     out = parsed.out;
+    shiftedTest = parsed.shiftedTest;
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof RangeError)) throw error;
     io.log(`error: ${(error as Error).message}\n\n${USAGE}`);
@@ -104,17 +108,31 @@ export async function main(args: string[], io: CommandIo = { log: console.log })
     const each: number[] = [];
     for (const member of committee.committee!) each.push(await accuracy([member]));
     const together = await accuracy(committee.committee);
+    const shifted = shiftedTest
+      ? countCorrect(
+        await classifyWithShifts(committee.committee!, test.images, { engine: settings.engine }),
+        test.labels,
+      ) / test.labels.length
+      : undefined;
     const seconds = (performance.now() - started) / 1000;
     const percent = (a: number) => `${(100 * a).toFixed(2)}%`;
     io.log(
       `test accuracy: members ${each.map(percent).join(", ")} (mean ${
         percent(each.reduce((s, a) => s + a, 0) / each.length)
-      }); the committee of ${members}: ${percent(together)}; ${formatDuration(seconds)} in all`,
+      }); the committee of ${members}: ${percent(together)}${
+        shifted === undefined ? "" : ` (${percent(shifted)} with shifted copies)`
+      }; ${formatDuration(seconds)} in all`,
     );
     await writeFileAtomic(
       `${folder}/committee-metrics.json`,
       JSON.stringify(
-        { members: each, committee: together, testImages: test.labels.length, seconds },
+        {
+          members: each,
+          committee: together,
+          committeeShifted: shifted,
+          testImages: test.labels.length,
+          seconds,
+        },
         null,
         2,
       ) + "\n",

@@ -8,6 +8,8 @@
 import { writeFileAtomic } from "../lib/data/files.ts";
 import { claimFolder, type FolderClaim } from "../lib/data/folder_claim.ts";
 import { evaluateNetwork, type Evaluation } from "../lib/eval/evaluate.ts";
+import { classifyWithShifts } from "../lib/eval/test_time_augmentation.ts";
+import { countCorrect } from "../lib/nn/loss.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
 import type { Network } from "../lib/nn/network.ts";
 import { describeNetwork } from "../lib/nn/sequential.ts";
@@ -51,6 +53,9 @@ Options:
   --preset NAME           ${Object.keys(PRESETS).join(" | ")} (default: assignment)
   --out DIR               the folder to write (default: a new data/runs/<time>-<preset>-<dataset>-<id>)
   --overwrite             replace the run already in --out
+  --shifted-test          also classify the test set with test-time augmentation (the mean over the
+                          image and its copies shifted a pixel each way): testAccuracyShifted in
+                          metrics.json
   --debug                 show the stack trace of an unexpected error (or set MNIST_DEBUG=1)
   --help                  show this help
 
@@ -70,6 +75,8 @@ export interface ParsedArguments {
   help: boolean;
   overwrite: boolean;
   debug: boolean;
+  /** Also score the test set with test-time augmentation (`--shifted-test`). */
+  shiftedTest: boolean;
   preset: string;
   overrides: RunOverrides;
   out?: string;
@@ -91,6 +98,7 @@ export function parseArguments(
     help: false,
     overwrite: false,
     debug: false,
+    shiftedTest: false,
     preset: "assignment",
     overrides: {} as Record<string, unknown>,
     out: undefined as string | undefined,
@@ -102,9 +110,14 @@ export function parseArguments(
       result.help = true;
       continue;
     }
-    if (flag === "--overwrite" || flag === "--debug") {
+    const switches = {
+      "--overwrite": "overwrite",
+      "--debug": "debug",
+      "--shifted-test": "shiftedTest",
+    } as const;
+    if (Object.hasOwn(switches, flag)) {
       if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-      result[flag === "--overwrite" ? "overwrite" : "debug"] = true;
+      result[switches[flag as keyof typeof switches]] = true;
       continue;
     }
     if (flag !== "--out" && !FLAGS.has(flag)) throw new UsageError(`Unknown option "${flag}"`);
@@ -268,7 +281,7 @@ export async function main(args: string[], io: CommandIo = terminal()): Promise<
     const out = parsed.out ?? defaultFolder(settings);
     const prepared = await prepareFolder(out, parsed.overwrite, io);
     try {
-      return await trainInto(out, settings, io);
+      return await trainInto(out, settings, io, { shiftedTest: parsed.shiftedTest });
     } finally {
       await releaseFolder(out, prepared);
     }
@@ -332,7 +345,12 @@ async function releaseFolder(out: string, prepared: { created: boolean; claim: F
 }
 
 /** The run itself, into the folder `out` this run has claimed: train, save, evaluate, report. */
-async function trainInto(out: string, settings: RunSettings, io: CommandIo): Promise<number> {
+async function trainInto(
+  out: string,
+  settings: RunSettings,
+  io: CommandIo,
+  report: { shiftedTest: boolean },
+): Promise<number> {
   io.log(`Training preset "${settings.preset}" on ${settings.dataset}: ${describeRun(settings)}`);
   io.log(`engine: ${await describeEngine(settings)}`);
   const data = await loadRunData(settings);
@@ -340,7 +358,7 @@ async function trainInto(out: string, settings: RunSettings, io: CommandIo): Pro
   const run = await trainWithProgress(network, data, settings, io);
   // The model first: whatever fails after this, the trained network is on disk.
   await saveTrained(out, { network, settings, history: run.history }, run, io);
-  await evaluateAndReport(out, network, data, settings, run, io);
+  await evaluateAndReport(out, network, data, settings, run, io, report);
   io.log(`wrote ${out}/ (model.json, metrics.json, figures/)`);
   return run.diverged ? 1 : run.stopped ? 130 : 0;
 }
@@ -447,12 +465,20 @@ async function evaluateAndReport(
   settings: RunSettings,
   run: TrainedRun,
   io: CommandIo,
+  report: { shiftedTest: boolean },
 ): Promise<void> {
   try {
     const evaluation = await evaluateNetwork(network, data, settings);
+    const shifted = report.shiftedTest
+      ? countCorrect(
+        await classifyWithShifts([network], data.test.images, settings),
+        data.test.labels,
+      ) / data.test.labels.length
+      : undefined;
+    const metrics = metricsOf(settings, run.history, evaluation, run.seconds);
     await writeFileAtomic(
       `${out}/metrics.json`,
-      JSON.stringify(metricsOf(settings, run.history, evaluation, run.seconds), null, 2) + "\n",
+      JSON.stringify({ ...metrics, testAccuracyShifted: shifted }, null, 2) + "\n",
     );
     // A sequential network by its layers ("conv(32,5) relu … dense(10)"), an MLP by its sizes.
     const what = `${describeNetwork(network)} (${settings.preset})`;
@@ -466,7 +492,9 @@ async function evaluateAndReport(
     io.log(
       `training accuracy ${(100 * evaluation.train.accuracy).toFixed(2)}%, test accuracy ${
         (100 * evaluation.test.accuracy).toFixed(2)
-      }% after ${epochsOf(run.history)} in ${formatDuration(run.seconds)}`,
+      }%${
+        shifted === undefined ? "" : ` (${(100 * shifted).toFixed(2)}% with shifted copies)`
+      } after ${epochsOf(run.history)} in ${formatDuration(run.seconds)}`,
     );
   } catch (error) {
     io.log(
