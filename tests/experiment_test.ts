@@ -35,7 +35,7 @@ Deno.test("resolveSettings() starts from the preset and applies only the overrid
   assertThrows(
     () => resolveSettings("bigger"),
     RangeError,
-    'Unknown preset "bigger": expected one of "assignment", "reference-notebook", "best-mlp", "best-mlp-augmented", "cnn", "cnn-augmented", "speedrun", "speedrun-light"',
+    'Unknown preset "bigger": expected one of "assignment", "reference-notebook", "best-mlp", "best-mlp-augmented", "cnn", "cnn-augmented", "cnn-batchnorm", "speedrun", "speedrun-light"',
   );
 });
 

@@ -10,6 +10,8 @@
 export interface NotebookPlan {
   overrides: (dataset: string) => Record<string, unknown>;
   figures: number;
+  /** The notebooks whose files this one reads (a model they save): it runs after them, never beside. */
+  needs?: string[];
 }
 
 /**
@@ -67,6 +69,7 @@ const PLANS = (
       examplesShown: 5,
     }),
     figures: 8,
+    needs: ["06-train.ipynb"],
   },
   "08-experiments.ipynb": {
     overrides: (dataset) => ({
@@ -118,6 +121,7 @@ const PLANS = (
       figuresFolder: `${scratch}/figures-11-${dataset}`,
     }),
     figures: 3,
+    needs: ["06-train.ipynb"],
   },
   // 12 exports 10's CNN and, with no PyTorch file at the path given, reads its own export back.
   "12-export.ipynb": {
@@ -129,6 +133,7 @@ const PLANS = (
       figuresFolder: `${scratch}/figures-12-${dataset}`,
     }),
     figures: 3,
+    needs: ["10-cnn.ipynb"],
   },
   // 13 trains small twins and a committee of two, and evaluates 10's CNN as a full run.
   "13-how-far.ipynb": {
@@ -145,5 +150,6 @@ const PLANS = (
       figuresFolder: `${scratch}/figures-13-${dataset}`,
     }),
     figures: 6,
+    needs: ["10-cnn.ipynb"],
   },
 });

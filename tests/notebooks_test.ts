@@ -95,9 +95,28 @@ const fashionInstalled = await Deno.stat("/usr/share/datasets/fashion-mnist").th
   () => false,
 );
 
-for (const dataset of ["mnist", "fashion-mnist"]) {
-  for (const path of await listNotebooks(folder)) {
+/**
+ * Each notebook's run, started at most once. A test starts its own and the next notebook's, unless
+ * the next needs this one's files: two runs share the two cores while each test waits for its own.
+ */
+const runs = new Map<string, Promise<Notebook>>();
+function startRun(path: string, dataset: string): Promise<Notebook> {
+  const key = `${dataset}:${path}`;
+  if (!runs.has(key)) {
     const name = path.slice(path.lastIndexOf("/") + 1);
+    const run = executeNotebook(path, { overrides: plans[name].overrides(dataset) });
+    run.catch(() => {}); // awaited by its own test, which reports the failure
+    runs.set(key, run);
+  }
+  return runs.get(key)!;
+}
+
+const notebookPaths = await listNotebooks(folder);
+for (const dataset of ["mnist", "fashion-mnist"]) {
+  for (const [index, path] of notebookPaths.entries()) {
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    const next = notebookPaths[index + 1];
+    const nextName = next?.slice(next.lastIndexOf("/") + 1);
     // The JupyterLab suite runs each notebook headless on MNIST before it runs it in the browser.
     const inLab = dataset === "mnist" && labRunsEveryNotebook;
     Deno.test({
@@ -105,6 +124,9 @@ for (const dataset of ["mnist", "fashion-mnist"]) {
         (inLab ? " (run by the JupyterLab suite)" : ""),
       ignore: inLab ||
         ((!available || (dataset === "fashion-mnist" && !fashionInstalled)) && !inCi),
+      // The next notebook's run goes on after this test ends: its next test awaits it.
+      sanitizeOps: false,
+      sanitizeResources: false,
       fn: async () => {
         assert(available, `Jupyter is required under CI=true: ${INSTALL_JUPYTER}`);
         const plan = plans[name];
@@ -112,9 +134,13 @@ for (const dataset of ["mnist", "fashion-mnist"]) {
           plan,
           `${name} has no plan in tests/notebooks_test.ts: add its small overrides and figure count`,
         );
-        const executed = await executeNotebook(path, { overrides: plan.overrides(dataset) });
-        assertEquals(errorOutputs(executed), [], `${name} has error outputs`);
-        const figures = figureCount(executed);
+        const executed = startRun(path, dataset);
+        if (next && plans[nextName!] && !plans[nextName!].needs?.includes(name)) {
+          startRun(next, dataset);
+        }
+        const done = await executed;
+        assertEquals(errorOutputs(done), [], `${name} has error outputs`);
+        const figures = figureCount(done);
         assert(
           figures >= plan.figures,
           `${name} showed ${figures} figures, expected at least ${plan.figures}`,

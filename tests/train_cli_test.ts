@@ -56,7 +56,7 @@ Deno.test("parseArguments() names the bad flag or value", async (t) => {
     ],
     [
       ["--preset", "big"],
-      'Invalid value for --preset: expected one of assignment, reference-notebook, best-mlp, best-mlp-augmented, cnn, cnn-augmented, speedrun, speedrun-light, found "big"',
+      'Invalid value for --preset: expected one of assignment, reference-notebook, best-mlp, best-mlp-augmented, cnn, cnn-augmented, cnn-batchnorm, speedrun, speedrun-light, found "big"',
     ],
     [
       ["--dataset", "cifar"],
