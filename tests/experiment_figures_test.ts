@@ -1,3 +1,4 @@
+import { fits } from "./figure_fits.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import {
   activationDistributions,
@@ -10,11 +11,9 @@ import {
   type EpochRecord,
   evaluateNetwork,
   evaluationsTable,
-  type Figure,
   gradientNormChart,
   learningRateSweepChart,
   loadDataset,
-  MAX_FIGURE_WIDTH,
   normalizeImages,
   profileNetwork,
   RUN_COLORS,
@@ -41,14 +40,6 @@ const historyOf = (epochs: number, heldOut = true): EpochRecord[] =>
     learningRate: 0.1,
     seconds: 0.5,
   }));
-
-/** Every figure: a title, and no wider than a notebook shows. */
-const fits = (figure: Figure, title: string) => {
-  assertEquals(figure.title, title);
-  assert(figure.svg.includes(`>${title}</text>`), "the title is drawn");
-  const { width } = figure.size;
-  assert(width > 0 && width <= MAX_FIGURE_WIDTH, `${title}: ${width} px wide`);
-};
 
 Deno.test("runsChart() draws each run in its own colour, on shared loss and accuracy axes", () => {
   const runs = [

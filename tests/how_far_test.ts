@@ -3,6 +3,7 @@
  * and disagreements, variants of sequential networks (a learning-rate sweep of CNN twins), and the
  * figures and the table of marks drawn from them; test-time augmentation by shifted copies.
  */
+import { fits } from "./figure_fits.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import {
   activationInputs,
@@ -14,7 +15,6 @@ import {
   createNetwork,
   createSequential,
   disagreements,
-  type Figure,
   fromRows,
   isSequential,
   layersOf,
@@ -22,7 +22,6 @@ import {
   learningRateVariants,
   loadDataset,
   marksTable,
-  MAX_FIGURE_WIDTH,
   meanProbabilities,
   normalizeImages,
   profileRuns,
@@ -36,13 +35,6 @@ import {
 const mnist = await loadDataset("mnist");
 const train = takeExamples(normalizeImages(mnist.train), Array.from({ length: 300 }, (_, i) => i));
 const batch = takeExamples(train, Array.from({ length: 32 }, (_, i) => i));
-
-const fits = (figure: Figure, title: string) => {
-  assertEquals(figure.title, title);
-  assert(figure.svg.includes(`>${title}</text>`), "the title is drawn");
-  const { width } = figure.size;
-  assert(width > 0 && width <= MAX_FIGURE_WIDTH, `${title}: ${width} px wide`);
-};
 
 Deno.test("activationInputs() gives what enters each activation, as the layers compute it", () => {
   const network = createSequential({

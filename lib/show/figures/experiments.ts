@@ -148,6 +148,23 @@ export function activationDistributions(
 }
 
 /**
+ * The x axis of a chart against the learning rate: a log scale a little wider than the rates tried.
+ *
+ * @param rates the learning rates on the chart
+ * @returns Plot's options for the axis
+ */
+export function learningRateAxis(rates: number[]) {
+  return {
+    type: "log" as const,
+    label: "learning rate η (log scale)",
+    labelAnchor: "center" as const,
+    domain: [Math.min(...rates) / 1.6, Math.max(...rates) * 1.6],
+    tickFormat: "~g",
+    grid: true,
+  };
+}
+
+/**
  * The norm of each weight layer's gradient, ‖∂L/∂W‖ on a log scale, one line per network and one
  * panel per stage: a line that falls towards layer 1 (the input side) is a gradient that vanishes
  * on its way back.
@@ -301,14 +318,7 @@ export function learningRateSweepChart(
     height: 340,
     marginLeft: 55,
     marginRight: 20,
-    x: {
-      type: "log",
-      label: "learning rate η (log scale)",
-      labelAnchor: "center",
-      domain: [Math.min(...rates) / 1.6, Math.max(...rates) * 1.6],
-      tickFormat: "~g",
-      grid: true,
-    },
+    x: learningRateAxis(rates),
     y: {
       type: "log",
       label: "loss after the last epoch (log scale)",

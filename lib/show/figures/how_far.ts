@@ -16,6 +16,7 @@ import { imageGrid } from "../charts/digits.ts";
 import { combine, type Figure, plot } from "../figure.ts";
 import { GAP, keyPanel, keyWidth, MAX_FIGURE_WIDTH, RUN_COLORS } from "../figure_key.ts";
 import { histogramBins } from "../charts/histograms.ts";
+import { learningRateAxis } from "./experiments.ts";
 import { percent, type Table, table } from "../table.ts";
 
 /** The mean and standard deviation of some values. */
@@ -184,14 +185,7 @@ export function learningRateToleranceChart(
     height: 340,
     marginLeft: 55,
     marginRight: 20,
-    x: {
-      type: "log",
-      label: "learning rate η (log scale)",
-      labelAnchor: "center",
-      domain: [Math.min(...rates) / 1.5, Math.max(...rates) * 1.5],
-      tickFormat: "~g",
-      grid: true,
-    },
+    x: learningRateAxis(rates),
     y: {
       label: `${held} accuracy after the last epoch`,
       domain: [floor, 1],
