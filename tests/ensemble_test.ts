@@ -5,11 +5,11 @@
  */
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import {
+  accuracy,
   classify,
   classifyCommittee,
   classifyImage,
   classifyWithShifts,
-  countCorrect,
   loadDataset,
   loadModel,
   loadRunData,
@@ -82,7 +82,7 @@ Deno.test("deno task ensemble trains members with their own seeds, and the commi
     // --shifted-test: each member's and the committee's test accuracy over the shifted views.
     const { test: all } = await loadRunData(committee.settings);
     const shiftedAccuracy = async (networks: Network[]) =>
-      countCorrect(await classifyWithShifts(networks, all.images), all.labels) / all.labels.length;
+      accuracy(await classifyWithShifts(networks, all.images), all.labels);
     const memberMetrics = JSON.parse(await Deno.readTextFile(`${folder}/member-1/metrics.json`));
     assertEquals(memberMetrics.testAccuracyShifted, await shiftedAccuracy([first.network]));
     assertEquals(metrics.committeeShifted, await shiftedAccuracy(committee.committee!));

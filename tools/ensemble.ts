@@ -13,7 +13,7 @@ import { claimFolder } from "../lib/data/folder_claim.ts";
 import { classifyCommittee, MAX_MEMBERS, saveCommittee } from "../lib/eval/committee.ts";
 import { classifyWithShifts } from "../lib/eval/test_time_augmentation.ts";
 import { loadModel } from "../lib/eval/model_file.ts";
-import { countCorrect } from "../lib/nn/loss.ts";
+import { accuracy } from "../lib/eval/metrics.ts";
 import { loadRunData } from "../lib/run/experiment.ts";
 import { resolveSettings } from "../lib/run/presets.ts";
 import { formatDuration } from "../lib/show/jupyter/live.ts";
@@ -101,18 +101,14 @@ export async function main(args: string[], io: CommandIo = { log: console.log })
     // The committee on the test set, beside each member.
     const committee = await loadModel(`${folder}/committee.json`);
     const { test } = await loadRunData(committee.settings);
-    const accuracy = async (networks: typeof committee.committee) => {
-      const p = await classifyCommittee(networks!, test.images, { engine: settings.engine });
-      return countCorrect(p, test.labels) / test.labels.length;
-    };
+    const engine = { engine: settings.engine };
+    const scoreOf = async (networks: typeof committee.committee) =>
+      accuracy(await classifyCommittee(networks!, test.images, engine), test.labels);
     const each: number[] = [];
-    for (const member of committee.committee!) each.push(await accuracy([member]));
-    const together = await accuracy(committee.committee);
+    for (const member of committee.committee!) each.push(await scoreOf([member]));
+    const together = await scoreOf(committee.committee);
     const shifted = shiftedTest
-      ? countCorrect(
-        await classifyWithShifts(committee.committee!, test.images, { engine: settings.engine }),
-        test.labels,
-      ) / test.labels.length
+      ? accuracy(await classifyWithShifts(committee.committee!, test.images, engine), test.labels)
       : undefined;
     const seconds = (performance.now() - started) / 1000;
     const percent = (a: number) => `${(100 * a).toFixed(2)}%`;

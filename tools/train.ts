@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../lib/data/files.ts";
 import { claimFolder, type FolderClaim } from "../lib/data/folder_claim.ts";
 import { evaluateNetwork, type Evaluation } from "../lib/eval/evaluate.ts";
 import { classifyWithShifts } from "../lib/eval/test_time_augmentation.ts";
-import { countCorrect } from "../lib/nn/loss.ts";
+import { accuracy } from "../lib/eval/metrics.ts";
 import { saveModel } from "../lib/eval/model_file.ts";
 import type { Network } from "../lib/nn/network.ts";
 import { describeNetwork } from "../lib/nn/sequential.ts";
@@ -470,10 +470,7 @@ async function evaluateAndReport(
   try {
     const evaluation = await evaluateNetwork(network, data, settings);
     const shifted = report.shiftedTest
-      ? countCorrect(
-        await classifyWithShifts([network], data.test.images, settings),
-        data.test.labels,
-      ) / data.test.labels.length
+      ? accuracy(await classifyWithShifts([network], data.test.images, settings), data.test.labels)
       : undefined;
     const metrics = metricsOf(settings, run.history, evaluation, run.seconds);
     await writeFileAtomic(
