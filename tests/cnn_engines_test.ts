@@ -31,7 +31,11 @@ const ARCHITECTURES = [
   // Odd sizes: a 3×3 pool that drops a row and column, an even filter, no padding, activations
   // after pooling, a dense layer straight after an image, two dense layers at the end.
   "conv(5,3,0) maxpool(3) tanh conv(7,2) sigmoid dense(13) tanh dropout(0.4) dense(9)",
+  // Winograd's 3 × 3 layers (c/winograd.c, from 32 input channels): padded and not, odd sizes (9 × 9
+  // and 7 × 7: the last tiles hang over the edge), channel counts that fill no vector (33, 10).
+  "conv(32,5) relu maxpool(3) conv(33,3) relu conv(10,3,0) relu flatten dense(12) relu",
 ];
+const WINOGRAD = ARCHITECTURES[2];
 
 Deno.test("a CNN takes the same steps on the fast engines as on the reference layers", async (t) => {
   for (const layers of ARCHITECTURES) {
@@ -62,10 +66,14 @@ Deno.test("a CNN takes the same steps on the fast engines as on the reference la
 });
 
 Deno.test("a CNN's weights are bit-identical on 1, 2 and 3 threads", async () => {
-  for (const engine of engines) {
+  for (
+    const [engine, layers] of engines.flatMap((e) =>
+      [ARCHITECTURES[0], WINOGRAD].map((l) => [e, l] as const)
+    )
+  ) {
     const runs = [];
     for (const threads of [1, 2, 3]) {
-      const network = createSequential({ layers: ARCHITECTURES[0], seed: 4 });
+      const network = createSequential({ layers, seed: 4 });
       await train(network, subset, {
         epochs: 1,
         batchSize: 64,
@@ -76,20 +84,24 @@ Deno.test("a CNN's weights are bit-identical on 1, 2 and 3 threads", async () =>
       });
       runs.push(network);
     }
-    for (const run of runs.slice(1)) assertEquals(largest(run, runs[0]), 0, `${engine}`);
+    for (const run of runs.slice(1)) assertEquals(largest(run, runs[0]), 0, `${engine}, ${layers}`);
   }
 });
 
 Deno.test("the fast engines classify with a CNN as the reference layers do", async () => {
-  const network = createSequential({ layers: ARCHITECTURES[1], seed: 2 });
-  const expected = predictSequential(network, test.images);
-  for (const engine of engines) {
+  for (
+    const [engine, layers] of engines.flatMap((e) =>
+      [ARCHITECTURES[1], WINOGRAD].map((l) => [e, l] as const)
+    )
+  ) {
+    const network = createSequential({ layers, seed: 2 });
+    const expected = predictSequential(network, test.images);
     const found = await classify(network, test.images, { engine });
     const difference = found.data.reduce(
       (m, v, i) => Math.max(m, Math.abs(v - expected.data[i])),
       0,
     );
-    assert(difference < 1e-5, `${engine}: probabilities differ by ${difference}`);
+    assert(difference < 1e-5, `${engine}, ${layers}: probabilities differ by ${difference}`);
   }
 });
 

@@ -46,6 +46,8 @@ export const FIELDS = [
   "index",
   "norm",
   "stats",
+  "wino",
+  "tiles",
 ] as const;
 
 /** A field of a layer's record. */

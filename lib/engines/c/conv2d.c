@@ -52,16 +52,17 @@ static inline void position_share(int P, int thread, int T, int* from, int* to) 
   *to = thread == T - 1 ? P : share(P / 4, thread + 1, T) * 4;
 }
 
-static inline float* patch_of(const Net* net, const Layer* layer, int thread) {
-  return F32(layer->record[FIELD_PATCH]) + thread * layer->record[FIELD_PATCH_FLOATS];
-}
-
 // conv2d_forward: y = f(b + conv(x, w)), with x read as 0 outside the image:
 //   y[n,i,j,f] = f(b[f] + Σ_u,v,c  xpad[n, i+u, j+v, c] · w[(u·k + v)·C + c, f])
 //   x  N x H x W x C    xpad  N x (H+2p) x (W+2p) x C    w  (k·k·C) x F    b  F
 //   y  N x H' x W' x F, H' = H + 2p − k + 1, W' = W + 2p − k + 1
 // mirrors lib/nn/layers/conv2d.ts
+// A 3 × 3 layer laid out with Winograd's arrays runs as winograd.c computes it.
 static void conv2d_forward(Net* net, const Layer* layer, int thread) {
+  if (layer->record[FIELD_WINO]) {
+    winograd_forward(net, layer, thread);
+    return;
+  }
   const int* L = layer->record;
   const int C = layer->C, H = layer->H, W = layer->W, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
@@ -151,9 +152,12 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1)
 static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
   const int* L = layer->record;
   const int T = net->threads, Co = layer->Co, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
-  if (layer->din) conv2d_input_gradient(net, layer, thread);
   const int k0 = share(K, thread, T), k1 = share(K, thread + 1, T);
-  conv2d_weight_gradient(net, layer, k0, k1);
+  if (L[FIELD_WINO]) winograd_backward(net, layer, thread, k0, k1);
+  else {
+    if (layer->din) conv2d_input_gradient(net, layer, thread);
+    conv2d_weight_gradient(net, layer, k0, k1);
+  }
   barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
   float* W = F32(L[FIELD_W]);
   apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);

@@ -26,6 +26,7 @@
 #include "activation.c"  // f(x) and f'(x), fused or as a layer; softmax
 #include "dropout.c"     // inverted dropout's masks
 #include "dense.c"       // the dense products and the dense layer
+#include "winograd.c"    // 3 × 3 convolutions in Winograd's domain: 2.25 times fewer products
 #include "conv2d.c"      // convolution as dense products over patches
 #include "maxpool.c"
 #include "flatten.c"

@@ -42,7 +42,9 @@ enum LayerKind { LAYER_KINDS(AS_ENUM) };
   X(FIELD_KEEP, "field.keep")          /* the float 1 / (1 - rate), its bits */                   \
   X(FIELD_INDEX, "field.index")        /* the layer number its masks are drawn for */             \
   X(FIELD_NORM, "field.norm")          /* batch normalisation: x̂ of the last training batch */    \
-  X(FIELD_STATS, "field.stats")        /* and its numbers per channel (batchnorm.c) */
+  X(FIELD_STATS, "field.stats")        /* and its numbers per channel (batchnorm.c) */            \
+  X(FIELD_WINO, "field.wino")          /* a Winograd 3 × 3 layer: its filters' points (winograd.c) */ \
+  X(FIELD_TILES, "field.tiles")        /* and the batch's tiles, or 0 for the direct convolution */
 enum Field { FIELDS(AS_ENUM) FIELD_COUNT };
 
 // The program's header.
@@ -91,6 +93,11 @@ static inline int out_size(const Layer* layer) { return layer->Co * layer->Ho * 
 // One of the layer's arrays, or 0 where the record has none.
 static inline float* array_of(const Net* net, const Layer* layer, enum Field field) {
   return layer->record[field] ? F32(layer->record[field]) : 0;
+}
+
+// This thread's work buffer of the layer (FIELD_PATCH_FLOATS floats).
+static inline float* patch_of(const Net* net, const Layer* layer, int thread) {
+  return F32(layer->record[FIELD_PATCH]) + thread * layer->record[FIELD_PATCH_FLOATS];
 }
 
 // The position after (n, i, j) in an N x Ho x Wo grid, row by row: counting, not dividing, in the
