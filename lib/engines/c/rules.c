@@ -79,17 +79,26 @@ static void apply_update(float* w, float* v, float* s, const float* g, int from,
 }
 
 // Biases [c0, c1) of nOut from the column sums of d (rows x nOut, rows in order), then updated:
-// dL/db = column sums of dL/dy.
+// dL/db = column sums of dL/dy. Up to eight vectors of columns in one pass down the rows: d is a
+// convolution's whole output gradient (megabytes), and reading it once per vector made this
+// pass cost as much as a layer's products.
 static void update_biases(const float* d, int rows, int nOut, int c0, int c1, float* b, float* vb,
                           float* sb, const Rule* rule) {
-  for (int c = c0; c < c1; c += VL) {
-    const int m = lanes_left(c, c1);
-    vf g = splat(0.0f);
+  const float* end = d + rows * nOut;
+  for (int c = c0; c < c1; c += 8 * VL) {
+    const int vectors = (c1 - c + VL - 1) / VL < 8 ? (c1 - c + VL - 1) / VL : 8;
+    vf g[8];
+    for (int v = 0; v < 8; v++) g[v] = splat(0.0f);
     for (int r = 0; r < rows; r++) {
       const float* at = d + r * nOut + c;
-      g += at + VL <= d + rows * nOut ? load(at) : load_part(at, m);
+      for (int v = 0; v < vectors; v++) {
+        g[v] += at + (v + 1) * VL <= end ? load(at + v * VL) : load_part(at + v * VL, lanes_left(c + v * VL, c1));
+      }
     }
-    update(b + c, vb + c, sb ? sb + c : vb + c, g, m, rule);
+    for (int v = 0; v < vectors; v++) {
+      const int at = c + v * VL;
+      update(b + at, vb + at, sb ? sb + at : vb + at, g[v], lanes_left(at, c1), rule);
+    }
   }
 }
 
