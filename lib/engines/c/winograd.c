@@ -3,8 +3,8 @@
 // from a 4 × 4 tile of the input, with 16 multiplications per (tile, input channel, filter) where
 // the direct product (conv2d.c) takes 4 · 9 = 36 — 2.25 times fewer. The tile d and the filter g are
 // carried into a 4 × 4 domain by small fixed matrices, where the convolution becomes a product point
-// by point, summed over the input channels: 16 independent dense products (one per point e of the
-// domain, on dense.c's kernels). Then the result is carried back:
+// by point, summed over the input channels: 16 independent dense products, one per point e of the
+// domain (domain_rows). Then the result is carried back:
 //   Y = Aᵀ [ Σ_c (G g Gᵀ) ⊙ (Bᵀ d B) ] A
 //   Bᵀ = | 1  0 -1  0 |    G = | 1    0    0   |    Aᵀ = | 1  1  1  0 |
 //        | 0  1  1  0 |        | 1/2  1/2  1/2 |         | 0  1 -1 -1 |
