@@ -235,7 +235,7 @@ const cnnFlags = (cnn: lib.RunSettings) => [
   String(cnn.batchSize),
 ];
 
-/** The speed run's network, batch, Adam and one-cycle schedule, as bench/torch_cnn.py's flags. */
+/** The speed run's network, batch, Adam, one-cycle schedule and label smoothing, as bench/torch_cnn.py's flags. */
 const speedrunFlags = (run: lib.RunSettings) => [
   ...cnnFlags(run),
   "--optimizer",
@@ -246,6 +246,8 @@ const speedrunFlags = (run: lib.RunSettings) => [
   String(run.beta2),
   "--schedule",
   "onecycle",
+  "--label-smoothing",
+  String(run.labelSmoothing),
 ];
 
 /** PyTorch (bench/torch_cnn.py): one epoch of a network given by `flags`, as `best` says. */

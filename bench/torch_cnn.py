@@ -70,6 +70,7 @@ def main():
     parser.add_argument("--beta1", type=float, default=0.9)
     parser.add_argument("--beta2", type=float, default=0.999)
     parser.add_argument("--schedule", choices=["constant", "onecycle"], default="constant")
+    parser.add_argument("--label-smoothing", type=float, default=0.0)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--data", default="data/mnist")
     add_flags(parser)
@@ -103,7 +104,7 @@ def main():
         return rule, schedule
 
     optimizer, schedule = optimizer_and_schedule()
-    loss_of = torch.nn.CrossEntropyLoss()
+    loss_of = torch.nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
     run = prepare(model, args)
 
     def step(index):
