@@ -39,7 +39,14 @@ static void backward_layer(Net* net, int l, int thread, const Rule* rule, const 
 // gradient dL/dz = (p − y) / N (y label-smoothed when asked), the backward pass and the update.
 static void sequential_part(Net* net, int thread) {
   const int layers = net->program[PROGRAM_LAYERS], training = net->mode == MODE_SEQUENTIAL_TRAIN;
-  for (int l = 0; l < layers; l++) forward_layer(net, l, thread, training);
+  for (int l = 0; l < layers; l++) {
+    if (pools_as_it_goes(net, l)) {
+      const Layer conv = layer_of(net, l), pool = layer_of(net, l + 1);
+      conv2d_pool_forward(net, &conv, &pool, thread);
+      barrier(net);
+      l++;
+    } else forward_layer(net, l, thread, training);
+  }
   const Layer last = layer_of(net, layers - 1);
   const int classes = out_size(&last), N = net->rows, T = net->threads;
   float* p = last.out;

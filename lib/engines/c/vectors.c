@@ -69,13 +69,19 @@ static inline vf splat(float x) { return -(vf){0} + x; }
 #define IN_REGISTER(v) (void)0
 #endif
 
-// Up to VL floats from p (n of them, 0 < n <= VL), the other lanes zero; and their store.
+// Up to VL floats from p (n of them, 0 < n <= VL), the other lanes zero; and their store. A whole
+// vector is one load: the compiler makes the loop a string copy (rep movs), dozens of cycles.
 static inline vf load_part(const float* p, int n) {
+  if (n == VL) return load(p);
   vf v = {0};
   for (int i = 0; i < n; i++) v[i] = p[i];
   return v;
 }
 static inline void store_part(float* p, vf v, int n) {
+  if (n == VL) {
+    store(p, v);
+    return;
+  }
   for (int i = 0; i < n; i++) p[i] = v[i];
 }
 
