@@ -27,7 +27,9 @@ const test = takeExamples(normalizeImages(mnist.test), Array.from({ length: 200 
 const largest = largestDifference;
 
 const ARCHITECTURES = [
-  "conv(6,5) relu maxpool(2) dropout(0.25) conv(8,3) relu maxpool(2) flatten dense(24) relu dropout(0.3)",
+  // The first pooling fused onto its convolution, 6 filters: narrower than a vector (c/maxpool.c,
+  // two windows a product natively); the second convolution's relu keeps its pooling apart.
+  "conv(6,5) maxpool(2) relu dropout(0.25) conv(8,3) relu maxpool(2) flatten dense(24) relu dropout(0.3)",
   // Odd sizes: a 3×3 pool that drops two rows and columns, an even filter, no padding, activations
   // after pooling (the pooling then runs fused onto the convolution, c/maxpool.c; 12 channels: a
   // vector and a remainder), a dense layer straight after an image, two dense layers at the end.

@@ -58,7 +58,7 @@ static inline void position_share(int P, int thread, int T, int* from, int* to) 
 //   y  N x H' x W' x F, H' = H + 2p − k + 1, W' = W + 2p − k + 1
 // mirrors lib/nn/layers/conv2d.ts
 // A 3 × 3 layer laid out with Winograd's arrays runs as winograd.c computes it.
-static void conv2d_forward(Net* net, const Layer* layer, int thread) {
+static NOINLINE void conv2d_forward(Net* net, const Layer* layer, int thread) {
   if (layer->record[FIELD_WINO]) {
     winograd_forward(net, layer, thread);
     return;
@@ -81,7 +81,7 @@ static void conv2d_forward(Net* net, const Layer* layer, int thread) {
 //   dpatch[p, (u·k + v)·C + c] = Σ_f dy[p, f] · w[(u·k + v)·C + c, f]
 //   dxpad[n, i+u, j+v, c] += dpatch[(n,i,j), (u·k + v)·C + c]
 // A thread owns whole images and adds their positions in order: every sum keeps one order.
-static void conv2d_input_gradient(Net* net, const Layer* layer, int thread) {
+static NOINLINE void conv2d_input_gradient(Net* net, const Layer* layer, int thread) {
   const int* L = layer->record;
   const int T = net->threads, N = net->rows, C = layer->C, H = layer->H, W = layer->W;
   const int k = L[FIELD_SIZE], pad = L[FIELD_PAD], Ho = layer->Ho, Wo = layer->Wo, F = layer->Co;
@@ -113,31 +113,40 @@ static void conv2d_input_gradient(Net* net, const Layer* layer, int thread) {
 // dL/dW for this thread's weight rows [k0, k1), tile by tile of CONV_TILE positions, into gW:
 //   dL/dw[(u·k + v)·C + c, f] = Σ_n,i,j  xpad[n, i+u, j+v, c] · dy[n,i,j,f]
 // The patches are read where they lie in the padded input: position (n, i, j) starts at
-// ((n·Hp + i)·Wp + j)·C, and weight row (u, v, c) is (u·Wp + v)·C + c past it.
-static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1) {
+// ((n·Hp + i)·Wp + j)·C, and weight row (u, v, c) is (u·Wp + v)·C + c past it (the table
+// `column`, made once in this thread's buffer). Four weight rows at a time, or eight where the
+// filters fill one vector or less.
+static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int k0, int k1) {
   const int* L = layer->record;
   const int C = layer->C, Co = layer->Co, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
   const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
-  const int P = net->rows * Ho * Wo;
+  const int P = net->rows * Ho * Wo, block = Co <= VL ? 8 : 4;
   const float* padded = F32(L[FIELD_XPAD]);
   float* g = F32(L[FIELD_GW]);
+  int* column = (int*)patch_of(net, layer, thread);
+  for (int row = k0; row < k1; row++) column[row - k0] = ((row / (k * C)) * Wp + row / C % k) * C + row % C;
   int starts[CONV_TILE];
   for (int i = k0 * Co; i < k1 * Co; i++) g[i] = 0.0f;
-  int n = 0, i = 0, j = 0;
+  // Position (n, i, j)'s start, counted: one column on, or on to the next row or image.
+  int start = 0, i = 0, j = 0;
   for (int p0 = 0; p0 < P; p0 += CONV_TILE) {
     const int tp = P - p0 < CONV_TILE ? P - p0 : CONV_TILE;
     for (int t = 0; t < tp; t++) {
-      starts[t] = ((n * Hp + i) * Wp + j) * C;
-      next_position(&n, &i, &j, Ho, Wo);
-    }
-    for (int kk = k0; kk < k1; kk += 4) {
-      int column[4];
-      for (int t = 0; t < 4; t++) {
-        const int row = kk + t < k1 ? kk + t : k1 - 1, u = row / (k * C), v = row / C % k, c = row % C;
-        column[t] = (u * Wp + v) * C + c;
+      starts[t] = start;
+      start += C;
+      if (++j == Wo) {
+        j = 0;
+        start += (Wp - Wo) * C;
+        if (++i == Ho) {
+          i = 0;
+          start += (Hp - Ho) * Wp * C;
+        }
       }
-      accumulate_rows(padded, starts, 0, column, k1 - kk < 4 ? k1 - kk : 4, layer->dout + p0 * Co, tp, Co,
-                      g + kk * Co);
+    }
+    for (int kk = k0; kk < k1; kk += block) {
+      const int n = k1 - kk < block ? k1 - kk : block;
+      if (block == 8) accumulate_narrow(padded, starts, 0, column + kk - k0, n, layer->dout + p0 * Co, tp, Co, g + kk * Co);
+      else accumulate_rows(padded, starts, 0, column + kk - k0, n, layer->dout + p0 * Co, tp, Co, g + kk * Co);
     }
   }
 }
@@ -149,14 +158,14 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1)
 // then the update of this thread's filter rows, their transposed copy, and the biases.
 //   dL/dy  N x H' x W' x F    dL/dx  N x H x W x C    w, gW  (k·k·C) x F    Wt  F x (k·k·C)
 // mirrors lib/nn/layers/conv2d.ts
-static void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
+static NOINLINE void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
   const int* L = layer->record;
   const int T = net->threads, Co = layer->Co, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
   const int k0 = share(K, thread, T), k1 = share(K, thread + 1, T);
   if (L[FIELD_WINO]) winograd_backward(net, layer, thread, k0, k1);
   else {
     if (layer->din) conv2d_input_gradient(net, layer, thread);
-    conv2d_weight_gradient(net, layer, k0, k1);
+    conv2d_weight_gradient(net, layer, thread, k0, k1);
   }
   barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
   float* W = F32(L[FIELD_W]);

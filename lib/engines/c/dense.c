@@ -117,6 +117,27 @@ static void dense_rows_at(const float* const rowsOf[4], const int* at, int rows,
   }
 }
 
+// dense_rows_at for outputs one vector wide (nOut ≤ VL: a first convolution's 8 filters with
+// AVX2), eight rows at a time: four rows would give four chains of sums, half of what keeps the
+// multiply-adders busy. Each row's sums are the ones dense_rows_at makes, bit for bit.
+//   x  rows (1 to 8) x nIn    W  nIn x nOut    bias  nOut    out  rows x nOut
+static void narrow_rows_at(const float* const rowsOf[8], const int* at, int rows, int nIn, const float* W,
+                           const float* bias, float* out, int nOut, enum Activation act) {
+  const float* xr[8];
+  for (int i = 0; i < 8; i++) xr[i] = rowsOf[i < rows ? i : rows - 1];
+  const int m = lanes_left(0, nOut);
+  const int room = nIn * nOut - VL;  // as in dense_rows_at: full loads only where W has VL floats left
+  const int safe = m == VL ? nIn : room < 0 ? 0 : room / nOut + 1;
+  vf a[8];
+  for (int i = 0; i < 8; i++) a[i] = load_part(bias, m);
+  for (int k = 0; k < nIn; k++) {
+    const vf wk = k < safe ? load(W + k * nOut) : load_part(W + k * nOut, m);
+    const int x = at ? at[k] : k;
+    for (int i = 0; i < 8; i++) a[i] = madd(splat(xr[i][x]), wk, a[i]);
+  }
+  for (int i = 0; i < rows; i++) store_part(out + i * nOut, act == ACT_NONE ? a[i] : activate(a[i], act), m);
+}
+
 // dense_rows_at on `rows` consecutive rows of x, each input where it lies.
 static void dense_rows(const float* x, int rows, int nIn, const float* W, const float* bias, float* out,
                        int nOut, enum Activation act) {
@@ -161,7 +182,7 @@ static void sparse_row(const float* values, const int* index, int count, int nIn
 //   x  rows x stride    d  rows x nOut    g  n x nOut
 static void accumulate_rows(const float* x, const int* starts, int stride, const int* column, int n,
                             const float* d, int rows, int nOut, float* g) {
-  int cols[4];
+  long cols[4];  // 64-bit, so each load is one instruction: x + start + col, scaled
   for (int i = 0; i < 4; i++) cols[i] = column[i < n ? i : n - 1];  // spare lanes repeat the last
   int c = 0;
 #if DENSE_COLS == 2
@@ -172,13 +193,14 @@ static void accumulate_rows(const float* x, const int* starts, int stride, const
       for (int v = 0; v < 3; v++) a[i][v] = load(g + (i < n ? i : 0) * nOut + c + VL * v);
     }
     for (int r = 0; r < rows; r++) {
+      const float* xr = x + (starts ? starts[r] : r * stride);
       const float* dr = d + r * nOut + c;
       vf d0 = load(dr), d1 = load(dr + VL), d2 = load(dr + 2 * VL);
       IN_REGISTER(d0);
       IN_REGISTER(d1);
       IN_REGISTER(d2);
       for (int i = 0; i < 4; i++) {
-        const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
+        const vf s = splat(xr[cols[i]]);
         a[i][0] = madd(s, d0, a[i][0]);
         a[i][1] = madd(s, d1, a[i][1]);
         a[i][2] = madd(s, d2, a[i][2]);
@@ -195,13 +217,14 @@ static void accumulate_rows(const float* x, const int* starts, int stride, const
       for (int v = 0; v < DENSE_COLS; v++) a[i][v] = load(g + (i < n ? i : 0) * nOut + c + VL * v);
     }
     for (int r = 0; r < rows; r++) {
+      const float* xr = x + (starts ? starts[r] : r * stride);
       vf dv[DENSE_COLS];
       for (int v = 0; v < DENSE_COLS; v++) {
         dv[v] = load(d + r * nOut + c + VL * v);
         IN_REGISTER(dv[v]);
       }
       for (int i = 0; i < 4; i++) {
-        const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
+        const vf s = splat(xr[cols[i]]);
         for (int v = 0; v < DENSE_COLS; v++) a[i][v] = madd(s, dv[v], a[i][v]);
       }
     }
@@ -217,9 +240,10 @@ static void accumulate_rows(const float* x, const int* starts, int stride, const
       for (int v = 0; v < 2; v++) a[i][v] = load(g + (i < n ? i : 0) * nOut + c + VL * v);
     }
     for (int r = 0; r < rows; r++) {
+      const float* xr = x + (starts ? starts[r] : r * stride);
       const vf d0 = load(d + r * nOut + c), d1 = load(d + r * nOut + c + VL);
       for (int i = 0; i < 4; i++) {
-        const vf s = splat(x[(starts ? starts[r] : r * stride) + cols[i]]);
+        const vf s = splat(xr[cols[i]]);
         a[i][0] = madd(s, d0, a[i][0]);
         a[i][1] = madd(s, d1, a[i][1]);
       }
@@ -236,11 +260,31 @@ static void accumulate_rows(const float* x, const int* starts, int stride, const
     vf a[4];
     for (int i = 0; i < 4; i++) a[i] = load_part(g + (i < n ? i : 0) * nOut + c, m);
     for (int r = 0; r < rows; r++) {
+      const float* xr = x + (starts ? starts[r] : r * stride);
       const vf dv = r < safe ? load(d + r * nOut + c) : load_part(d + r * nOut + c, m);
-      for (int i = 0; i < 4; i++) a[i] = madd(splat(x[(starts ? starts[r] : r * stride) + cols[i]]), dv, a[i]);
+      for (int i = 0; i < 4; i++) a[i] = madd(splat(xr[cols[i]]), dv, a[i]);
     }
     for (int i = 0; i < n; i++) store_part(g + i * nOut + c, a[i], m);
   }
+}
+
+// accumulate_rows for outputs one vector wide (nOut ≤ VL) and up to 8 weight rows: eight chains
+// of sums where four would leave the multiply-adders half idle; each sum in row order, as there.
+static void accumulate_narrow(const float* x, const int* starts, int stride, const int* column, int n,
+                              const float* d, int rows, int nOut, float* g) {
+  long cols[8];
+  for (int i = 0; i < 8; i++) cols[i] = column[i < n ? i : n - 1];
+  const int m = lanes_left(0, nOut);
+  const int room = rows * nOut - VL;
+  const int safe = m == VL ? rows : room < 0 ? 0 : room / nOut + 1;
+  vf a[8];
+  for (int i = 0; i < 8; i++) a[i] = load_part(g + (i < n ? i : 0) * nOut, m);
+  for (int r = 0; r < rows; r++) {
+    const float* xr = x + (starts ? starts[r] : r * stride);
+    const vf dv = r < safe ? load(d + r * nOut) : load_part(d + r * nOut, m);
+    for (int i = 0; i < 8; i++) a[i] = madd(splat(xr[cols[i]]), dv, a[i]);
+  }
+  for (int i = 0; i < n; i++) store_part(g + i * nOut, a[i], m);
 }
 
 // Copies weight rows [k0, k1) of W (nIn x nOut) into its transpose T (nOut x nIn): dL/dx = dL/dy·Wᵀ
@@ -256,7 +300,7 @@ static void transpose_rows(const float* W, float* T, int nIn, int nOut, int k0, 
 // dense_forward: y = f(x·W + b), four rows at a time; this thread's share of the batch rows.
 //   x  N x in    W  in x out    b  out    y  N x out
 // mirrors lib/nn/layers/dense.ts
-static void dense_forward(Net* net, const Layer* layer, int thread) {
+static NOINLINE void dense_forward(Net* net, const Layer* layer, int thread) {
   const int nIn = in_size(layer), nOut = out_size(layer), T = net->threads, N = net->rows;
   const int* L = layer->record;
   for (int r = share(N, thread, T), end = share(N, thread + 1, T); r < end; r += 4) {
@@ -291,7 +335,7 @@ static void dense_weight_gradient(Net* net, const Layer* layer, int k0, int k1) 
 // then the update of this thread's weight rows and biases, and their transpose refreshed.
 //   x, dL/dx  N x in    dL/dy  N x out    W, gW  in x out    Wt  out x in
 // mirrors lib/nn/layers/dense.ts
-static void dense_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
+static NOINLINE void dense_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
   const int nIn = in_size(layer), nOut = out_size(layer), T = net->threads;
   const int* L = layer->record;
   if (layer->din) dense_input_gradient(net, layer, thread);

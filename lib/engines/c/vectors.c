@@ -35,6 +35,10 @@
 #define EXPORT_AS(name) __attribute__((visibility("default")))
 #endif
 
+// A layer's forward or backward kept a function of its own: inlined into the one loop that runs
+// every layer, its registers spilled to the stack around each other's loops.
+#define NOINLINE __attribute__((noinline))
+
 #if defined(__wasm__)
 // clang may turn copy loops into calls to these; there is no C library in WebAssembly.
 void* memcpy(void* to, const void* from, unsigned long n) {

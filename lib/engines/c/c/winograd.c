@@ -1,0 +1,340 @@
+// A 3 × 3 convolution (stride 1, padding 0 or 1) by Winograd's minimal filtering F(2×2, 3×3)
+// (Lavin & Gray 2015, "Fast Algorithms for Convolutional Neural Networks"): 2 × 2 outputs at a time
+// from a 4 × 4 tile of the input, with 16 multiplications per (tile, input channel, filter) where
+// the direct product (conv2d.c) takes 4 · 9 = 36 — 2.25 times fewer. The tile d and the filter g are
+// carried into a 4 × 4 domain by small fixed matrices, where the convolution becomes a product point
+// by point, summed over the input channels: 16 independent dense products, one per point e of the
+// domain (domain_rows). Then the result is carried back:
+//   Y = Aᵀ [ Σ_c (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+//   Bᵀ = | 1  0 -1  0 |    G = | 1    0    0   |    Aᵀ = | 1  1  1  0 |
+//        | 0  1  1  0 |        | 1/2  1/2  1/2 |         | 0  1 -1 -1 |
+//        | 0 -1  1  0 |        | 1/2 -1/2  1/2 |
+//        | 0  1  0 -1 |        | 0    0    1   |
+// The backward pass is the same algebra twice more:
+// - dL/dx is a convolution too, of dL/dy zero-padded by 2 − p with each filter turned half a turn
+//   and its channels transposed; turning g turns G g Gᵀ with it (points 0 and 3 swap, both ways);
+// - dL/dg = Gᵀ [ Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B) ] G, the forward read backwards: 16 more dense products,
+//   over the tiles the forward pass kept.
+// The numbers are the direct convolution's but for float32 rounding (the transforms add in another
+// order). Threads split the images, the 16 points, or the weight rows, and every sum keeps one
+// order, so they are bit-identical on any thread count, as everywhere. lib/engines/kernel_cnn.ts
+// chooses this for every 3 × 3 layer with enough input channels for its products to pay.
+//
+// Arrays: U (16 x C x F, G g Gᵀ for each point), Ub (16 x F x C, the backward's), dU (16 x C x F) in
+// the layer's FIELD_WINO block; V (the batch's input tiles, 16 planes of capacity·T rows x C) and Z
+// (their products in the forward pass, then dL/dy's tiles A dY Aᵀ: 16 planes x F) in FIELD_TILES;
+// each thread's padded input (or dL/dy) and dL/dx tiles in its FIELD_PATCH buffer. T tiles per
+// image: ⌈H'/2⌉ · ⌈W'/2⌉.
+
+// Point e's plane of V holds every tile of the batch, image after image (row n·T + t), so the
+// weight gradient's products over all the batch's tiles run down one plane.
+typedef struct {
+  float *U, *Ub, *dU, *V, *Z;
+  int th, tw;            // tiles of the output: rows, columns
+  int planeV, planeZ;    // floats per plane of V and Z: capacity·T·C, capacity·T·F
+} Winograd;
+
+static inline Winograd winograd_of(const Net* net, const Layer* layer) {
+  const int* L = layer->record;
+  const int C = layer->C, F = layer->Co, th = (layer->Ho + 1) / 2, tw = (layer->Wo + 1) / 2;
+  float* points = F32(L[FIELD_WINO]);
+  float* tiles = F32(L[FIELD_TILES]);
+  const int rows = net->capacity * th * tw;
+  return (Winograd){points, points + 16 * C * F, points + 32 * C * F, tiles, tiles + 16 * rows * C,
+                    th, tw, rows * C, rows * F};
+}
+
+static inline vf load_lanes(const float* p, int m) { return m == VL ? load(p) : load_part(p, m); }
+static inline void store_lanes(float* p, vf v, int m) {
+  if (m == VL) store(p, v);
+  else store_part(p, v, m);
+}
+
+// x (H x W x C) into out (Hp x Wp x C), moved down and right by `pad` and zero around it, so that
+// every 4 × 4 window input_tiles reads lies inside.
+static void pad_into(const float* x, int H, int W, int C, int pad, int Hp, int Wp, float* out) {
+  for (int h = 0; h < Hp; h++) {
+    float* row = out + h * Wp * C;
+    if (h < pad || h - pad >= H) {
+      for (int i = 0; i < Wp * C; i++) row[i] = 0.0f;
+      continue;
+    }
+    for (int i = 0; i < pad * C; i++) row[i] = 0.0f;
+    copy_floats(row + pad * C, x + (h - pad) * W * C, W * C);
+    for (int i = (pad + W) * C; i < Wp * C; i++) row[i] = 0.0f;
+  }
+}
+
+// Bᵀ d B of one tile's 4 × 4 window at p (rows `stride` floats apart, channels side by side), m
+// lanes: its 16 points to o, o + plane, … o + 15·plane.
+static inline void tile_points(const float* p, int stride, int C, float* o, int plane, int m) {
+  vf b[4][4];
+  for (int s = 0; s < 4; s++) {  // Bᵀ d, down each column
+    const vf d0 = load_lanes(p + s * C, m), d1 = load_lanes(p + stride + s * C, m);
+    const vf d2 = load_lanes(p + 2 * stride + s * C, m), d3 = load_lanes(p + 3 * stride + s * C, m);
+    b[0][s] = d0 - d2;
+    b[1][s] = d1 + d2;
+    b[2][s] = d2 - d1;
+    b[3][s] = d1 - d3;
+  }
+  for (int r = 0; r < 4; r++) {  // then · B, along each row
+    float* q = o + 4 * r * plane;
+    store_lanes(q, b[r][0] - b[r][2], m);
+    store_lanes(q + plane, b[r][1] + b[r][2], m);
+    store_lanes(q + 2 * plane, b[r][2] - b[r][1], m);
+    store_lanes(q + 3 * plane, b[r][1] - b[r][3], m);
+  }
+}
+
+// Bᵀ d B for every 4 × 4 window d of a padded image (th x tw tiles, windows 2 apart, Wp pixels a
+// row, C channels): point e of tile t, channel c, at out[e·plane + t·C + c].
+static void input_tiles(const float* padded, int Wp, int C, int th, int tw, float* out, int plane) {
+  for (int ti = 0; ti < th; ti++) {
+    for (int tj = 0; tj < tw; tj++) {
+      const int t = ti * tw + tj;
+      const float* p = padded + (2 * ti * Wp + 2 * tj) * C;
+      int c = 0;
+      for (; c + VL <= C; c += VL) tile_points(p + c, Wp * C, C, out + t * C + c, plane, VL);
+      if (c < C) tile_points(p + c, Wp * C, C, out + t * C + c, plane, C - c);
+    }
+  }
+}
+
+// out (rows x nOut) = x (rows x nIn) · M (nIn x nOut), six rows by two vectors of columns at a
+// time: twelve sums in flight where dense_rows keeps eight, for products as short as these (nIn is
+// a channel count, 32 to 64), where dense_rows' cost per block of four rows does not pay. Each
+// output is the same sum over k in order from 0 as dense_rows forms it, bit for bit, so the rows
+// left over (fewer than six) or a width that is not a multiple of 2·VL go to dense_rows.
+static void domain_rows(const float* x, int rows, int nIn, const float* M, const float* zeros, float* out,
+                       int nOut) {
+  int r = 0;
+  if (nOut % (2 * VL) == 0) {
+    for (; r + 6 <= rows; r += 6) {
+      for (int c = 0; c < nOut; c += 2 * VL) {
+        vf a[6][2];
+        for (int i = 0; i < 6; i++) a[i][0] = a[i][1] = splat(0.0f);
+        for (int k = 0; k < nIn; k++) {
+          vf w0 = load(M + k * nOut + c), w1 = load(M + k * nOut + c + VL);
+          IN_REGISTER(w0);
+          IN_REGISTER(w1);
+          for (int i = 0; i < 6; i++) {
+            const vf s = splat(x[(r + i) * nIn + k]);
+            a[i][0] = madd(s, w0, a[i][0]);
+            a[i][1] = madd(s, w1, a[i][1]);
+          }
+        }
+        for (int i = 0; i < 6; i++) {
+          store(out + (r + i) * nOut + c, a[i][0]);
+          store(out + (r + i) * nOut + c + VL, a[i][1]);
+        }
+      }
+    }
+  }
+  for (; r < rows; r += 4) {
+    dense_rows(x + r * nIn, rows - r < 4 ? rows - r : 4, nIn, M, zeros, out + r * nOut, nOut, ACT_NONE);
+  }
+}
+
+// Point by point, out[e] (rows x nOut) = in[e] (rows x nIn) · M[e] (nIn x nOut).
+static void point_products(const float* in, int inPlane, int rows, int nIn, const float* M, const float* zeros,
+                           float* out, int outPlane, int nOut) {
+  for (int e = 0; e < 16; e++) {
+    domain_rows(in + e * inPlane, rows, nIn, M + e * nIn * nOut, zeros, out + e * outPlane, nOut);
+  }
+}
+
+// Aᵀ m A of one tile's 16 points at q, q + plane, … (m lanes): its 2 × 2 outputs, plus b, through
+// the activation, to y (rows `stride` floats apart, channels side by side), the ones past the edge
+// (rows ≥ rows, columns ≥ cols) dropped.
+static inline void tile_outputs(const float* q, int plane, vf b, enum Activation act, float* y, int stride, int F,
+                                int rows, int cols, int m) {
+  vf a[2][4];
+  for (int s = 0; s < 4; s++) {  // Aᵀ m, down each column
+    const vf q0 = load_lanes(q + s * plane, m), q1 = load_lanes(q + (4 + s) * plane, m);
+    const vf q2 = load_lanes(q + (8 + s) * plane, m), q3 = load_lanes(q + (12 + s) * plane, m);
+    a[0][s] = q0 + q1 + q2;
+    a[1][s] = q1 - q2 - q3;
+  }
+  for (int r = 0; r < rows; r++) {  // then · A, along each row
+    const vf out[2] = {a[r][0] + a[r][1] + a[r][2] + b, a[r][1] - a[r][2] - a[r][3] + b};
+    for (int s = 0; s < cols; s++) {
+      store_lanes(y + r * stride + s * F, act == ACT_NONE ? out[s] : activate(out[s], act), m);
+    }
+  }
+}
+
+// Aᵀ m A: every tile's 16 points (F channels each, laid out as input_tiles lays them) back to its
+// 2 × 2 outputs, plus the bias, through the activation, into y (Ho x Wo x F); outputs of the last
+// row or column of tiles that lie past the edge are dropped.
+static void output_tiles(const float* in, int plane, int th, int tw, int F, const float* bias, enum Activation act,
+                         float* y, int Ho, int Wo) {
+  for (int ti = 0; ti < th; ti++) {
+    const int rows = Ho - 2 * ti < 2 ? 1 : 2;
+    for (int tj = 0; tj < tw; tj++) {
+      const int t = ti * tw + tj, cols = Wo - 2 * tj < 2 ? 1 : 2;
+      float* out = y + (2 * ti * Wo + 2 * tj) * F;
+      int f = 0;
+      for (; f + VL <= F; f += VL) {
+        tile_outputs(in + t * F + f, plane, load(bias + f), act, out + f, Wo * F, F, rows, cols, VL);
+      }
+      if (f < F) {
+        tile_outputs(in + t * F + f, plane, load_part(bias + f, F - f), act, out + f, Wo * F, F, rows, cols, F - f);
+      }
+    }
+  }
+}
+
+// A g Aᵀ for every 2 × 2 tile g of one image's dL/dy (Ho x Wo x F, zero past the edge), as
+// output_tiles reads them: the tiles the weight gradient multiplies the input tiles by.
+static void gradient_tiles(const float* dy, int Ho, int Wo, int F, int th, int tw, float* out, int plane) {
+  for (int ti = 0; ti < th; ti++) {
+    for (int tj = 0; tj < tw; tj++) {
+      const int t = ti * tw + tj;
+      for (int f = 0; f < F; f += VL) {
+        const int m = lanes_left(f, F);
+        vf g[2][2];
+        for (int r = 0; r < 2; r++) {
+          for (int s = 0; s < 2; s++) {
+            const int h = 2 * ti + r, w = 2 * tj + s;
+            g[r][s] = h < Ho && w < Wo ? load_lanes(dy + (h * Wo + w) * F + f, m) : splat(0.0f);
+          }
+        }
+        vf p[4][2];  // A g, down the columns
+        for (int s = 0; s < 2; s++) {
+          p[0][s] = g[0][s];
+          p[1][s] = g[0][s] + g[1][s];
+          p[2][s] = g[0][s] - g[1][s];
+          p[3][s] = -g[1][s];
+        }
+        for (int r = 0; r < 4; r++) {  // then · Aᵀ, along the rows
+          float* o = out + 4 * r * plane + t * F + f;
+          store_lanes(o, p[r][0], m);
+          store_lanes(o + plane, p[r][0] + p[r][1], m);
+          store_lanes(o + 2 * plane, p[r][0] - p[r][1], m);
+          store_lanes(o + 3 * plane, -p[r][1], m);
+        }
+      }
+    }
+  }
+}
+
+// The point a filter's point e moves to when the filter turns half a turn: 0 and 3 swap in both
+// directions (G with its columns reversed is G with rows 0 and 3 swapped).
+static inline int turned(int e) {
+  static const int swap[4] = {3, 1, 2, 0};
+  return 4 * swap[e / 4] + swap[e % 4];
+}
+
+// U[e][c][f] = (G g Gᵀ)[e] of filter f's weights on channel c (W is (3·3·C) x F, row (u·3 + v)·C + c),
+// for channels [c0, c1); and the backward's Ub[turned(e)][f][c], the same number.
+static void filter_points(const float* W, int C, int F, float* U, float* Ub, int c0, int c1) {
+  for (int c = c0; c < c1; c++) {
+    for (int f = 0; f < F; f += VL) {
+      const int m = lanes_left(f, F);
+      vf g[3][3];
+      for (int u = 0; u < 3; u++) {
+        for (int v = 0; v < 3; v++) g[u][v] = load_lanes(W + ((u * 3 + v) * C + c) * F + f, m);
+      }
+      vf a[4][3];  // G g, down the columns
+      for (int v = 0; v < 3; v++) {
+        a[0][v] = g[0][v];
+        a[1][v] = 0.5f * (g[0][v] + g[1][v] + g[2][v]);
+        a[2][v] = 0.5f * (g[0][v] - g[1][v] + g[2][v]);
+        a[3][v] = g[2][v];
+      }
+      for (int r = 0; r < 4; r++) {  // then · Gᵀ, along the rows
+        const vf u[4] = {a[r][0], 0.5f * (a[r][0] + a[r][1] + a[r][2]), 0.5f * (a[r][0] - a[r][1] + a[r][2]),
+                         a[r][2]};
+        for (int s = 0; s < 4; s++) {
+          const int e = 4 * r + s;
+          store_lanes(U + (e * C + c) * F + f, u[s], m);
+          for (int i = 0; i < m; i++) Ub[(turned(e) * F + f + i) * C + c] = u[s][i];
+        }
+      }
+    }
+  }
+}
+
+// dL/dw rows [k0, k1) (row k = (u·3 + v)·C + c) from the points' gradients dU: Gᵀ dU G,
+//   dL/dw[u][v][c][f] = Σ_α,β G[α][u] · G[β][v] · dU[4α + β][c][f]
+static void filter_gradient(const float* dU, int C, int F, float* gW, int k0, int k1) {
+  static const float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+  for (int k = k0; k < k1; k++) {
+    const int u = k / (3 * C), v = k / C % 3, c = k % C;
+    for (int f = 0; f < F; f += VL) {
+      const int m = lanes_left(f, F);
+      vf sum = splat(0.0f);
+      for (int e = 0; e < 16; e++) {
+        const float weight = G[e / 4][u] * G[e % 4][v];
+        if (weight != 0.0f) sum = madd(splat(weight), load_lanes(dU + (e * C + c) * F + f, m), sum);
+      }
+      store_lanes(gW + k * F + f, sum, m);
+    }
+  }
+}
+
+// conv2d_forward for a Winograd layer: U and Ub from the filters (this thread's channels), then
+// every image of this thread's share: its tiles into V, their products with U into Z, back to y.
+static void winograd_forward(Net* net, const Layer* layer, int thread) {
+  const int* L = layer->record;
+  const int T = net->threads, N = net->rows, C = layer->C, F = layer->Co, pad = L[FIELD_PAD];
+  const Winograd w = winograd_of(net, layer);
+  const int tiles = w.th * w.tw;
+  float* padded = patch_of(net, layer, thread);
+  filter_points(F32(L[FIELD_W]), C, F, w.U, w.Ub, share(C, thread, T), share(C, thread + 1, T));
+  barrier(net);
+  for (int n = share(N, thread, T), end = share(N, thread + 1, T); n < end; n++) {
+    float* V = w.V + n * tiles * C;
+    float* Z = w.Z + n * tiles * F;
+    pad_into(layer->in + n * layer->H * layer->W * C, layer->H, layer->W, C, pad, 2 * w.th + 2, 2 * w.tw + 2, padded);
+    input_tiles(padded, 2 * w.tw + 2, C, w.th, w.tw, V, w.planeV);
+    point_products(V, w.planeV, tiles, C, w.U, F32(net->program[PROGRAM_ZEROS]), Z, w.planeZ, F);
+    output_tiles(Z, w.planeZ, w.th, w.tw, F, F32(L[FIELD_B]), L[FIELD_ACT], layer->out + n * layer->Ho * layer->Wo * F,
+                 layer->Ho, layer->Wo);
+  }
+}
+
+// conv2d_backward's gradients for a Winograd layer, given dL/dy: for this thread's images dL/dx
+// (dL/dy's tiles, padded by 2 − p, times Ub, back to the input's grid) and dL/dy's tiles into Z;
+// then the points' gradients dU, point by point over every tile of the batch in order (this
+// thread's points); then dL/dw rows [k0, k1) into gW.
+static void winograd_backward(Net* net, const Layer* layer, int thread, int k0, int k1) {
+  const int* L = layer->record;
+  const int T = net->threads, N = net->rows, C = layer->C, F = layer->Co, pad = L[FIELD_PAD];
+  const int H = layer->H, W = layer->W, Ho = layer->Ho, Wo = layer->Wo;
+  const Winograd w = winograd_of(net, layer);
+  const int tiles = w.th * w.tw, thIn = (H + 1) / 2, twIn = (W + 1) / 2, tilesIn = thIn * twIn;
+  const float* zeros = F32(net->program[PROGRAM_ZEROS]);
+  // This thread's buffer: dL/dy padded, its tiles Vb, their products Mb.
+  float* padded = patch_of(net, layer, thread);
+  float* Vb = padded + (2 * thIn + 2) * (2 * twIn + 2) * F;
+  float* Mb = Vb + 16 * tilesIn * F;
+  for (int n = share(N, thread, T), end = share(N, thread + 1, T); n < end; n++) {
+    const float* dy = layer->dout + n * Ho * Wo * F;
+    gradient_tiles(dy, Ho, Wo, F, w.th, w.tw, w.Z + n * tiles * F, w.planeZ);
+    if (!layer->din) continue;
+    pad_into(dy, Ho, Wo, F, 2 - pad, 2 * thIn + 2, 2 * twIn + 2, padded);
+    input_tiles(padded, 2 * twIn + 2, F, thIn, twIn, Vb, tilesIn * F);
+    point_products(Vb, tilesIn * F, tilesIn, F, w.Ub, zeros, Mb, tilesIn * C, C);
+    output_tiles(Mb, tilesIn * C, thIn, twIn, C, zeros, ACT_NONE, layer->din + n * H * W * C, H, W);
+  }
+  barrier(net);
+  // dU[e] = V[e]ᵀ · Z[e] over the batch's tiles, in runs of CONV_TILE rows that stay in cache;
+  // each sum runs down the rows in order.
+  const int rows = N * tiles;
+  for (int e = share(16, thread, T), last = share(16, thread + 1, T); e < last; e++) {
+    float* g = w.dU + e * C * F;
+    for (int i = 0; i < C * F; i++) g[i] = 0.0f;
+    const float* V = w.V + e * w.planeV;
+    const float* Z = w.Z + e * w.planeZ;
+    for (int r0 = 0; r0 < rows; r0 += CONV_TILE) {
+      const int run = rows - r0 < CONV_TILE ? rows - r0 : CONV_TILE;
+      for (int c = 0; c < C; c += 4) {
+        const int column[4] = {c, c + 1, c + 2, c + 3};
+        accumulate_rows(V + r0 * C, 0, C, column, C - c < 4 ? C - c : 4, Z + r0 * F, run, F, g + c * F);
+      }
+    }
+  }
+  barrier(net);
+  filter_gradient(w.dU, C, F, F32(L[FIELD_GW]), k0, k1);
+}
