@@ -138,5 +138,8 @@ export function describeRun(settings: RunSettings): string {
     : `${layerSizes(settings).join("-")} ${settings.activation}`;
   return `${network}, ${settings.epochs} epoch${settings.epochs === 1 ? "" : "s"}, ` +
     `batch ${settings.batchSize}, ${optimizer}, η ${settings.learningRate} ${settings.schedule}, ` +
-    `weight decay ${settings.weightDecay}`;
+    `weight decay ${settings.weightDecay}` +
+    (settings.limitTrainingRows === "all"
+      ? ""
+      : `, the first ${settings.limitTrainingRows.toLocaleString("en-US")} training images`);
 }

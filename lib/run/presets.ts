@@ -201,13 +201,17 @@ export const PRESETS: Record<string, Preset> = {
   },
   "speedrun-light": {
     description:
-      "the speed run at a quarter of the work: conv(8,3,0) maxpool(2) relu conv(16,3,0) maxpool(2) relu flatten dense(64) relu dense(10), η 0.015, label smoothing 0.1, batches of 256, 1 epoch",
+      "98% in under a second: conv(8,3,0) maxpool(2) relu conv(16,3,0) maxpool(2) relu flatten dense(64) relu dense(10), one pass over the first 20,000 training images in batches of 64, η 0.02, label smoothing 0.1",
+    // A quarter of the speed run's work an image, on a third of the images: the step count, not
+    // the batch, runs out first there, so small batches (chosen on the validation split, see
+    // docs/results/speedrun-mnist.md).
     settings: {
       ...speedrun,
       preset: "speedrun-light",
-      batchSize: 256,
       layers: "conv(8,3,0) maxpool(2) relu conv(16,3,0) maxpool(2) relu flatten dense(64) relu",
-      learningRate: 0.015,
+      limitTrainingRows: 20000,
+      batchSize: 64,
+      learningRate: 0.02,
     },
   },
 };
