@@ -116,7 +116,9 @@ static NOINLINE void conv2d_input_gradient(Net* net, const Layer* layer, int thr
 // ((n·Hp + i)·Wp + j)·C, and weight row (u, v, c) is (u·Wp + v)·C + c past it (the table
 // `column`, made once in this thread's buffer). Four weight rows at a time, or eight where the
 // filters fill one vector or less.
-static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int k0, int k1) {
+// The bias gradient is summed on the way, from each tile while it is in cache (into sums, every
+// column in position order, as update_biases would sum them in a pass of its own).
+static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int k0, int k1, float* sums) {
   const int* L = layer->record;
   const int C = layer->C, Co = layer->Co, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
   const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
@@ -143,12 +145,36 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int
         }
       }
     }
+    const float* dy = layer->dout + p0 * Co;
+    // Every column's sum, whole vectors (the update takes this thread's own).
+    for (int c = 0; c < Co; c += VL) {
+      const int m = lanes_left(c, Co);
+      vf sum = load_part(sums + c, m);
+      for (int t = 0; t < tp; t++) sum += load_part(dy + t * Co + c, m);
+      store_part(sums + c, sum, m);
+    }
     for (int kk = k0; kk < k1; kk += block) {
       const int n = k1 - kk < block ? k1 - kk : block;
-      if (block == 8) accumulate_narrow(padded, starts, 0, column + kk - k0, n, layer->dout + p0 * Co, tp, Co, g + kk * Co);
-      else accumulate_rows(padded, starts, 0, column + kk - k0, n, layer->dout + p0 * Co, tp, Co, g + kk * Co);
+      if (block == 8) accumulate_narrow(padded, starts, 0, column + kk - k0, n, dy, tp, Co, g + kk * Co);
+      else accumulate_rows(padded, starts, 0, column + kk - k0, n, dy, tp, Co, g + kk * Co);
     }
   }
+}
+
+// The update after the gradients: this thread's filter rows [k0, k1), their transposed copy, and
+// its biases, from dL/dy's column sums (update_biases) or from the sums already made (`sums`).
+static void conv2d_update(Net* net, const Layer* layer, int thread, int k0, int k1, const float* sums,
+                          const Rule* rule, const Rule* biasRule) {
+  const int* L = layer->record;
+  const int T = net->threads, Co = layer->Co, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
+  const int c0 = share(Co, thread, T), c1 = share(Co, thread + 1, T);
+  float* W = F32(L[FIELD_W]);
+  apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);
+  constrain_weights(net, W, K, Co, thread);
+  transpose_rows(W, F32(L[FIELD_WT]), K, Co, k0, k1);
+  float *b = F32(L[FIELD_B]), *vb = F32(L[FIELD_VB]), *sb = array_of(net, layer, FIELD_SB);
+  if (sums) update_biases_by(sums, c0, c1, b, vb, sb, biasRule);
+  else update_biases(layer->dout, net->rows * layer->Ho * layer->Wo, Co, c0, c1, b, vb, sb, biasRule);
 }
 
 // conv2d_backward: given dL/dy (through the fused activation's derivative already),
@@ -160,18 +186,18 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int
 // mirrors lib/nn/layers/conv2d.ts
 static NOINLINE void conv2d_backward(Net* net, const Layer* layer, int thread, const Rule* rule, const Rule* biasRule) {
   const int* L = layer->record;
-  const int T = net->threads, Co = layer->Co, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
+  const int T = net->threads, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
   const int k0 = share(K, thread, T), k1 = share(K, thread + 1, T);
   if (L[FIELD_WINO]) winograd_backward(net, layer, thread, k0, k1);
   else {
     if (layer->din) conv2d_input_gradient(net, layer, thread);
-    conv2d_weight_gradient(net, layer, thread, k0, k1);
+    float sums[layer->Co];
+    for (int c = 0; c < layer->Co; c++) sums[c] = 0.0f;
+    conv2d_weight_gradient(net, layer, thread, k0, k1, sums);
+    barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
+    conv2d_update(net, layer, thread, k0, k1, sums, rule, biasRule);
+    return;
   }
-  barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
-  float* W = F32(L[FIELD_W]);
-  apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);
-  constrain_weights(net, W, K, Co, thread);
-  transpose_rows(W, F32(L[FIELD_WT]), K, Co, k0, k1);
-  update_biases(layer->dout, net->rows * layer->Ho * layer->Wo, Co, share(Co, thread, T), share(Co, thread + 1, T),
-                F32(L[FIELD_B]), F32(L[FIELD_VB]), array_of(net, layer, FIELD_SB), biasRule);
+  barrier(net);
+  conv2d_update(net, layer, thread, k0, k1, 0, rule, biasRule);
 }

@@ -27,8 +27,9 @@
 #include "dropout.c"     // inverted dropout's masks
 #include "dense.c"       // the dense products and the dense layer
 #include "winograd.c"    // 3 × 3 convolutions in Winograd's domain: 2.25 times fewer products
-#include "conv2d.c"      // convolution as dense products over patches
 #include "maxpool.c"
+#include "conv2d.c"      // convolution as dense products over patches
+#include "conv_pool.c"   // a convolution and the pooling after it, run as one
 #include "flatten.c"
 #include "batchnorm.c"   // batch normalisation over the channels
 // The two programs that use them:

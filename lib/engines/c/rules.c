@@ -102,6 +102,14 @@ static void update_biases(const float* d, int rows, int nOut, int c0, int c1, fl
   }
 }
 
+// The biases' update for columns [c0, c1) from their gradient already summed, g[c].
+static void update_biases_by(const float* g, int c0, int c1, float* b, float* vb, float* sb, const Rule* rule) {
+  for (int c = c0; c < c1; c += VL) {
+    const int m = lanes_left(c, c1);
+    update(b + c, vb + c, sb ? sb + c : vb + c, load_part(g + c, m), m, rule);
+  }
+}
+
 // Max-norm (Srivastava et al. 2014), after the update: each unit's incoming weights, column c of W
 // (nIn x nOut: a dense unit, or a convolution's filter), are scaled back onto the ball of radius
 // `limit` when longer: w <- w * limit / |w|. This thread's columns [c0, c1); each norm is summed
