@@ -282,12 +282,10 @@ function layOutCnn(
           record.dpad = floats(capacity * (op.input.height + 2 * p) * (op.input.width + 2 * p) * C);
         }
         // Four positions' patches (the forward's, and the input gradient's patch gradients); where
-        // a pooling follows and the two run as one (c/conv_pool.c), the patch table and two
-        // windows of outputs.
+        // a pooling follows and the two run as one (c/conv_pool.c), two windows of outputs.
         const next = operations[i + 1];
         const s = next?.kind === "maxpool" && next.spec?.type === "maxpool" ? next.spec.size : 0;
-        record.patchFloats = Math.ceil(Math.max(4 * k * k * C, k * k * C + 2 * s * s * F) / 16) *
-          16;
+        record.patchFloats = Math.ceil(Math.max(4 * k * k * C, 2 * s * s * F) / 16) * 16;
       }
       record.patch = floats(MAX_THREADS * record.patchFloats);
     } else if (op.kind === "dense") {

@@ -36,7 +36,7 @@ static void convolve(const float* padded, int Hp, int Wp, int C, int k, const fl
   int n = from / (Ho * Wo), i = from / Wo % Ho, j = from % Wo;
   for (int p = from; p < to; p += 4) {
     const int rows = to - p < 4 ? to - p : 4;
-    const float* rowsOf[4];
+    const float* rowsOf[4] = {0};  // all set: the kernel picks spare rows among them
     for (int q = 0; q < rows; q++) {
       rowsOf[q] = padded + ((n * Hp + i) * Wp + j) * C;
       next_position(&n, &i, &j, Ho, Wo);
@@ -114,18 +114,17 @@ static NOINLINE void conv2d_input_gradient(Net* net, const Layer* layer, int thr
 //   dL/dw[(u·k + v)·C + c, f] = Σ_n,i,j  xpad[n, i+u, j+v, c] · dy[n,i,j,f]
 // The patches are read where they lie in the padded input: position (n, i, j) starts at
 // ((n·Hp + i)·Wp + j)·C, and weight row (u, v, c) is (u·Wp + v)·C + c past it (the table
-// `column`, made once in this thread's buffer). Four weight rows at a time, or eight where the
-// filters fill one vector or less.
+// `column`, made once a call), in blocks of weight rows (accumulate_weight_rows).
 // The bias gradient is summed on the way, from each tile while it is in cache (into sums, every
 // column in position order, as update_biases would sum them in a pass of its own).
-static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int k0, int k1, float* sums) {
+static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1, float* sums) {
   const int* L = layer->record;
   const int C = layer->C, Co = layer->Co, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
   const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
-  const int P = net->rows * Ho * Wo, block = Co <= VL ? 8 : 4;
+  const int P = net->rows * Ho * Wo;
   const float* padded = F32(L[FIELD_XPAD]);
   float* g = F32(L[FIELD_GW]);
-  int* column = (int*)patch_of(net, layer, thread);
+  int column[k1 - k0 + 1];  // on the stack: read from the patch buffer, clang's WebAssembly build summed wrongly
   for (int row = k0; row < k1; row++) column[row - k0] = ((row / (k * C)) * Wp + row / C % k) * C + row % C;
   int starts[CONV_TILE];
   for (int i = k0 * Co; i < k1 * Co; i++) g[i] = 0.0f;
@@ -153,11 +152,7 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int thread, int
       for (int t = 0; t < tp; t++) sum += load_part(dy + t * Co + c, m);
       store_part(sums + c, sum, m);
     }
-    for (int kk = k0; kk < k1; kk += block) {
-      const int n = k1 - kk < block ? k1 - kk : block;
-      if (block == 8) accumulate_narrow(padded, starts, 0, column + kk - k0, n, dy, tp, Co, g + kk * Co);
-      else accumulate_rows(padded, starts, 0, column + kk - k0, n, dy, tp, Co, g + kk * Co);
-    }
+    accumulate_weight_rows(padded, starts, 0, column, k0, k1, dy, tp, Co, g);
   }
 }
 
@@ -193,7 +188,7 @@ static NOINLINE void conv2d_backward(Net* net, const Layer* layer, int thread, c
     if (layer->din) conv2d_input_gradient(net, layer, thread);
     float sums[layer->Co];
     for (int c = 0; c < layer->Co; c++) sums[c] = 0.0f;
-    conv2d_weight_gradient(net, layer, thread, k0, k1, sums);
+    conv2d_weight_gradient(net, layer, k0, k1, sums);
     barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
     conv2d_update(net, layer, thread, k0, k1, sums, rule, biasRule);
     return;

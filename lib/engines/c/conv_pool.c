@@ -26,8 +26,8 @@ static NOINLINE void conv2d_pool_forward(Net* net, const Layer* conv, const Laye
   float* padded = F32(L[FIELD_XPAD]);
   pad_share(net, thread, conv->in, padded, conv->H, conv->W, C, pad);
   barrier(net);
-  int* at = (int*)patch_of(net, conv, thread);
-  float* window = patch_of(net, conv, thread) + K;  // the windows' outputs, F channels each
+  int at[K];                                     // the patch table, on the stack (as for dL/dW)
+  float* window = patch_of(net, conv, thread);  // the windows' outputs, F channels each
   for (int kk = 0; kk < K; kk++) at[kk] = ((kk / (k * C)) * Wp + kk / C % k) * C + kk % C;
   int* argmax = (int*)(net->base + pool->record[FIELD_ARGMAX]);
   const int narrow = F <= VL, R = narrow ? 8 : 4, G = narrow ? 2 : 1;  // rows a product, windows a step
@@ -39,7 +39,7 @@ static NOINLINE void conv2d_pool_forward(Net* net, const Layer* conv, const Laye
     const int offsets[4] = {0, C, Wp * C, (Wp + 1) * C};
     for (; p < end; p += G) {
       const int g = end - p < G ? end - p : G;
-      const float* rowsOf[8];
+      const float* rowsOf[8] = {0};  // all set: the kernel picks spare rows among them
       int wn = n, wi = i, wj = j;
       for (int w = 0; w < g; w++, next_position(&wn, &wi, &wj, Ho, Wo)) {
         const float* corner = padded + ((wn * Hp + 2 * wi) * Wp + 2 * wj) * C;
@@ -55,7 +55,7 @@ static NOINLINE void conv2d_pool_forward(Net* net, const Layer* conv, const Laye
   }
   for (; p < end; p += G) {
     const int g = end - p < G ? end - p : G;
-    const float* rowsOf[8];
+    const float* rowsOf[8] = {0};  // all set: the kernel picks spare rows among them
     int rows = 0, done = 0, wn = n, wi = i, wj = j;
     for (int w = 0; w < g; w++, next_position(&wn, &wi, &wj, Ho, Wo)) {
       for (int u = 0; u < s; u++) {

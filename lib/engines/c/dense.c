@@ -287,6 +287,75 @@ static void accumulate_narrow(const float* x, const int* starts, int stride, con
   for (int i = 0; i < n; i++) store_part(g + i * nOut, a[i], m);
 }
 
+#if DENSE_COLS == 2
+// accumulate_rows for R weight rows (R a constant once inlined: 1 to 6) and a whole number of
+// pairs of vectors of columns: with 6 rows, twelve chains of sums where four rows give eight (just
+// the multiply-adders' latency times their count, so that any stall shows), each load of dL/dy
+// shared by six rows, and a block exactly as long as the rows it has (no repeated spare rows).
+static inline __attribute__((always_inline)) void accumulate_pairs(const float* x, const int* starts, int stride,
+                                                                    const long* cols, int R, const float* d,
+                                                                    int rows, int nOut, float* g) {
+  for (int c = 0; c < nOut; c += 2 * VL) {
+    vf a[6][2];
+    for (int i = 0; i < R; i++) {
+      for (int v = 0; v < 2; v++) a[i][v] = load(g + i * nOut + c + VL * v);
+    }
+    for (int r = 0; r < rows; r++) {
+      const float* xr = x + (starts ? starts[r] : r * stride);
+      vf d0 = load(d + r * nOut + c), d1 = load(d + r * nOut + c + VL);
+      IN_REGISTER(d0);
+      IN_REGISTER(d1);
+      for (int i = 0; i < R; i++) {
+        const vf s = splat(xr[cols[i]]);
+        a[i][0] = madd(s, d0, a[i][0]);
+        a[i][1] = madd(s, d1, a[i][1]);
+      }
+    }
+    for (int i = 0; i < R; i++) {
+      for (int v = 0; v < 2; v++) store(g + i * nOut + c + VL * v, a[i][v]);
+    }
+  }
+}
+#endif
+
+// dL/dW's rows [k0, k1) (this thread's), summed over the `rows` rows of x and d: row k's input is
+// x[start(r) + column[k - k0]], or x[r·stride + k] where column is null (a dense layer). The rows go
+// in blocks as long as the widest kernel that fits the columns allows, split evenly (13 rows as
+// 5, 4 and 4, not 4, 4, 4 and a block of one that costs as much as four).
+static void accumulate_weight_rows(const float* x, const int* starts, int stride, const int* column, int k0, int k1,
+                                   const float* d, int rows, int nOut, float* g) {
+  const int n = k1 - k0;
+  int widest = nOut <= VL ? 8 : 4;
+#if DENSE_COLS == 2
+  if (nOut % (2 * VL) == 0) widest = 6;
+#endif
+  const int blocks = (n + widest - 1) / widest;
+  for (int b = 0, at = 0; b < blocks; b++) {
+    const int R = (n * (b + 1)) / blocks - at;  // this block's rows: at to at + R
+    int identity[8] = {0};
+    for (int i = 0; i < R; i++) identity[i] = k0 + at + i;
+    const int* index = column ? column + at : identity;
+    float* gb = g + (k0 + at) * nOut;
+    if (widest == 8) accumulate_narrow(x, starts, stride, index, R, d, rows, nOut, gb);
+    else if (widest == 4) accumulate_rows(x, starts, stride, index, R, d, rows, nOut, gb);
+#if DENSE_COLS == 2
+    else {
+      long cols[6] = {0};
+      for (int i = 0; i < R; i++) cols[i] = index[i];
+      switch (R) {
+        case 6: accumulate_pairs(x, starts, stride, cols, 6, d, rows, nOut, gb); break;
+        case 5: accumulate_pairs(x, starts, stride, cols, 5, d, rows, nOut, gb); break;
+        case 4: accumulate_pairs(x, starts, stride, cols, 4, d, rows, nOut, gb); break;
+        case 3: accumulate_pairs(x, starts, stride, cols, 3, d, rows, nOut, gb); break;
+        case 2: accumulate_pairs(x, starts, stride, cols, 2, d, rows, nOut, gb); break;
+        default: accumulate_pairs(x, starts, stride, cols, 1, d, rows, nOut, gb); break;
+      }
+    }
+#endif
+    at += R;
+  }
+}
+
 // Copies weight rows [k0, k1) of W (nIn x nOut) into its transpose T (nOut x nIn): dL/dx = dL/dy·Wᵀ
 // then runs on dense_rows, the register-blocked kernel of the forward pass.
 static void transpose_rows(const float* W, float* T, int nIn, int nOut, int k0, int k1) {
@@ -324,10 +393,7 @@ static void dense_weight_gradient(Net* net, const Layer* layer, int k0, int k1) 
   const int nIn = in_size(layer), nOut = out_size(layer);
   float* g = F32(layer->record[FIELD_GW]);
   for (int i = k0 * nOut; i < k1 * nOut; i++) g[i] = 0.0f;
-  for (int k = k0; k < k1; k += 4) {
-    const int column[4] = {k, k + 1, k + 2, k + 3};
-    accumulate_rows(layer->in, 0, nIn, column, k1 - k < 4 ? k1 - k : 4, layer->dout, net->rows, nOut, g + k * nOut);
-  }
+  accumulate_weight_rows(layer->in, 0, nIn, 0, k0, k1, layer->dout, net->rows, nOut, g);
 }
 
 // dense_backward: given dL/dy (through the fused activation's derivative already),
