@@ -115,9 +115,9 @@ static NOINLINE void conv2d_input_gradient(Net* net, const Layer* layer, int thr
 // The patches are read where they lie in the padded input: position (n, i, j) starts at
 // ((n·Hp + i)·Wp + j)·C, and weight row (u, v, c) is (u·Wp + v)·C + c past it (the table
 // `column`, made once a call), in blocks of weight rows (accumulate_weight_rows).
-// The bias gradient is summed on the way, from each tile while it is in cache (into sums, every
-// column in position order, as update_biases would sum them in a pass of its own).
-static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1, float* sums) {
+// The bias gradient of this thread's columns [c0, c1) is summed on the way, from each tile while it
+// is in cache (into sums, in position order, as update_biases would sum them in a pass of its own).
+static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1, float* sums, int c0, int c1) {
   const int* L = layer->record;
   const int C = layer->C, Co = layer->Co, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
   const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
@@ -145,13 +145,7 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1,
       }
     }
     const float* dy = layer->dout + p0 * Co;
-    // Every column's sum, whole vectors (the update takes this thread's own).
-    for (int c = 0; c < Co; c += VL) {
-      const int m = lanes_left(c, Co);
-      vf sum = load_part(sums + c, m);
-      for (int t = 0; t < tp; t++) sum += load_part(dy + t * Co + c, m);
-      store_part(sums + c, sum, m);
-    }
+    add_column_sums(dy, tp, Co, sums, c0, c1);  // this thread's bias columns, in position order
     accumulate_weight_rows(padded, starts, 0, column, k0, k1, dy, tp, Co, g);
   }
 }
@@ -168,7 +162,7 @@ static void conv2d_update(Net* net, const Layer* layer, int thread, int k0, int 
   constrain_weights(net, W, K, Co, thread);
   transpose_rows(W, F32(L[FIELD_WT]), K, Co, k0, k1);
   float *b = F32(L[FIELD_B]), *vb = F32(L[FIELD_VB]), *sb = array_of(net, layer, FIELD_SB);
-  if (sums) update_biases_by(sums, c0, c1, b, vb, sb, biasRule);
+  if (sums) update_biases_by(sums + c0, c0, c1, b, vb, sb, biasRule);
   else update_biases(layer->dout, net->rows * layer->Ho * layer->Wo, Co, c0, c1, b, vb, sb, biasRule);
 }
 
@@ -188,7 +182,7 @@ static NOINLINE void conv2d_backward(Net* net, const Layer* layer, int thread, c
     if (layer->din) conv2d_input_gradient(net, layer, thread);
     float sums[layer->Co];
     for (int c = 0; c < layer->Co; c++) sums[c] = 0.0f;
-    conv2d_weight_gradient(net, layer, k0, k1, sums);
+    conv2d_weight_gradient(net, layer, k0, k1, sums, share(layer->Co, thread, T), share(layer->Co, thread + 1, T));
     barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
     conv2d_update(net, layer, thread, k0, k1, sums, rule, biasRule);
     return;

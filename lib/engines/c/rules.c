@@ -79,35 +79,54 @@ static void apply_update(float* w, float* v, float* s, const float* g, int from,
 }
 
 // Biases [c0, c1) of nOut from the column sums of d (rows x nOut, rows in order), then updated:
-// dL/db = column sums of dL/dy. Up to eight vectors of columns in one pass down the rows: d is a
-// convolution's whole output gradient (megabytes), and reading it once per vector made this
-// pass cost as much as a layer's products.
-static void update_biases(const float* d, int rows, int nOut, int c0, int c1, float* b, float* vb,
-                          float* sb, const Rule* rule) {
-  const float* end = d + rows * nOut;
-  for (int c = c0; c < c1; c += 8 * VL) {
-    const int vectors = (c1 - c + VL - 1) / VL < 8 ? (c1 - c + VL - 1) / VL : 8;
-    vf g[8];
-    for (int v = 0; v < 8; v++) g[v] = splat(0.0f);
+// sums[c] += Σ_r d[r·stride + c] for the V vectors of columns from c (V a constant once inlined, 1
+// to 4; the last may end at `end`, partial): each column's sum in row order, V chains of sums held
+// in registers (a count of vectors known only at run time kept them in memory, a store and a load
+// in every addition's chain).
+static inline __attribute__((always_inline)) void add_column_vectors(const float* d, int rows, int stride, float* sums,
+                                                                      int c, int end, int V) {
+  vf s[4];
+  for (int v = 0; v < V; v++) s[v] = load_part(sums + c + v * VL, lanes_left(c + v * VL, end));
+  if (lanes_left(c + (V - 1) * VL, end) == VL) {
     for (int r = 0; r < rows; r++) {
-      const float* at = d + r * nOut + c;
-      for (int v = 0; v < vectors; v++) {
-        g[v] += at + (v + 1) * VL <= end ? load(at + v * VL) : load_part(at + v * VL, lanes_left(c + v * VL, c1));
-      }
+      for (int v = 0; v < V; v++) s[v] += load(d + r * stride + c + v * VL);
     }
-    for (int v = 0; v < vectors; v++) {
-      const int at = c + v * VL;
-      update(b + at, vb + at, sb ? sb + at : vb + at, g[v], lanes_left(at, c1), rule);
+  } else {
+    for (int r = 0; r < rows; r++) {
+      for (int v = 0; v < V; v++) s[v] += load_part(d + r * stride + c + v * VL, lanes_left(c + v * VL, end));
+    }
+  }
+  for (int v = 0; v < V; v++) store_part(sums + c + v * VL, s[v], lanes_left(c + v * VL, end));
+}
+
+// sums[c] += Σ_r d[r·stride + c] for the columns [c0, c1), four vectors a pass down the rows.
+static void add_column_sums(const float* d, int rows, int stride, float* sums, int c0, int c1) {
+  for (int c = c0; c < c1; c += 4 * VL) {
+    switch ((c1 - c + VL - 1) / VL) {
+      case 1: add_column_vectors(d, rows, stride, sums, c, c1, 1); break;
+      case 2: add_column_vectors(d, rows, stride, sums, c, c1, 2); break;
+      case 3: add_column_vectors(d, rows, stride, sums, c, c1, 3); break;
+      default: add_column_vectors(d, rows, stride, sums, c, c1, 4); break;
     }
   }
 }
 
-// The biases' update for columns [c0, c1) from their gradient already summed, g[c].
+// The biases' update for columns [c0, c1) from their gradient already summed, g[c − c0].
 static void update_biases_by(const float* g, int c0, int c1, float* b, float* vb, float* sb, const Rule* rule) {
   for (int c = c0; c < c1; c += VL) {
     const int m = lanes_left(c, c1);
-    update(b + c, vb + c, sb ? sb + c : vb + c, load_part(g + c, m), m, rule);
+    update(b + c, vb + c, sb ? sb + c : vb + c, load_part(g + c - c0, m), m, rule);
   }
+}
+
+// dL/db = column sums of dL/dy (add_column_sums, in row order), then the update of this thread's
+// biases [c0, c1).
+static void update_biases(const float* d, int rows, int nOut, int c0, int c1, float* b, float* vb,
+                          float* sb, const Rule* rule) {
+  float sums[c1 - c0 + 1];
+  for (int c = 0; c < c1 - c0; c++) sums[c] = 0.0f;
+  add_column_sums(d + c0, rows, nOut, sums, 0, c1 - c0);
+  update_biases_by(sums, c0, c1, b, vb, sb, rule);
 }
 
 // Max-norm (Srivastava et al. 2014), after the update: each unit's incoming weights, column c of W
