@@ -26,9 +26,11 @@ static void dense_rows_at(const float* const rowsOf[4], const int* at, int rows,
   for (int i = 0; i < 4; i++) xr[i] = rowsOf[i < rows ? i : rows - 1];  // spare lanes repeat the last row
   int c = 0;
 #if DENSE_COLS == 2
-  // Three vectors of columns where pairs would leave one over (24 filters, 216 patch values):
-  // twelve chains of sums in one pass, where a pair and a single would take two.
-  for (; nOut - c >= 3 * VL && (nOut - c) % (2 * VL) != 0; c += 3 * VL) {
+  // Three vectors of columns at a time while three or more are left, except four (two pairs):
+  // twelve chains of sums a pass where a pair gives eight, each weight load shared by four rows
+  // either way (24 filters in one pass where a pair and a single took two; a convolution's
+  // 144-wide input gradient in six where pairs took nine).
+  for (; nOut - c >= 3 * VL && nOut - c != 4 * VL; c += 3 * VL) {
     vf a[4][3];
     for (int i = 0; i < 4; i++) {
       for (int v = 0; v < 3; v++) a[i][v] = load(bias + c + VL * v);
