@@ -275,7 +275,10 @@ function layOutCnn(
           : 0;
         record.patchFloats = Math.ceil(Math.max(forward, backward) / 16) * 16;
       } else {
-        record.xpad = floats(capacity * (op.input.height + 2 * p) * (op.input.width + 2 * p) * C);
+        // The input zero-padded (an unpadded convolution reads its input where it lies).
+        if (p > 0) {
+          record.xpad = floats(capacity * (op.input.height + 2 * p) * (op.input.width + 2 * p) * C);
+        }
         // The input gradient is gathered into a zero-padded copy first (none is needed without
         // padding, nor on the first layer, which has no input gradient).
         if (i > 0 && p > 0) {

@@ -25,6 +25,17 @@ static void pad_share(Net* net, int thread, const float* in, float* padded, int 
   pad_images(in + n0 * H * W * C, padded + n0 * Hp * Wp * C, n1 - n0, H, W, C, pad);
 }
 
+// The input as a convolution reads it: copied zero-padded into xpad (this thread's images, then a
+// barrier for the others'), or, without padding, the input itself where it lies.
+static const float* padded_input(Net* net, const Layer* layer, int thread) {
+  const int* L = layer->record;
+  if (!L[FIELD_PAD]) return layer->in;
+  float* padded = F32(L[FIELD_XPAD]);
+  pad_share(net, thread, layer->in, padded, layer->H, layer->W, layer->C, L[FIELD_PAD]);
+  barrier(net);
+  return padded;
+}
+
 // out = f(conv(padded, W) + b) for output positions [from, to): four at a time through
 // dense_rows_at, which reads each patch in place: position (n, i, j) starts at
 // ((n·Hp + i)·Wp + j)·C of the padded input, and its value (u, v, c) lies (u·Wp + v)·C + c past
@@ -66,9 +77,7 @@ static NOINLINE void conv2d_forward(Net* net, const Layer* layer, int thread) {
   const int* L = layer->record;
   const int C = layer->C, H = layer->H, W = layer->W, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
-  float* padded = F32(L[FIELD_XPAD]);
-  pad_share(net, thread, layer->in, padded, H, W, C, pad);
-  barrier(net);
+  const float* padded = padded_input(net, layer, thread);
   int from, to;
   position_share(net->rows * layer->Ho * layer->Wo, thread, net->threads, &from, &to);
   convolve(padded, Hp, Wp, C, k, F32(L[FIELD_W]), F32(L[FIELD_B]), layer->out, layer->Ho, layer->Wo,
@@ -122,7 +131,7 @@ static void conv2d_weight_gradient(Net* net, const Layer* layer, int k0, int k1,
   const int C = layer->C, Co = layer->Co, k = L[FIELD_SIZE], pad = L[FIELD_PAD];
   const int Hp = layer->H + 2 * pad, Wp = layer->W + 2 * pad, Ho = layer->Ho, Wo = layer->Wo;
   const int P = net->rows * Ho * Wo;
-  const float* padded = F32(L[FIELD_XPAD]);
+  const float* padded = pad ? F32(L[FIELD_XPAD]) : layer->in;  // as the forward read it
   float* g = F32(L[FIELD_GW]);
   int column[k1 - k0 + 1];  // on the stack: read from the patch buffer, clang's WebAssembly build summed wrongly
   for (int row = k0; row < k1; row++) column[row - k0] = ((row / (k * C)) * Wp + row / C % k) * C + row % C;

@@ -23,9 +23,7 @@ static NOINLINE void conv2d_pool_forward(Net* net, const Layer* conv, const Laye
   const int Hp = conv->H + 2 * pad, Wp = conv->W + 2 * pad, H = pool->H, W = pool->W;
   const int s = pool->record[FIELD_SIZE], Ho = pool->Ho, Wo = pool->Wo;
   const float *weights = F32(L[FIELD_W]), *bias = F32(L[FIELD_B]);
-  float* padded = F32(L[FIELD_XPAD]);
-  pad_share(net, thread, conv->in, padded, conv->H, conv->W, C, pad);
-  barrier(net);
+  const float* padded = padded_input(net, conv, thread);
   int at[K];                                     // the patch table, on the stack (as for dL/dW)
   float* window = patch_of(net, conv, thread);  // the windows' outputs, F channels each
   for (int kk = 0; kk < K; kk++) at[kk] = ((kk / (k * C)) * Wp + kk / C % k) * C + kk % C;
