@@ -109,7 +109,13 @@ Deno.test("the fast engines classify with a CNN as the reference layers do", asy
 });
 
 Deno.test("a CNN the kernels cannot run trains on the reference engine, saying why", async () => {
-  for (const layers of ["conv(4,3) silu flatten dense(8)", "conv(4,3) relu maxpool(2) silu"]) {
+  for (
+    const layers of [
+      "conv(4,3) silu flatten dense(8)",
+      "conv(4,3) relu maxpool(2) silu",
+      "conv(16,3) conv(2,23) flatten dense(8)", // a patch of 23 × 23 × 16 values: past MAX_PATCH
+    ]
+  ) {
     const network = createSequential({ layers, seed: 1 });
     const { engine, notice } = await chooseEngine("wasm", {
       network,
@@ -117,5 +123,6 @@ Deno.test("a CNN the kernels cannot run trains on the reference engine, saying w
     });
     assertEquals(engine.name, "reference");
     assert(notice?.includes("the C kernels cannot run this network"), notice);
+    if (layers.includes("23")) assert(notice?.includes("found 23 × 23 × 16 = 8464"), notice);
   }
 });

@@ -84,6 +84,9 @@ export function cnnUnsupported(network: Network): string | undefined {
   return undefined;
 }
 
+/** The most values a convolution's patch may have on the kernels (its table's ints, 32 KiB). */
+export const MAX_PATCH = 8192;
+
 /** The program's operations for a network's layers. */
 function plan(network: Network): Operation[] {
   if (!isSequential(network)) throw new Error("it is not a sequential network");
@@ -142,7 +145,14 @@ function plan(network: Network): Operation[] {
         });
         return;
       }
-      case "conv":
+      case "conv": {
+        // The kernels keep a convolution's patch table (k·k·C ints) on each thread's stack.
+        const patch = spec.size * spec.size * before.channels;
+        if (patch > MAX_PATCH) {
+          throw new Error(
+            `the kernels take convolutions of at most ${MAX_PATCH} values a patch (size × size × input channels), found ${spec.size} × ${spec.size} × ${before.channels} = ${patch}`,
+          );
+        }
         operations.push({
           kind: "conv",
           input: before,
@@ -152,6 +162,7 @@ function plan(network: Network): Operation[] {
           parameters: parameters++,
         });
         return;
+      }
       case "maxpool":
         operations.push({ kind: "maxpool", input: before, output: after, act: NONE, spec });
         return;
