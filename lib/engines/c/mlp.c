@@ -97,24 +97,20 @@ static void forward_rows(Net* net, int from, int to) {
   const int L = net->layers;
   for (int l = 0; l < L; l++) {
     const int nIn = net->sizes[l], nOut = net->sizes[l + 1];
+    const enum Activation act = l == L - 1 ? ACT_NONE : net->hidden;
+    if (l == 0) {
+      for (int r = from; r < to; r++) {
+        sparse_row(net->rowValueOf[r], net->rowIndexOf[r], net->rowCount[r], nIn, net->weights[0],
+                   net->biases[0], net->activations[1] + r * nOut, nOut, act);
+      }
+    } else {
+      dense_block(net->activations[l] + from * nIn, to - from, nIn, net->weights[l], net->biases[l],
+                  net->activations[l + 1] + from * nOut, nOut, act);
+    }
     for (int r = from; r < to; r++) {
       float* out = net->activations[l + 1] + r * nOut;
-      if (l == 0) {
-        sparse_row(net->rowValueOf[r], net->rowIndexOf[r], net->rowCount[r], nIn, net->weights[0],
-                   net->biases[0], out, nOut, L == 1 ? ACT_NONE : net->hidden);
-        if (l == L - 1) softmax_row(out, nOut);
-        else if (net->mode != MODE_MLP_CLASSIFY && net->dropThreshold[l + 1]) drop_row(net, l + 1, r, out, nOut);
-        continue;
-      }
-      // Dense layers: four rows at a time.
-      const int rows = to - r < 4 ? to - r : 4;
-      dense_rows(net->activations[l] + r * nIn, rows, nIn, net->weights[l], net->biases[l], out,
-                 nOut, l == L - 1 ? ACT_NONE : net->hidden);
-      for (int i = 0; i < rows; i++) {
-        if (l == L - 1) softmax_row(out + i * nOut, nOut);
-        else if (net->mode != MODE_MLP_CLASSIFY && net->dropThreshold[l + 1]) drop_row(net, l + 1, r + i, out + i * nOut, nOut);
-      }
-      r += rows - 1;
+      if (l == L - 1) softmax_row(out, nOut);
+      else if (net->mode != MODE_MLP_CLASSIFY && net->dropThreshold[l + 1]) drop_row(net, l + 1, r, out, nOut);
     }
   }
 }
@@ -208,19 +204,19 @@ static void back_delta(Net* net, int l, int from, int to) {
   const int n = net->sizes[l], nNext = net->sizes[l + 1];
   const unsigned threshold = net->dropThreshold[l];
   const float keep = net->dropKeep[l];
-  for (int r = from; r < to; r += 4) {
-    dense_rows(net->deltas[l + 1] + r * nNext, to - r < 4 ? to - r : 4, nNext, net->transposed[l],
-               net->zeros, net->deltas[l] + r * n, n, ACT_NONE);
-  }
+  dense_block(net->deltas[l + 1] + from * nNext, to - from, nNext, net->transposed[l], net->zeros,
+              net->deltas[l] + from * n, n, ACT_NONE);
   for (int r = from; r < to; r++) {
     float* out = net->deltas[l] + r * n;
     const float* a = net->activations[l] + r * n;
     if (threshold) {
       // With dropout, a = f(z) * keep for a kept unit and 0 for a dropped one: the derivative is
       // f'(z) * keep, from f(z) = a / keep, and a dropped unit passes nothing back.
-      for (int i = 0; i < n; i++) {
-        out[i] = drop_hash(net, l, (unsigned)(r * n + i)) < threshold
-          ? 0.0f : out[i] * derivative1(a[i] / keep, net->hidden) * keep;
+      for (int i = 0; i < n; i += VL) {
+        const int m = lanes_left(i, n);
+        const vi dropped = dropped_lanes(net, l, (unsigned)(r * n + i), 1, threshold);
+        const vf d = load_part(out + i, m) * derivative(load_part(a + i, m) / keep, net->hidden) * keep;
+        store_part(out + i, blend(dropped, splat(0.0f), d), m);
       }
       continue;
     }
