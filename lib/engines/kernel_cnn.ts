@@ -270,21 +270,21 @@ function layOutCnn(
       params(k * k * C * F, F);
       if (usesWinograd(op)) {
         // Winograd's F(2×2, 3×3) (c/winograd.c): the filters' 16 points three times (U, Ub, dU),
-        // the batch's input tiles and output tiles, and each thread's dL/dx tiles.
+        // and each group of images' share of dU.
         const tiles = (h: number, w: number) => Math.ceil(h / 2) * Math.ceil(w / 2);
         const T = tiles(op.output.height, op.output.width);
         const Tin = tiles(op.input.height, op.input.width);
         record.wino = floats(48 * C * F);
-        record.tiles = floats(16 * capacity * T * (C + F));
-        // Each thread's: the image padded for its tiles (forward), or dL/dy padded and the tiles
-        // and products of dL/dx (backward).
+        record.tiles = floats(Math.ceil(capacity / KERNEL.limit.winogradGroup) * 16 * C * F);
+        // Each thread's, one image at a time: the input padded for its tiles, the tiles and their
+        // products (or dL/dy's tiles); and for dL/dx, dL/dy padded and its tiles and products.
         const padded = (h: number, w: number, c: number) =>
           (2 * Math.ceil(h / 2) + 2) * (2 * Math.ceil(w / 2) + 2) * c;
-        const forward = padded(op.output.height, op.output.width, C);
-        const backward = i > 0
+        const own = padded(op.output.height, op.output.width, C) + 16 * T * (C + F);
+        const inputGradient = i > 0
           ? padded(op.input.height, op.input.width, F) + 16 * Tin * (C + F)
           : 0;
-        record.patchFloats = Math.ceil(Math.max(forward, backward) / 16) * 16;
+        record.patchFloats = Math.ceil((own + inputGradient) / 16) * 16;
       } else {
         // The input zero-padded (an unpadded convolution reads its input where it lies).
         if (p > 0) {

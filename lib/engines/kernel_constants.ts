@@ -116,7 +116,15 @@ export type NetField = typeof NET_FIELDS[number];
 
 /** Every name this side needs, by group; a build must have each. */
 const NEEDED = {
-  limit: ["maxLayers", "maxThreads", "convTile", "noActivation", "layerInts", "headerInts"],
+  limit: [
+    "maxLayers",
+    "maxThreads",
+    "convTile",
+    "winogradGroup",
+    "noActivation",
+    "layerInts",
+    "headerInts",
+  ],
   mode: [
     "mlpClassify",
     "mlpTrainIndexed",
@@ -135,7 +143,7 @@ type Group<G extends keyof typeof NEEDED> = Record<typeof NEEDED[G][number], num
 
 /** The kernels' constants, grouped. */
 export interface KernelConstants {
-  /** maxLayers, maxThreads, convTile, noActivation (−1), layerInts, headerInts. */
+  /** maxLayers, maxThreads, convTile, winogradGroup, noActivation (−1), layerInts, headerInts. */
   limit: Group<"limit">;
   /** The jobs of `run_batch`. */
   mode: Group<"mode">;

@@ -9,12 +9,13 @@
 // X(name, key): the enumerator, and the name the TypeScript side looks it up by.
 #define AS_ENUM(name, key) name,
 
-// The most weight layers and threads the kernels are compiled for, and the positions per tile of
-// a convolution's weight gradient (conv2d.c), which sizes a buffer the TypeScript side allocates.
-enum Limit { MAX_LAYERS = 7, MAX_THREADS = 4, CONV_TILE = 64 };
+// The most weight layers and threads the kernels are compiled for, the positions per tile of a
+// convolution's weight gradient (conv2d.c), which sizes a buffer the TypeScript side allocates, and
+// the images per group of a Winograd layer's weight gradient (winograd.c), which sizes another.
+enum Limit { MAX_LAYERS = 7, MAX_THREADS = 4, CONV_TILE = 64, WINOGRAD_GROUP = 8 };
 #define LIMITS(X)                                                                                  \
   X(MAX_LAYERS, "limit.maxLayers") X(MAX_THREADS, "limit.maxThreads") X(CONV_TILE, "limit.convTile") \
-  X(ACT_NONE, "limit.noActivation")
+  X(WINOGRAD_GROUP, "limit.winogradGroup") X(ACT_NONE, "limit.noActivation")
 
 // The jobs of run_batch.
 #define MODES(X)                                                                                   \

@@ -21,27 +21,28 @@
 // chooses this for every 3 × 3 layer with enough input channels for its products to pay.
 //
 // Arrays: U (16 x C x F, G g Gᵀ for each point), Ub (16 x F x C, the backward's), dU (16 x C x F) in
-// the layer's FIELD_WINO block; V (the batch's input tiles, 16 planes of capacity·T rows x C) and Z
-// (their products in the forward pass, then dL/dy's tiles A dY Aᵀ: 16 planes x F) in FIELD_TILES;
-// each thread's padded input (or dL/dy) and dL/dx tiles in its FIELD_PATCH buffer. T tiles per
-// image: ⌈H'/2⌉ · ⌈W'/2⌉.
-
-// Point e's plane of V holds every tile of the batch, image after image (row n·T + t), so the
-// weight gradient's products over all the batch's tiles run down one plane.
+// the layer's FIELD_WINO block; in FIELD_TILES, each group of WINOGRAD_GROUP images' share of dU
+// (groups x 16 x C x F). Each thread's FIELD_PATCH buffer holds one image at a time: its padded
+// input, its tiles V (16 planes of T x C) and their products, or dL/dy's tiles, Z (16 planes of
+// T x F), and in the backward pass dL/dy padded and dL/dx's tiles and products. T tiles per image:
+// ⌈H'/2⌉ · ⌈W'/2⌉. Nothing is kept for the whole batch: the weight gradient's products run image by
+// image, while both factors are in cache, into their group's sum (a batch's tiles, 100 MB in the
+// `cnn` network's second layer, went back to memory and were read again).
 typedef struct {
-  float *U, *Ub, *dU, *V, *Z;
-  int th, tw;            // tiles of the output: rows, columns
-  int planeV, planeZ;    // floats per plane of V and Z: capacity·T·C, capacity·T·F
+  float *U, *Ub, *dU, *groups;
+  int th, tw, tiles;
+  float *padded, *V, *Z, *rest;  // this thread's: the padded input, V, Z, what the backward adds
 } Winograd;
 
-static inline Winograd winograd_of(const Net* net, const Layer* layer) {
+static inline Winograd winograd_of(const Net* net, const Layer* layer, int thread) {
   const int* L = layer->record;
-  const int C = layer->C, F = layer->Co, th = (layer->Ho + 1) / 2, tw = (layer->Wo + 1) / 2;
+  const int C = layer->C, F = layer->Co, th = (layer->Ho + 1) / 2, tw = (layer->Wo + 1) / 2, tiles = th * tw;
   float* points = F32(L[FIELD_WINO]);
-  float* tiles = F32(L[FIELD_TILES]);
-  const int rows = net->capacity * th * tw;
-  return (Winograd){points, points + 16 * C * F, points + 32 * C * F, tiles, tiles + 16 * rows * C,
-                    th, tw, rows * C, rows * F};
+  float* padded = patch_of(net, layer, thread);
+  float* V = padded + (2 * th + 2) * (2 * tw + 2) * C;
+  float* Z = V + 16 * tiles * C;
+  return (Winograd){points, points + 16 * C * F, points + 32 * C * F, F32(L[FIELD_TILES]), th, tw, tiles,
+                    padded, V, Z, Z + 16 * tiles * F};
 }
 
 static inline vf load_lanes(const float* p, int m) { return m == VL ? load(p) : load_part(p, m); }
@@ -278,68 +279,65 @@ static void filter_gradient(const float* dU, int C, int F, float* gW, int k0, in
 static void winograd_forward(Net* net, const Layer* layer, int thread) {
   const int* L = layer->record;
   const int T = net->threads, N = net->rows, C = layer->C, F = layer->Co, pad = L[FIELD_PAD];
-  const Winograd w = winograd_of(net, layer);
-  const int tiles = w.th * w.tw;
-  float* padded = patch_of(net, layer, thread);
+  const Winograd w = winograd_of(net, layer, thread);
   filter_points(F32(L[FIELD_W]), C, F, w.U, w.Ub, share(C, thread, T), share(C, thread + 1, T));
   barrier(net);
-  // The products Z are scratch here (the backward pass fills Z with dL/dy's tiles), and so are the
-  // tiles V when classifying: each thread keeps one image's worth, compact, where its first image's
-  // would go, and it stays in cache, where a batch's worth spread over 16 planes went back to
-  // memory (1.2 MB an image in the `cnn` network's second layer).
-  const int first = share(N, thread, T), classifying = net->mode == MODE_SEQUENTIAL_CLASSIFY;
-  float* Z = w.Z + 16 * first * tiles * F;
-  const int planeV = classifying ? tiles * C : w.planeV;
-  for (int n = first, end = share(N, thread + 1, T); n < end; n++) {
-    float* V = classifying ? w.V + 16 * first * tiles * C : w.V + n * tiles * C;
-    pad_into(layer->in + n * layer->H * layer->W * C, layer->H, layer->W, C, pad, 2 * w.th + 2, 2 * w.tw + 2, padded);
-    input_tiles(padded, 2 * w.tw + 2, C, w.th, w.tw, V, planeV);
-    point_products(V, planeV, tiles, C, w.U, F32(net->program[PROGRAM_ZEROS]), Z, tiles * F, F);
-    output_tiles(Z, tiles * F, w.th, w.tw, F, F32(L[FIELD_B]), L[FIELD_ACT], layer->out + n * layer->Ho * layer->Wo * F,
-                 layer->Ho, layer->Wo);
+  for (int n = share(N, thread, T), end = share(N, thread + 1, T); n < end; n++) {
+    pad_into(layer->in + n * layer->H * layer->W * C, layer->H, layer->W, C, pad, 2 * w.th + 2, 2 * w.tw + 2,
+             w.padded);
+    input_tiles(w.padded, 2 * w.tw + 2, C, w.th, w.tw, w.V, w.tiles * C);
+    point_products(w.V, w.tiles * C, w.tiles, C, w.U, F32(net->program[PROGRAM_ZEROS]), w.Z, w.tiles * F, F);
+    output_tiles(w.Z, w.tiles * F, w.th, w.tw, F, F32(L[FIELD_B]), L[FIELD_ACT],
+                 layer->out + n * layer->Ho * layer->Wo * F, layer->Ho, layer->Wo);
   }
 }
 
-// conv2d_backward's gradients for a Winograd layer, given dL/dy: for this thread's images dL/dx
-// (dL/dy's tiles, padded by 2 − p, times Ub, back to the input's grid) and dL/dy's tiles into Z;
-// then the points' gradients dU, point by point over every tile of the batch in order (this
-// thread's points); then dL/dw rows [k0, k1) into gW.
+// conv2d_backward's gradients for a Winograd layer, given dL/dy. Images go in groups of
+// WINOGRAD_GROUP, whole groups to a thread; for each image, dL/dy's tiles into Z and the input's
+// (again) into V, their products point by point added to the group's share of dU in the order of
+// the tiles; dL/dx from dL/dy's tiles padded by 2 − p, times Ub, back to the input's grid. Then dU
+// is the groups' shares added in order (this thread's points), and dL/dw rows [k0, k1) into gW.
+// Which thread takes a group changes no sum: the same bits on any thread count.
 static void winograd_backward(Net* net, const Layer* layer, int thread, int k0, int k1) {
   const int* L = layer->record;
   const int T = net->threads, N = net->rows, C = layer->C, F = layer->Co, pad = L[FIELD_PAD];
   const int H = layer->H, W = layer->W, Ho = layer->Ho, Wo = layer->Wo;
-  const Winograd w = winograd_of(net, layer);
-  const int tiles = w.th * w.tw, thIn = (H + 1) / 2, twIn = (W + 1) / 2, tilesIn = thIn * twIn;
+  const Winograd w = winograd_of(net, layer, thread);
+  const int tiles = w.tiles, thIn = (H + 1) / 2, twIn = (W + 1) / 2, tilesIn = thIn * twIn, CF = C * F;
+  const int groups = (N + WINOGRAD_GROUP - 1) / WINOGRAD_GROUP;
   const float* zeros = F32(net->program[PROGRAM_ZEROS]);
-  // This thread's buffer: dL/dy padded, its tiles Vb, their products Mb.
-  float* padded = patch_of(net, layer, thread);
-  float* Vb = padded + (2 * thIn + 2) * (2 * twIn + 2) * F;
+  // This thread's buffer for dL/dx: dL/dy padded, its tiles Vb, their products Mb.
+  float* paddedDy = w.rest;
+  float* Vb = paddedDy + (2 * thIn + 2) * (2 * twIn + 2) * F;
   float* Mb = Vb + 16 * tilesIn * F;
-  for (int n = share(N, thread, T), end = share(N, thread + 1, T); n < end; n++) {
-    const float* dy = layer->dout + n * Ho * Wo * F;
-    gradient_tiles(dy, Ho, Wo, F, w.th, w.tw, w.Z + n * tiles * F, w.planeZ);
-    if (!layer->din) continue;
-    pad_into(dy, Ho, Wo, F, 2 - pad, 2 * thIn + 2, 2 * twIn + 2, padded);
-    input_tiles(padded, 2 * twIn + 2, F, thIn, twIn, Vb, tilesIn * F);
-    point_products(Vb, tilesIn * F, tilesIn, F, w.Ub, zeros, Mb, tilesIn * C, C);
-    output_tiles(Mb, tilesIn * C, thIn, twIn, C, zeros, ACT_NONE, layer->din + n * H * W * C, H, W);
+  for (int g = share(groups, thread, T), lastGroup = share(groups, thread + 1, T); g < lastGroup; g++) {
+    float* sum = w.groups + g * 16 * CF;
+    for (int i = 0; i < 16 * CF; i++) sum[i] = 0.0f;
+    for (int n = g * WINOGRAD_GROUP, end = n + WINOGRAD_GROUP < N ? n + WINOGRAD_GROUP : N; n < end; n++) {
+      const float* dy = layer->dout + n * Ho * Wo * F;
+      gradient_tiles(dy, Ho, Wo, F, w.th, w.tw, w.Z, tiles * F);
+      pad_into(layer->in + n * H * W * C, H, W, C, pad, 2 * w.th + 2, 2 * w.tw + 2, w.padded);
+      input_tiles(w.padded, 2 * w.tw + 2, C, w.th, w.tw, w.V, tiles * C);
+      // The group's dU[e] += V[e]ᵀ · Z[e], in runs of CONV_TILE tiles that stay in cache.
+      for (int e = 0; e < 16; e++) {
+        for (int r0 = 0; r0 < tiles; r0 += CONV_TILE) {
+          const int run = tiles - r0 < CONV_TILE ? tiles - r0 : CONV_TILE;
+          accumulate_weight_rows(w.V + (e * tiles + r0) * C, 0, C, 0, 0, C, w.Z + (e * tiles + r0) * F, run, F,
+                                 sum + e * CF);
+        }
+      }
+      if (!layer->din) continue;
+      pad_into(dy, Ho, Wo, F, 2 - pad, 2 * thIn + 2, 2 * twIn + 2, paddedDy);
+      input_tiles(paddedDy, 2 * twIn + 2, F, thIn, twIn, Vb, tilesIn * F);
+      point_products(Vb, tilesIn * F, tilesIn, F, w.Ub, zeros, Mb, tilesIn * C, C);
+      output_tiles(Mb, tilesIn * C, thIn, twIn, C, zeros, ACT_NONE, layer->din + n * H * W * C, H, W);
+    }
   }
   barrier(net);
-  // dU[e] = V[e]ᵀ · Z[e] over the batch's tiles, in runs of CONV_TILE rows that stay in cache;
-  // each sum runs down the rows in order.
-  const int rows = N * tiles;
   for (int e = share(16, thread, T), last = share(16, thread + 1, T); e < last; e++) {
-    float* g = w.dU + e * C * F;
-    for (int i = 0; i < C * F; i++) g[i] = 0.0f;
-    const float* V = w.V + e * w.planeV;
-    const float* Z = w.Z + e * w.planeZ;
-    for (int r0 = 0; r0 < rows; r0 += CONV_TILE) {
-      const int run = rows - r0 < CONV_TILE ? rows - r0 : CONV_TILE;
-      for (int c = 0; c < C; c += 4) {
-        const int column[4] = {c, c + 1, c + 2, c + 3};
-        accumulate_rows(V + r0 * C, 0, C, column, C - c < 4 ? C - c : 4, Z + r0 * F, run, F, g + c * F);
-      }
-    }
+    float* dU = w.dU + e * CF;
+    copy_floats(dU, w.groups + e * CF, CF);
+    for (int g = 1; g < groups; g++) add_floats(dU, w.groups + (g * 16 + e) * CF, CF);
   }
   barrier(net);
   filter_gradient(w.dU, C, F, F32(L[FIELD_GW]), k0, k1);
