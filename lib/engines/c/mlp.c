@@ -42,7 +42,10 @@ static void index_rows(Net* net, int from, int to) {
     int count = 0;
     int j = 0;
     // VL pixels at a time: most groups of MNIST's background are all zero and skipped at once.
+    // The row four ahead is asked for meanwhile (a prefetch never faults, past the end either):
+    // classifying reads each image once, from memory, and waited for it (a fifth of its time).
     for (; j + VL <= n; j += VL) {
+      __builtin_prefetch(row + 4 * n + j);
       const int mask = nonzero_lanes(load(row + j));
       if (!mask) continue;
       for (int m = mask; m; m &= m - 1) {
