@@ -165,7 +165,7 @@ static void conv2d_update(Net* net, const Layer* layer, int thread, int k0, int 
                           const Rule* rule, const Rule* biasRule) {
   const int* L = layer->record;
   const int T = net->threads, Co = layer->Co, K = L[FIELD_SIZE] * L[FIELD_SIZE] * layer->C;
-  const int c0 = share(Co, thread, T), c1 = share(Co, thread + 1, T);
+  const int c0 = vector_share(Co, thread, T), c1 = vector_share(Co, thread + 1, T);
   float* W = F32(L[FIELD_W]);
   apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * Co, k1 * Co, rule);
   constrain_weights(net, W, K, Co, thread);
@@ -191,7 +191,8 @@ static NOINLINE void conv2d_backward(Net* net, const Layer* layer, int thread, c
     if (layer->din) conv2d_input_gradient(net, layer, thread);
     float sums[layer->Co];
     for (int c = 0; c < layer->Co; c++) sums[c] = 0.0f;
-    conv2d_weight_gradient(net, layer, k0, k1, sums, share(layer->Co, thread, T), share(layer->Co, thread + 1, T));
+    conv2d_weight_gradient(net, layer, k0, k1, sums, vector_share(layer->Co, thread, T),
+                           vector_share(layer->Co, thread + 1, T));
     barrier(net);  // every thread has read the old filters (dL/dx) before any is updated
     conv2d_update(net, layer, thread, k0, k1, sums, rule, biasRule);
     return;

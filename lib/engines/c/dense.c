@@ -441,6 +441,6 @@ static NOINLINE void dense_backward(Net* net, const Layer* layer, int thread, co
   apply_update(W, F32(L[FIELD_VW]), array_of(net, layer, FIELD_SW), F32(L[FIELD_GW]), k0 * nOut, k1 * nOut, rule);
   constrain_weights(net, W, nIn, nOut, thread);
   transpose_rows(W, F32(L[FIELD_WT]), nIn, nOut, k0, k1);
-  update_biases(layer->dout, net->rows, nOut, share(nOut, thread, T), share(nOut, thread + 1, T),
+  update_biases(layer->dout, net->rows, nOut, vector_share(nOut, thread, T), vector_share(nOut, thread + 1, T),
                 F32(L[FIELD_B]), F32(L[FIELD_VB]), array_of(net, layer, FIELD_SB), biasRule);
 }

@@ -277,7 +277,7 @@ static void mlp_part(Net* net, int thread) {
       transpose_rows(net->weights[l], net->transposed[l], nIn, nOut, k0, k1);
     }
     // Biases: gradient = column sums of delta; no weight decay.
-    update_biases(net->deltas[l + 1], rows, nOut, share(nOut, thread, T), share(nOut, thread + 1, T),
+    update_biases(net->deltas[l + 1], rows, nOut, vector_share(nOut, thread, T), vector_share(nOut, thread + 1, T),
                   net->biases[l], net->velocityB[l], net->squareB[l], &biasRule);
   }
   barrier(net);
@@ -285,7 +285,7 @@ static void mlp_part(Net* net, int thread) {
     // Max-norm needs every row of a layer updated first; then the transposed copies again.
     for (int l = 0; l < L; l++) {
       const int nOut = net->sizes[l + 1];
-      max_norm_columns(net->weights[l], net->sizes[l], nOut, share(nOut, thread, T), share(nOut, thread + 1, T),
+      max_norm_columns(net->weights[l], net->sizes[l], nOut, vector_share(nOut, thread, T), vector_share(nOut, thread + 1, T),
                        net->maxNorm);
     }
     barrier(net);

@@ -63,6 +63,13 @@ static void barrier(Net* net) {
 
 // The start of thread t's share of n items, of T threads.
 static inline int share(int n, int t, int T) { return (int)(((long long)n * t) / T); }
+// The start of thread t's share of n columns in whole vectors (the last one perhaps partial): sums
+// and updates down columns run a vector at a time, and a part of one is loaded lane by lane, every
+// row (a first convolution's 16 bias columns split 8 and 8 took a seventh of the speed run).
+static inline int vector_share(int n, int t, int T) {
+  const int start = share((n + VL - 1) / VL, t, T) * VL;
+  return start < n ? start : n;
+}
 
 // A worker's life: wait for each job, do its share, until `stop`.
 EXPORT_AS(worker_loop)

@@ -73,20 +73,33 @@ static inline vf splat(float x) { return -(vf){0} + x; }
 #define IN_REGISTER(v) (void)0
 #endif
 
-// Up to VL floats from p (n of them, 0 < n <= VL), the other lanes zero; and their store. A whole
-// vector is one load: the compiler makes the loop a string copy (rep movs), dozens of cycles.
+// Up to VL floats from p (n of them, 0 < n <= VL), the other lanes zero; and their store: one
+// masked instruction where the target has them (a masked lane never faults), else lane by lane. A
+// whole vector is one load: the compiler made the loop a string copy (rep movs), dozens of cycles.
 static inline vf load_part(const float* p, int n) {
   if (n == VL) return load(p);
+#if defined(__AVX512F__)
+  return (vf)_mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), p);
+#elif defined(__AVX2__) && VL == 8
+  return (vf)_mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
+#else
   vf v = {0};
   for (int i = 0; i < n; i++) v[i] = p[i];
   return v;
+#endif
 }
 static inline void store_part(float* p, vf v, int n) {
   if (n == VL) {
     store(p, v);
     return;
   }
+#if defined(__AVX512F__)
+  _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), (__m512)v);
+#elif defined(__AVX2__) && VL == 8
+  _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)), (__m256)v);
+#else
   for (int i = 0; i < n; i++) p[i] = v[i];
+#endif
 }
 
 // n floats from `from` to `to` (not overlapping), inline: the patches of a convolution are rows of a
