@@ -14,7 +14,7 @@
 // - dL/dx is a convolution too, of dL/dy zero-padded by 2 − p with each filter turned half a turn
 //   and its channels transposed; turning g turns G g Gᵀ with it (points 0 and 3 swap, both ways);
 // - dL/dg = Gᵀ [ Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B) ] G, the forward read backwards: 16 more dense products,
-//   over the tiles the forward pass kept.
+//   over every image's tiles (the input's made again), summed in groups of WINOGRAD_GROUP images.
 // The numbers are the direct convolution's but for float32 rounding (the transforms add in another
 // order). Threads split the images, the 16 points, or the weight rows, and every sum keeps one
 // order, so they are bit-identical on any thread count, as everywhere. lib/engines/kernel_cnn.ts
