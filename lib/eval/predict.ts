@@ -40,7 +40,10 @@ export async function classify(
   const out = await engine.classify(network, images, threads);
   // Finite weights can still overflow 32-bit floats on the way (3e38 × a pixel): say so, rather
   // than print "NaN%".
-  const bad = out.data.findIndex((p) => !Number.isFinite(p));
+  let bad = -1;
+  // A plain loop: findIndex's callback over the test set's 100,000 probabilities took 0.8 ms, a
+  // twentieth of classifying them with the assignment's MLP.
+  for (let i = 0; i < out.data.length && bad < 0; i++) if (!Number.isFinite(out.data[i])) bad = i;
   if (bad >= 0) {
     let largest = 0;
     for (const w of network.weights) {

@@ -51,6 +51,7 @@ void run_batch(Net* net, int mode, int rows) {
   if (rows < 0 || rows > net->capacity) return;
   net->mode = mode;
   net->rows = rows;
+  net->nextRow = 0;
   if (net->threads > 1) {
     __atomic_add_fetch(&net->go, 1, __ATOMIC_SEQ_CST);
     wake_all(&net->go);

@@ -83,6 +83,7 @@ typedef struct {
   int barrierGeneration;
   int stop;
   int failed;  // set by a worker that trapped (WebAssembly): barriers stop waiting
+  int nextRow;  // classifying with the MLP: the first row of the next chunk a thread takes
 
   // ---- the update rule (rules.c): the first moments (and the velocities of momentum and
   // Nesterov) live in velocityW/velocityB, the second moments (RMSProp, Adam) in squareW/squareB.
