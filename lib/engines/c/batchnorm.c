@@ -15,13 +15,6 @@ enum { BN_INVERSE, BN_MEAN, BN_SCALE, BN_SHIFT, BN_DBETA, BN_DX_DY, BN_DX_ONE, B
 #define BN_EPSILON 1e-5
 #define BN_MOMENTUM 0.1
 
-// A vector of m <= VL floats: a whole load when m is VL, the partial one otherwise.
-static inline vf load_m(const float* p, int m) { return m == VL ? load(p) : load_part(p, m); }
-static inline void store_m(float* p, vf v, int m) {
-  if (m == VL) store(p, v);
-  else store_part(p, v, m);
-}
-
 // y = f(x·scale + shift) for rows [from, to), and x̂ = (x − μ)·(1/σ) into `norm` when training:
 // row by row, in one pass over memory (the arrays are larger than the caches), VL channels at a
 // time.
@@ -30,12 +23,12 @@ static void batchnorm_rows(const float* x, float* y, float* norm, const float* s
   for (int p = from; p < to; p++) {
     for (int c = 0; c < C; c += VL) {
       const int m = lanes_left(c, C), at = p * C + c;
-      const vf v = load_m(x + at, m);
-      const vf out = madd(v, load_m(stats + BN_SCALE * C + c, m), load_m(stats + BN_SHIFT * C + c, m));
+      const vf v = load_part(x + at, m);
+      const vf out = madd(v, load_part(stats + BN_SCALE * C + c, m), load_part(stats + BN_SHIFT * C + c, m));
       if (norm) {
-        store_m(norm + at, (v - load_m(stats + BN_MEAN * C + c, m)) * load_m(stats + BN_INVERSE * C + c, m), m);
+        store_part(norm + at, (v - load_part(stats + BN_MEAN * C + c, m)) * load_part(stats + BN_INVERSE * C + c, m), m);
       }
-      store_m(y + at, act == ACT_NONE ? out : activate(out, act), m);
+      store_part(y + at, act == ACT_NONE ? out : activate(out, act), m);
     }
   }
 }
@@ -126,9 +119,9 @@ static void batchnorm_backward(Net* net, const Layer* layer, int thread, const R
     for (int p = share(P, thread, T), end = share(P, thread + 1, T); p < end; p++) {
       for (int c = 0; c < C; c += VL) {
         const int m = lanes_left(c, C), at = p * C + c;
-        const vf one = madd(load_m(stats + BN_DX_NORM * C + c, m), load_m(norm + at, m),
-                            load_m(stats + BN_DX_ONE * C + c, m));
-        store_m(layer->din + at, madd(load_m(stats + BN_DX_DY * C + c, m), load_m(dy + at, m), one), m);
+        const vf one = madd(load_part(stats + BN_DX_NORM * C + c, m), load_part(norm + at, m),
+                            load_part(stats + BN_DX_ONE * C + c, m));
+        store_part(layer->din + at, madd(load_part(stats + BN_DX_DY * C + c, m), load_part(dy + at, m), one), m);
       }
     }
   }

@@ -45,12 +45,6 @@ static inline Winograd winograd_of(const Net* net, const Layer* layer, int threa
                     padded, V, Z, Z + 16 * tiles * F};
 }
 
-static inline vf load_lanes(const float* p, int m) { return m == VL ? load(p) : load_part(p, m); }
-static inline void store_lanes(float* p, vf v, int m) {
-  if (m == VL) store(p, v);
-  else store_part(p, v, m);
-}
-
 // x (H x W x C) into out (Hp x Wp x C), moved down and right by `pad` and zero around it, so that
 // every 4 × 4 window input_tiles reads lies inside.
 static void pad_into(const float* x, int H, int W, int C, int pad, int Hp, int Wp, float* out) {
@@ -71,8 +65,8 @@ static void pad_into(const float* x, int H, int W, int C, int pad, int Hp, int W
 static inline void tile_points(const float* p, int stride, int C, float* o, int plane, int m) {
   vf b[4][4];
   for (int s = 0; s < 4; s++) {  // Bᵀ d, down each column
-    const vf d0 = load_lanes(p + s * C, m), d1 = load_lanes(p + stride + s * C, m);
-    const vf d2 = load_lanes(p + 2 * stride + s * C, m), d3 = load_lanes(p + 3 * stride + s * C, m);
+    const vf d0 = load_part(p + s * C, m), d1 = load_part(p + stride + s * C, m);
+    const vf d2 = load_part(p + 2 * stride + s * C, m), d3 = load_part(p + 3 * stride + s * C, m);
     b[0][s] = d0 - d2;
     b[1][s] = d1 + d2;
     b[2][s] = d2 - d1;
@@ -80,10 +74,10 @@ static inline void tile_points(const float* p, int stride, int C, float* o, int 
   }
   for (int r = 0; r < 4; r++) {  // then · B, along each row
     float* q = o + 4 * r * plane;
-    store_lanes(q, b[r][0] - b[r][2], m);
-    store_lanes(q + plane, b[r][1] + b[r][2], m);
-    store_lanes(q + 2 * plane, b[r][2] - b[r][1], m);
-    store_lanes(q + 3 * plane, b[r][1] - b[r][3], m);
+    store_part(q, b[r][0] - b[r][2], m);
+    store_part(q + plane, b[r][1] + b[r][2], m);
+    store_part(q + 2 * plane, b[r][2] - b[r][1], m);
+    store_part(q + 3 * plane, b[r][1] - b[r][3], m);
   }
 }
 
@@ -151,15 +145,15 @@ static inline void tile_outputs(const float* q, int plane, vf b, enum Activation
                                 int rows, int cols, int m) {
   vf a[2][4];
   for (int s = 0; s < 4; s++) {  // Aᵀ m, down each column
-    const vf q0 = load_lanes(q + s * plane, m), q1 = load_lanes(q + (4 + s) * plane, m);
-    const vf q2 = load_lanes(q + (8 + s) * plane, m), q3 = load_lanes(q + (12 + s) * plane, m);
+    const vf q0 = load_part(q + s * plane, m), q1 = load_part(q + (4 + s) * plane, m);
+    const vf q2 = load_part(q + (8 + s) * plane, m), q3 = load_part(q + (12 + s) * plane, m);
     a[0][s] = q0 + q1 + q2;
     a[1][s] = q1 - q2 - q3;
   }
   for (int r = 0; r < rows; r++) {  // then · A, along each row
     const vf out[2] = {a[r][0] + a[r][1] + a[r][2] + b, a[r][1] - a[r][2] - a[r][3] + b};
     for (int s = 0; s < cols; s++) {
-      store_lanes(y + r * stride + s * F, act == ACT_NONE ? out[s] : activate(out[s], act), m);
+      store_part(y + r * stride + s * F, act == ACT_NONE ? out[s] : activate(out[s], act), m);
     }
   }
 }
@@ -197,7 +191,7 @@ static void gradient_tiles(const float* dy, int Ho, int Wo, int F, int th, int t
         for (int r = 0; r < 2; r++) {
           for (int s = 0; s < 2; s++) {
             const int h = 2 * ti + r, w = 2 * tj + s;
-            g[r][s] = h < Ho && w < Wo ? load_lanes(dy + (h * Wo + w) * F + f, m) : splat(0.0f);
+            g[r][s] = h < Ho && w < Wo ? load_part(dy + (h * Wo + w) * F + f, m) : splat(0.0f);
           }
         }
         vf p[4][2];  // A g, down the columns
@@ -209,10 +203,10 @@ static void gradient_tiles(const float* dy, int Ho, int Wo, int F, int th, int t
         }
         for (int r = 0; r < 4; r++) {  // then · Aᵀ, along the rows
           float* o = out + 4 * r * plane + t * F + f;
-          store_lanes(o, p[r][0], m);
-          store_lanes(o + plane, p[r][0] + p[r][1], m);
-          store_lanes(o + 2 * plane, p[r][0] - p[r][1], m);
-          store_lanes(o + 3 * plane, -p[r][1], m);
+          store_part(o, p[r][0], m);
+          store_part(o + plane, p[r][0] + p[r][1], m);
+          store_part(o + 2 * plane, p[r][0] - p[r][1], m);
+          store_part(o + 3 * plane, -p[r][1], m);
         }
       }
     }
@@ -234,7 +228,7 @@ static void filter_points(const float* W, int C, int F, float* U, float* Ub, int
       const int m = lanes_left(f, F);
       vf g[3][3];
       for (int u = 0; u < 3; u++) {
-        for (int v = 0; v < 3; v++) g[u][v] = load_lanes(W + ((u * 3 + v) * C + c) * F + f, m);
+        for (int v = 0; v < 3; v++) g[u][v] = load_part(W + ((u * 3 + v) * C + c) * F + f, m);
       }
       vf a[4][3];  // G g, down the columns
       for (int v = 0; v < 3; v++) {
@@ -248,7 +242,7 @@ static void filter_points(const float* W, int C, int F, float* U, float* Ub, int
                          a[r][2]};
         for (int s = 0; s < 4; s++) {
           const int e = 4 * r + s;
-          store_lanes(U + (e * C + c) * F + f, u[s], m);
+          store_part(U + (e * C + c) * F + f, u[s], m);
           for (int i = 0; i < m; i++) Ub[(turned(e) * F + f + i) * C + c] = u[s][i];
         }
       }
@@ -267,9 +261,9 @@ static void filter_gradient(const float* dU, int C, int F, float* gW, int k0, in
       vf sum = splat(0.0f);
       for (int e = 0; e < 16; e++) {
         const float weight = G[e / 4][u] * G[e % 4][v];
-        if (weight != 0.0f) sum = madd(splat(weight), load_lanes(dU + (e * C + c) * F + f, m), sum);
+        if (weight != 0.0f) sum = madd(splat(weight), load_part(dU + (e * C + c) * F + f, m), sum);
       }
-      store_lanes(gW + k * F + f, sum, m);
+      store_part(gW + k * F + f, sum, m);
     }
   }
 }
