@@ -521,6 +521,9 @@ async function benchSpeedrun(data: Data, peers: Peers, flags: Flags) {
   const best = python
     ? await torchBest(python, ["--network", "cnn", ...speedrunFlags(speedrun)])
     : undefined;
+  // The engine made ready first (on a fresh checkout that compiles the C library), as PyTorch's
+  // import is not timed either.
+  console.log(`engine: ${await lib.describeEngineChoice(speedrun.engine)}`);
   const native: number[] = [], pytorch: number[] = [];
   for (let rep = 1; rep <= Math.min(flags.reps, 3); rep++) {
     const settings = { ...speedrun, seed: rep };

@@ -272,7 +272,9 @@ static void accumulate_rows(const float* x, const int* starts, int stride, const
     }
     for (int r = 0; r < rows; r++) {
       const float* xr = x + (starts ? starts[r] : r * stride);
-      const vf d0 = load(d + r * nOut + c), d1 = load(d + r * nOut + c + VL);
+      vf d0 = load(d + r * nOut + c), d1 = load(d + r * nOut + c + VL);
+      IN_REGISTER(d0);  // each loaded once for the four rows, not folded into each multiply-add
+      IN_REGISTER(d1);
       for (int i = 0; i < 4; i++) {
         const vf s = splat(xr[cols[i]]);
         a[i][0] = madd(s, d0, a[i][0]);
