@@ -91,7 +91,9 @@ static void dense_rows_at(const float* const rowsOf[4], const int* at, int rows,
       for (int v = 0; v < 2; v++) a[i][v] = load(from[i] + c + VL * v);
     }
     for (int k = 0; k < nIn; k++) {
-      const vf w0 = load(W + k * nOut + c), w1 = load(W + k * nOut + c + VL);
+      vf w0 = load(W + k * nOut + c), w1 = load(W + k * nOut + c + VL);
+      IN_REGISTER(w0);  // loaded once for the four rows (see IN_REGISTER)
+      IN_REGISTER(w1);
       for (int i = 0; i < 4; i++) {
         const vf s = splat(xr[i][at ? at[k] : k]);
         a[i][0] = madd(s, w0, a[i][0]);
