@@ -198,30 +198,49 @@ async function checkTables(page: Page, notebook: Notebook, name: string): Promis
   assertEquals(shown, rows, `${name}: the tables shown (rows of each) differ from the outputs'`);
 }
 
-/** Samples notebook 06's training cell while it runs: its outputs' number and the bar's text. */
-async function sampleLiveOutputs(
-  page: Page,
-): Promise<{ count: number; bar: string; summary: boolean }[]> {
-  const samples: { count: number; bar: string; summary: boolean }[] = [];
-  for (let i = 0; i < 600; i++) {
-    const sample = await page.evaluate(() => {
-      // deno-lint-ignore no-explicit-any
-      const widget = (globalThis as any).jupyterapp.shell.currentWidget;
+interface LiveSample {
+  count: number;
+  bar: string;
+  summary: boolean;
+}
+
+/**
+ * Starts recording notebook 06's training cell, at every change of the page (a mutation
+ * observer, not a timer: a short run's updates come faster than any polling would see): its
+ * outputs' number, the bar's text, and whether the summary has come.
+ */
+async function watchLiveOutputs(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    const widget = g.jupyterapp.shell.currentWidget;
+    const samples: LiveSample[] = [];
+    const observer = new g.MutationObserver(() => {
       const cell = widget.content.widgets.find((
         cell: { model: { sharedModel: { getSource(): string } } },
       ) => cell.model.sharedModel.getSource().includes("lib.trainLive("));
-      const outputs = cell?.node.querySelectorAll(".jp-OutputArea-child") ?? [];
       const bar = cell?.node.querySelector("progress")?.parentElement?.textContent ?? "";
-      const running = cell?.model.executionState === "running" ||
-        cell?.node.querySelector(".jp-InputArea-prompt")?.textContent?.includes("*");
-      const summary = Boolean(cell?.node.textContent?.includes(" epochs in "));
-      return { count: outputs.length, bar, running: Boolean(running), summary };
+      if (!bar) return;
+      const count = cell.node.querySelectorAll(".jp-OutputArea-child").length;
+      const summary = Boolean(cell.node.textContent?.includes(" epochs in "));
+      const last = samples[samples.length - 1];
+      if (last?.count !== count || last.bar !== bar || last.summary !== summary) {
+        samples.push({ count, bar, summary });
+      }
     });
-    if (sample.bar) samples.push(sample);
-    if (samples.length && !sample.running) break;
-    await page.waitForTimeout(100);
-  }
-  return samples;
+    observer.observe(widget.content.node, { childList: true, subtree: true, characterData: true });
+    g.liveWatch = { samples, observer };
+  });
+}
+
+/** Stops the recording {@linkcode watchLiveOutputs} started; returns what it saw. */
+async function liveSamples(page: Page): Promise<LiveSample[]> {
+  return await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const watch = (globalThis as any).liveWatch;
+    watch.observer.disconnect();
+    return watch.samples;
+  });
 }
 
 /**
@@ -322,9 +341,9 @@ Deno.test({
           await openInApp(page, server, copy);
           for (let pass = 1; pass <= PASSES; pass++) {
             const live = name === "06-train.ipynb" && pass === 1;
-            const started = restartAndRunAll(page, { timeoutMs: 900_000 });
-            const samples = live ? await sampleLiveOutputs(page) : [];
-            await started;
+            if (live) await watchLiveOutputs(page);
+            await restartAndRunAll(page, { timeoutMs: 900_000 });
+            const samples = live ? await liveSamples(page) : [];
             const lab = await notebookJson(page);
             assertEquals(errorOutputs(lab), [], `${name} has error outputs in JupyterLab`);
             const found = outputSignatures(lab);
