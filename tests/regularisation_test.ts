@@ -89,6 +89,39 @@ Deno.test("Augmenter: nothing asked, nothing changed; a shift moves pixels; the 
   assert(a.every((v) => v >= -1e-6 && v <= 1 + 1e-6), "bilinear values stay in [0, 1]");
 });
 
+Deno.test("Augmenter: a mirror flips left to right as often as asked, and leaves the other draws as they were", () => {
+  const image = subset.images.data.slice(0, 784);
+  const plain = {
+    augment: "none" as const,
+    shift: 0,
+    rotation: 0,
+    scale: 0,
+    shear: 0,
+    elasticAlpha: 0,
+    elasticSigma: 4,
+  };
+  const flipped = new Augmenter({ ...plain, mirror: 1 }).distort(image, new Float32Array(784));
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      assertAlmostEquals(flipped[y * 28 + x], image[y * 28 + 27 - x], 1e-6, `pixel (${x}, ${y})`);
+    }
+  }
+  assert(flipped.some((v, i) => v !== image[i]), "the digit is not symmetric");
+  const half = new Augmenter({ ...plain, mirror: 0.5 }, 28, 28, 9);
+  let mirrored = 0;
+  for (let k = 0; k < 400; k++) {
+    const out = half.distort(image, new Float32Array(784));
+    if (out.every((v, i) => Math.abs(v - flipped[i]) < 1e-6)) mirrored++;
+  }
+  assert(mirrored > 160 && mirrored < 240, `mirrored ${mirrored} of 400 at a chance of ½`);
+  // Absent or 0, the mirror draws nothing: the affine distortions of a seed stay the same.
+  const affine = { ...plain, augment: "affine" as const, shift: 2, rotation: 10 };
+  assertEquals(
+    new Augmenter({ ...affine, mirror: 0 }, 28, 28, 4).distort(image, new Float32Array(784)),
+    new Augmenter(affine, 28, 28, 4).distort(image, new Float32Array(784)),
+  );
+});
+
 Deno.test("learningRateAt() warms up linearly, then runs the schedule over the epochs left", () => {
   const settings = {
     learningRate: 0.1,

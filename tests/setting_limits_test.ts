@@ -34,6 +34,20 @@ Deno.test("the elastic distortion's σ and α are bounded, named on the command 
   resolveSettings("best-mlp-augmented", { elasticSigma: 28, elasticAlpha: 1000 });
 });
 
+Deno.test("the mirror's chance is a share, named on the command line", () => {
+  assertThrows(
+    () => parseArguments(["--mirror", "2"]),
+    UsageError,
+    `Invalid value for --mirror: expected a number from 0 to 1, found "2"`,
+  );
+  assertThrows(
+    () => resolveSettings("cnn-batchnorm", { mirror: -0.5 }),
+    RangeError,
+    "expected mirror to be a number from 0 to 1",
+  );
+  assert(resolveSettings("cnn-batchnorm", { mirror: 0.5 }).mirror === 0.5);
+});
+
 Deno.test("a learning rate of 10⁶ that diverges is blamed on the learning rate, not the weight decay", async () => {
   const mnist = await loadDataset("mnist");
   const subset = takeExamples(

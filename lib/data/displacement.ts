@@ -142,13 +142,14 @@ export function displaceImage(pixels: ArrayLike<number>, field: DisplacementFiel
 
 /**
  * The settings of an augmentation in words, for captions: "affine: shift ±2 px, rotation ±10°,
- * scale ±10%, shear ±10°", "elastic: α 34, σ 4".
+ * scale ±10%, shear ±10°", "elastic: α 34, σ 4"; a mirror, if any, after a semicolon.
  *
  * @returns the description
  * @example
  * ```ts
  * import { describeAugment } from "./displacement.ts";
  * describeAugment({ augment: "elastic", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4 }); // "elastic: α 34, σ 4"
+ * describeAugment({ augment: "none", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4, mirror: 0.5 }); // "mirrored left to right 50% of the time"
  * ```
  */
 export function describeAugment(settings: AugmentSettings): string {
@@ -159,14 +160,14 @@ export function describeAugment(settings: AugmentSettings): string {
     settings.shear ? `shear ±${settings.shear}°` : "",
   ].filter(Boolean).join(", ") || "no change";
   const elastic = `α ${settings.elasticAlpha}, σ ${settings.elasticSigma}`;
-  switch (settings.augment) {
-    case "affine":
-      return `affine: ${affine}`;
-    case "elastic":
-      return `elastic: ${elastic}`;
-    case "affine+elastic":
-      return `affine + elastic: ${affine}; ${elastic}`;
-    default:
-      return "no augmentation";
-  }
+  const described = {
+    "affine": `affine: ${affine}`,
+    "elastic": `elastic: ${elastic}`,
+    "affine+elastic": `affine + elastic: ${affine}; ${elastic}`,
+    "none": "",
+  }[settings.augment];
+  const mirror = settings.mirror ?? 0;
+  if (mirror <= 0) return described || "no augmentation";
+  const mirrored = `mirrored left to right ${Math.round(100 * mirror)}% of the time`;
+  return described ? `${described}; ${mirrored}` : mirrored;
 }

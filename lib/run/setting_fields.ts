@@ -233,6 +233,11 @@ export const SETTINGS: Record<keyof RunSettings, Setting> = {
     // The blur's kernel spans 6σ: past the image's 28 pixels it only costs time (minutes).
     real({ greaterThan: 0, max: 28 }, "a positive number up to 28 (the image's width)"),
   ),
+  mirror: setting(
+    "augmentation",
+    "the chance of flipping each training image left to right (for clothes; a mirrored digit is no digit)",
+    real({ min: 0, max: 1 }, "a number from 0 to 1"),
+  ),
   engine: setting(
     "engine",
     "who does the arithmetic (auto: native if a C compiler is found, else WebAssembly)",

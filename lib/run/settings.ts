@@ -17,7 +17,11 @@ export { CONSTANT_DEFAULTS } from "../train/options.ts";
 export type RunOverrides = { [K in keyof RunSettings]?: RunSettings[K] | null };
 
 /** Settings added after model files were first written, as a file without them means them. */
-export const SETTINGS_ADDED_LATER: Partial<RunSettings> = { labelSmoothing: 0, maxNorm: 0 };
+export const SETTINGS_ADDED_LATER: Partial<RunSettings> = {
+  labelSmoothing: 0,
+  maxNorm: 0,
+  mirror: 0,
+};
 
 /**
  * Checks that `value` is a complete, valid {@linkcode RunSettings}.
