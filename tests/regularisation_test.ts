@@ -59,17 +59,20 @@ Deno.test("dropout: the backward pass is the gradient of the loss with the same 
   }
 });
 
+/** Every distortion at zero: an augmentation that asks for nothing. */
+const undistorted = {
+  augment: "none" as const,
+  shift: 0,
+  rotation: 0,
+  scale: 0,
+  shear: 0,
+  elasticAlpha: 0,
+  elasticSigma: 4,
+};
+
 Deno.test("Augmenter: nothing asked, nothing changed; a shift moves pixels; the same seed, the same distortions", () => {
   const image = subset.images.data.slice(0, 784);
-  const none = {
-    augment: "affine" as const,
-    shift: 0,
-    rotation: 0,
-    scale: 0,
-    shear: 0,
-    elasticAlpha: 0,
-    elasticSigma: 4,
-  };
+  const none = { ...undistorted, augment: "affine" as const };
   const same = new Augmenter(none).distort(image, new Float32Array(784));
   same.forEach((v, i) => assertAlmostEquals(v, image[i], 1e-6));
   const both = {
@@ -91,15 +94,7 @@ Deno.test("Augmenter: nothing asked, nothing changed; a shift moves pixels; the 
 
 Deno.test("Augmenter: a mirror flips left to right as often as asked, and leaves the other draws as they were", () => {
   const image = subset.images.data.slice(0, 784);
-  const plain = {
-    augment: "none" as const,
-    shift: 0,
-    rotation: 0,
-    scale: 0,
-    shear: 0,
-    elasticAlpha: 0,
-    elasticSigma: 4,
-  };
+  const plain = undistorted;
   const flipped = new Augmenter({ ...plain, mirror: 1 }).distort(image, new Float32Array(784));
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
