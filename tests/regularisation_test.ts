@@ -94,15 +94,17 @@ Deno.test("Augmenter: nothing asked, nothing changed; a shift moves pixels; the 
 
 Deno.test("Augmenter: a mirror flips left to right as often as asked, and leaves the other draws as they were", () => {
   const image = subset.images.data.slice(0, 784);
-  const plain = undistorted;
-  const flipped = new Augmenter({ ...plain, mirror: 1 }).distort(image, new Float32Array(784));
+  const flipped = new Augmenter({ ...undistorted, mirror: 1 }).distort(
+    image,
+    new Float32Array(784),
+  );
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
       assertAlmostEquals(flipped[y * 28 + x], image[y * 28 + 27 - x], 1e-6, `pixel (${x}, ${y})`);
     }
   }
   assert(flipped.some((v, i) => v !== image[i]), "the digit is not symmetric");
-  const half = new Augmenter({ ...plain, mirror: 0.5 }, 28, 28, 9);
+  const half = new Augmenter({ ...undistorted, mirror: 0.5 }, 28, 28, 9);
   let mirrored = 0;
   for (let k = 0; k < 400; k++) {
     const out = half.distort(image, new Float32Array(784));
@@ -110,7 +112,7 @@ Deno.test("Augmenter: a mirror flips left to right as often as asked, and leaves
   }
   assert(mirrored > 160 && mirrored < 240, `mirrored ${mirrored} of 400 at a chance of ½`);
   // Absent or 0, the mirror draws nothing: the affine distortions of a seed stay the same.
-  const affine = { ...plain, augment: "affine" as const, shift: 2, rotation: 10 };
+  const affine = { ...undistorted, augment: "affine" as const, shift: 2, rotation: 10 };
   assertEquals(
     new Augmenter({ ...affine, mirror: 0 }, 28, 28, 4).distort(image, new Float32Array(784)),
     new Augmenter(affine, 28, 28, 4).distort(image, new Float32Array(784)),
