@@ -119,6 +119,55 @@ Deno.test("Augmenter: a mirror flips left to right as often as asked, and leaves
   );
 });
 
+Deno.test("Augmenter: an erasing fills one rectangle of 2% to 40% of the image with noise, as often as asked", () => {
+  const image = subset.images.data.slice(0, 784);
+  const always = new Augmenter({ ...undistorted, erase: 1 }, 28, 28, 3);
+  const areas: number[] = [];
+  for (let k = 0; k < 300; k++) {
+    const out = always.distort(image, new Float32Array(784));
+    // The changed pixels' bounding box: every pixel inside it is noise in [0, 1], outside untouched.
+    let [top, left, bottom, right] = [28, 28, -1, -1];
+    for (let i = 0; i < 784; i++) {
+      if (out[i] === image[i]) continue;
+      const y = Math.floor(i / 28), x = i % 28;
+      [top, left, bottom, right] = [
+        Math.min(top, y),
+        Math.min(left, x),
+        Math.max(bottom, y),
+        Math.max(right, x),
+      ];
+    }
+    assert(bottom >= 0, `image ${k}: nothing erased at a chance of 1`);
+    for (let i = 0; i < 784; i++) {
+      const y = Math.floor(i / 28), x = i % 28;
+      const inside = y >= top && y <= bottom && x >= left && x <= right;
+      assert(inside || out[i] === image[i], `image ${k}: pixel (${x}, ${y}) changed outside`);
+      assert(!inside || (out[i] >= 0 && out[i] < 1), `image ${k}: pixel (${x}, ${y}) not noise`);
+    }
+    areas.push((bottom - top + 1) * (right - left + 1) / 784);
+  }
+  // Rounding a side moves the area a little past the drawn 2%–40%.
+  assert(
+    Math.min(...areas) >= 0.01 && Math.max(...areas) <= 0.45,
+    `areas ${Math.min(...areas)}–${Math.max(...areas)}`,
+  );
+  const mean = areas.reduce((s, a) => s + a, 0) / areas.length;
+  assert(mean > 0.15 && mean < 0.27, `mean area ${mean}, expected about 21%`);
+  const half = new Augmenter({ ...undistorted, erase: 0.5 }, 28, 28, 9);
+  let erased = 0;
+  for (let k = 0; k < 400; k++) {
+    const out = half.distort(image, new Float32Array(784));
+    if (out.some((v, i) => Math.abs(v - image[i]) > 1e-6)) erased++;
+  }
+  assert(erased > 160 && erased < 240, `erased ${erased} of 400 at a chance of ½`);
+  // Absent or 0, the erasing draws nothing: a seed's mirrors and shifts stay the same.
+  const shifted = { ...undistorted, augment: "affine" as const, shift: 2, mirror: 0.5 };
+  assertEquals(
+    new Augmenter({ ...shifted, erase: 0 }, 28, 28, 4).distort(image, new Float32Array(784)),
+    new Augmenter(shifted, 28, 28, 4).distort(image, new Float32Array(784)),
+  );
+});
+
 Deno.test("learningRateAt() warms up linearly, then runs the schedule over the epochs left", () => {
   const settings = {
     learningRate: 0.1,

@@ -48,6 +48,20 @@ Deno.test("the mirror's chance is a share, named on the command line", () => {
   assert(resolveSettings("cnn-batchnorm", { mirror: 0.5 }).mirror === 0.5);
 });
 
+Deno.test("the erasing's chance is a share, named on the command line", () => {
+  assertThrows(
+    () => parseArguments(["--erase", "1.5"]),
+    UsageError,
+    `Invalid value for --erase: expected a number from 0 to 1, found "1.5"`,
+  );
+  assertThrows(
+    () => resolveSettings("cnn-batchnorm", { erase: -1 }),
+    RangeError,
+    "expected erase to be a number from 0 to 1",
+  );
+  assert(resolveSettings("cnn-batchnorm", { erase: 0.5 }).erase === 0.5);
+});
+
 Deno.test("a learning rate of 10⁶ that diverges is blamed on the learning rate, not the weight decay", async () => {
   const mnist = await loadDataset("mnist");
   const subset = takeExamples(

@@ -142,7 +142,7 @@ export function displaceImage(pixels: ArrayLike<number>, field: DisplacementFiel
 
 /**
  * The settings of an augmentation in words, for captions: "affine: shift ±2 px, rotation ±10°,
- * scale ±10%, shear ±10°", "elastic: α 34, σ 4"; a mirror, if any, after a semicolon.
+ * scale ±10%, shear ±10°", "elastic: α 34, σ 4"; a mirror and an erasing, if any, after semicolons.
  *
  * @returns the description
  * @example
@@ -150,6 +150,7 @@ export function displaceImage(pixels: ArrayLike<number>, field: DisplacementFiel
  * import { describeAugment } from "./displacement.ts";
  * describeAugment({ augment: "elastic", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4 }); // "elastic: α 34, σ 4"
  * describeAugment({ augment: "none", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4, mirror: 0.5 }); // "mirrored left to right 50% of the time"
+ * describeAugment({ augment: "none", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4, mirror: 0.5, erase: 0.5 }); // "mirrored left to right 50% of the time; a rectangle erased 50% of the time"
  * ```
  */
 export function describeAugment(settings: AugmentSettings): string {
@@ -166,8 +167,10 @@ export function describeAugment(settings: AugmentSettings): string {
     "affine+elastic": `affine + elastic: ${affine}; ${elastic}`,
     "none": "",
   }[settings.augment];
-  const mirror = settings.mirror ?? 0;
-  if (mirror <= 0) return described || "no augmentation";
-  const mirrored = `mirrored left to right ${Math.round(100 * mirror)}% of the time`;
-  return described ? `${described}; ${mirrored}` : mirrored;
+  const mirror = settings.mirror ?? 0, erase = settings.erase ?? 0;
+  const extras = [
+    mirror > 0 ? `mirrored left to right ${Math.round(100 * mirror)}% of the time` : "",
+    erase > 0 ? `a rectangle erased ${Math.round(100 * erase)}% of the time` : "",
+  ].filter(Boolean);
+  return [described, ...extras].filter(Boolean).join("; ") || "no augmentation";
 }

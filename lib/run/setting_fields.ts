@@ -238,6 +238,11 @@ export const SETTINGS: Record<keyof RunSettings, Setting> = {
     "the chance of flipping each training image left to right (for clothes; a mirrored digit is no digit)",
     real({ min: 0, max: 1 }, "a number from 0 to 1"),
   ),
+  erase: setting(
+    "augmentation",
+    "the chance of erasing a random rectangle (2% to 40%) of each training image to noise",
+    real({ min: 0, max: 1 }, "a number from 0 to 1"),
+  ),
   engine: setting(
     "engine",
     "who does the arithmetic (auto: native if a C compiler is found, else WebAssembly)",

@@ -21,6 +21,7 @@ export const SETTINGS_ADDED_LATER: Partial<RunSettings> = {
   labelSmoothing: 0,
   maxNorm: 0,
   mirror: 0,
+  erase: 0,
 };
 
 /**

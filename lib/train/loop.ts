@@ -104,7 +104,7 @@ export async function train(
     threads: settings.threads === "auto" ? undefined : settings.threads,
   });
   const side = Math.round(Math.sqrt(data.images.cols));
-  const augmenter = settings.augment === "none" && !(settings.mirror > 0)
+  const augmenter = settings.augment === "none" && !(settings.mirror > 0) && !(settings.erase > 0)
     ? undefined
     : new Augmenter(settings, side, side, settings.seed);
   const cols = data.images.cols;

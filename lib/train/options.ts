@@ -30,6 +30,7 @@ export const CONSTANT_DEFAULTS = {
   elasticAlpha: 34,
   elasticSigma: 4,
   mirror: 0,
+  erase: 0,
 } satisfies Partial<TrainingSettings>;
 
 /**
@@ -120,6 +121,7 @@ export const TRAINING_CHECKS: Record<keyof TrainingSettings, OptionCheck> = {
     (v) => isNumber(v) && v > 0 && v <= 28,
   ),
   mirror: check("a number from 0 to 1", (v) => isNumber(v) && v >= 0 && v <= 1),
+  erase: check("a number from 0 to 1", (v) => isNumber(v) && v >= 0 && v <= 1),
   seed: whole(0, 2 ** 32 - 1, "an integer from 0 to 4294967295"),
   engine: oneOf(ENGINE_NAMES),
   threads: check(

@@ -18,8 +18,9 @@ import type { Network } from "../nn/network.ts";
  * settings (`RunSettings` in run/setting_fields.ts) hold these and more.
  */
 export interface TrainingSettings extends AugmentSettings {
-  /** Required here (every run states it); optional in AugmentSettings, absent meaning 0. */
+  /** Required here (every run states them); optional in AugmentSettings, absent meaning 0. */
   mirror: number;
+  erase: number;
   epochs: number;
   batchSize: number | "full";
   optimizer: OptimizerName;
