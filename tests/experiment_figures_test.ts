@@ -151,6 +151,15 @@ Deno.test("augmentation figures: the gallery and the displacement field", () => 
   ]);
   assertEquals([rows[1].shift, rows[1].rotation, rows[1].scale], [0, 10, 0], "rotation alone");
   assertEquals(augmentRows({ ...settings, elasticAlpha: 0, rotation: 0, scale: 0 }).length, 1);
+  // The mirror and the erasing get a row each, alone, and one with everything.
+  const clothes = augmentRows({ ...settings, mirror: 0.5, erase: 0.25 });
+  assertEquals(clothes.length, rows.length + 3);
+  assertEquals(clothes.slice(0, rows.length), rows, "the distortions' rows are as they were");
+  assertEquals(clothes.slice(-3).map((r) => [r.augment, r.mirror, r.erase, r.shift]), [
+    ["none", 0.5, 0, 0],
+    ["none", 0, 0.25, 0],
+    ["affine+elastic", 0.5, 0.25, 2],
+  ]);
   const gallery = augmentationGallery(digit, rows, { title: "Gallery", count: 4 });
   fits(gallery, "Gallery");
   assertEquals(gallery.svg.match(/data:image\/png/g)?.length, rows.length * 5);

@@ -19,8 +19,8 @@ import { combine, document, Figure, plot } from "../figure.ts";
 
 /**
  * The kinds of distortion one set of settings makes, each on its own and then together: shift,
- * rotation, scale and shear alone, all four (affine), elastic, and affine with elastic. Rows whose
- * setting is 0 are left out.
+ * rotation, scale and shear alone, all four (affine), elastic, and affine with elastic; then the
+ * mirror and the erasing alone, and everything at once. Rows whose setting is 0 are left out.
  *
  * @param settings the augmentation's ranges (its `augment` is ignored)
  * @returns one complete set of settings per row of the gallery
@@ -29,23 +29,43 @@ import { combine, document, Figure, plot } from "../figure.ts";
  * import { augmentRows } from "./augmentation.ts";
  * const settings = { augment: "none", shift: 2, rotation: 10, scale: 0.1, shear: 10, elasticAlpha: 34, elasticSigma: 4 } as const;
  * augmentRows(settings).map((row) => row.augment); // ["affine", "affine", "affine", "affine", "affine", "elastic", "affine+elastic"]
+ * augmentRows({ ...settings, rotation: 0, scale: 0, shear: 0, elasticAlpha: 0, mirror: 0.5, erase: 0.5 }).length; // 4: shift, mirror, erase, all three
  * ```
  */
 export function augmentRows(settings: AugmentSettings): AugmentSettings[] {
   const none = { shift: 0, rotation: 0, scale: 0, shear: 0 };
+  const plain = { mirror: 0, erase: 0 };
   const alone = (["shift", "rotation", "scale", "shear"] as const)
     .filter((key) => settings[key] > 0)
-    .map((key) => ({ ...settings, ...none, augment: "affine" as const, [key]: settings[key] }));
-  return [
+    .map((key) => ({
+      ...settings,
+      ...none,
+      ...plain,
+      augment: "affine" as const,
+      [key]: settings[key],
+    }));
+  const distortions: AugmentSettings[] = [
     ...alone,
-    ...(alone.length > 1 ? [{ ...settings, augment: "affine" as const }] : []),
+    ...(alone.length > 1 ? [{ ...settings, ...plain, augment: "affine" as const }] : []),
     ...(settings.elasticAlpha > 0
       ? [
-        { ...settings, augment: "elastic" as const },
-        ...(alone.length ? [{ ...settings, augment: "affine+elastic" as const }] : []),
+        { ...settings, ...plain, augment: "elastic" as const },
+        ...(alone.length ? [{ ...settings, ...plain, augment: "affine+elastic" as const }] : []),
       ]
       : []),
   ];
+  const mirror = settings.mirror ?? 0, erase = settings.erase ?? 0;
+  const unchanged = { ...settings, ...none, ...plain, augment: "none" as const };
+  const extras = [
+    ...(mirror > 0 ? [{ ...unchanged, mirror }] : []),
+    ...(erase > 0 ? [{ ...unchanged, erase }] : []),
+  ];
+  // Everything at once: the last distortion row with the mirror and the erasing, when that is more
+  // than one row already shows.
+  const together = extras.length && distortions.length + extras.length > 1
+    ? [{ ...(distortions.at(-1) ?? unchanged), mirror, erase }]
+    : [];
+  return [...distortions, ...extras, ...together];
 }
 
 /**
