@@ -16,6 +16,7 @@ import { loadDataset } from "../lib/mod.ts";
 import { normalizeImages, takeExamples } from "../lib/mod.ts";
 import { CLANG, compile, moduleText } from "../tools/build_wasm.ts";
 import { commandSucceeds } from "../tools/commands.ts";
+import { FAST_ENGINES } from "./fast_engines.ts";
 
 /** Random inputs in [0, 1) with `zeros` of them exactly 0; row 0 all zero, row 1 fully dense. */
 function inputs(rows: number, cols: number, zeros: number, rng: Random): Matrix {
@@ -54,6 +55,29 @@ Deno.test("FastMlp.predict() agrees with the reference forward pass", async (t) 
           `max difference ${maxDifference(fast.data, reference.data)}`,
         );
       });
+    }
+  }
+});
+
+Deno.test("classify() gives every row the same numbers whatever rows it shares a pass with, on any thread count", async () => {
+  const rng = new Random(8);
+  const network = createNetwork({ sizes: [784, 40, 10], hidden: "relu", seed: 3 });
+  const x = inputs(37, 784, 0.8, rng);
+  for (const engine of FAST_ENGINES) {
+    // The first layer runs on four rows at a time, over the pixels any of them has: row r's sums
+    // must not see its neighbours'.
+    const whole = await classify(network, x, { engine, threads: 2 });
+    for (const threads of [1, 3]) {
+      const again = await classify(network, x, { engine, threads });
+      assertEquals(again.data, whole.data, `${engine}, ${threads} threads`);
+    }
+    for (const from of [1, 2, 3, 30]) {
+      const part = await classify(
+        network,
+        takeRows(x, Array.from({ length: 37 - from }, (_, i) => from + i)),
+        { engine },
+      );
+      assertEquals(part.data, whole.data.subarray(from * 10), `${engine}, rows from ${from}`);
     }
   }
 });
