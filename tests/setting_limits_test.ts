@@ -34,32 +34,24 @@ Deno.test("the elastic distortion's σ and α are bounded, named on the command 
   resolveSettings("best-mlp-augmented", { elasticSigma: 28, elasticAlpha: 1000 });
 });
 
-Deno.test("the mirror's chance is a share, named on the command line", () => {
-  assertThrows(
-    () => parseArguments(["--mirror", "2"]),
-    UsageError,
-    `Invalid value for --mirror: expected a number from 0 to 1, found "2"`,
-  );
-  assertThrows(
-    () => resolveSettings("cnn-batchnorm", { mirror: -0.5 }),
-    RangeError,
-    "expected mirror to be a number from 0 to 1",
-  );
-  assert(resolveSettings("cnn-batchnorm", { mirror: 0.5 }).mirror === 0.5);
-});
-
-Deno.test("the erasing's chance is a share, named on the command line", () => {
-  assertThrows(
-    () => parseArguments(["--erase", "1.5"]),
-    UsageError,
-    `Invalid value for --erase: expected a number from 0 to 1, found "1.5"`,
-  );
-  assertThrows(
-    () => resolveSettings("cnn-batchnorm", { erase: -1 }),
-    RangeError,
-    "expected erase to be a number from 0 to 1",
-  );
-  assert(resolveSettings("cnn-batchnorm", { erase: 0.5 }).erase === 0.5);
+Deno.test("the mirror's and the erasing's chances are shares, named on the command line", () => {
+  const cases = [
+    { name: "mirror", flag: "--mirror", tooLarge: "2", negative: -0.5 },
+    { name: "erase", flag: "--erase", tooLarge: "1.5", negative: -1 },
+  ] as const;
+  for (const { name, flag, tooLarge, negative } of cases) {
+    assertThrows(
+      () => parseArguments([flag, tooLarge]),
+      UsageError,
+      `Invalid value for ${flag}: expected a number from 0 to 1, found "${tooLarge}"`,
+    );
+    assertThrows(
+      () => resolveSettings("cnn-batchnorm", { [name]: negative }),
+      RangeError,
+      `expected ${name} to be a number from 0 to 1`,
+    );
+    assert(resolveSettings("cnn-batchnorm", { [name]: 0.5 })[name] === 0.5);
+  }
 });
 
 Deno.test("a learning rate of 10⁶ that diverges is blamed on the learning rate, not the weight decay", async () => {

@@ -30,6 +30,17 @@ static void point_rows(Net* net, int from, int to) {
   }
 }
 
+#if defined(__AVX512F__)
+// The inputs j to j + 15 whose lanes are set in `mask`, packed to the front of a register and
+// stored whole at `index` (the caller's list has room: count + 16 ≤ j + 16 ≤ n); returns how many.
+static inline int store_lane_indices(int* index, int mask, int j) {
+  const __m512i at = _mm512_add_epi32(_mm512_set1_epi32(j),
+                                      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  _mm512_storeu_si512(index, _mm512_maskz_compress_epi32((__mmask16)mask, at));
+  return __builtin_popcount((unsigned)mask);
+}
+#endif
+
 // Lists the non-zero inputs of batch rows [from, to) of activations[0] with their values.
 static void index_rows(Net* net, int from, int to) {
   const int n = net->sizes[0];
@@ -52,11 +63,8 @@ static void index_rows(Net* net, int from, int to) {
 #if defined(__AVX512F__)
       // The non-zero lanes packed to the front of a register (one instruction each for values and
       // indices), stored whole: count + 16 ≤ j + 16 ≤ n, inside the row's own lists.
-      const __m512i at = _mm512_add_epi32(_mm512_set1_epi32(j),
-                                          _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
       _mm512_storeu_ps(value + count, _mm512_maskz_compress_ps((__mmask16)mask, (__m512)pixels));
-      _mm512_storeu_si512(index + count, _mm512_maskz_compress_epi32((__mmask16)mask, at));
-      count += __builtin_popcount((unsigned)mask);
+      count += store_lane_indices(index + count, mask, j);
 #else
       for (int m = mask; m; m &= m - 1) {
         const int i = __builtin_ctz((unsigned)m);
@@ -72,13 +80,10 @@ static void index_rows(Net* net, int from, int to) {
   }
 }
 
-// Lists, ascending, the inputs that are not zero in any of `rows` (1 to 4) rows of activations[0]
-// from `first` into `index`, for sparse_rows; returns how many. The next four rows are asked for
-// meanwhile, as index_rows does.
-static int index_union(const Net* net, int first, int rows, int* index) {
-  const int n = net->sizes[0];
-  const float* x[4];
-  for (int i = 0; i < 4; i++) x[i] = net->activations[0] + (first + (i < rows ? i : rows - 1)) * n;
+// Lists, ascending, the inputs of n values that are not zero in any of the four rows `x` into
+// `index`, for sparse_rows; returns how many. The next four rows are asked for meanwhile, as
+// index_rows does.
+static int index_union(const float* const x[4], int n, int* index) {
   int count = 0, j = 0;
   for (; j + VL <= n; j += VL) {
     int mask = 0;
@@ -88,10 +93,7 @@ static int index_union(const Net* net, int first, int rows, int* index) {
     }
     if (!mask) continue;
 #if defined(__AVX512F__)
-    const __m512i at = _mm512_add_epi32(_mm512_set1_epi32(j),
-                                        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-    _mm512_storeu_si512(index + count, _mm512_maskz_compress_epi32((__mmask16)mask, at));
-    count += __builtin_popcount((unsigned)mask);
+    count += store_lane_indices(index + count, mask, j);
 #else
     for (int m = mask; m; m &= m - 1) index[count++] = j + __builtin_ctz((unsigned)m);
 #endif
@@ -146,10 +148,10 @@ static void forward_rows(Net* net, int from, int to) {
       // Four rows at a time, read where they lie: see sparse_rows.
       for (int r = from; r < to; r += 4) {
         const int rows = to - r < 4 ? to - r : 4;
-        int* index = net->rowIndex + r * nIn;
-        const int count = index_union(net, r, rows, index);
-        const float* rowsOf[4];
+        const float* rowsOf[4];  // a short group repeats its last row
         for (int i = 0; i < 4; i++) rowsOf[i] = net->activations[0] + (r + (i < rows ? i : rows - 1)) * nIn;
+        int* index = net->rowIndex + r * nIn;
+        const int count = index_union(rowsOf, nIn, index);
         sparse_rows(rowsOf, rows, index, count, nIn, net->weights[0], net->biases[0],
                     net->activations[1] + r * nOut, nOut, act);
       }
