@@ -23,6 +23,7 @@ import {
   loadDataset,
   marksTable,
   meanProbabilities,
+  mirrorImages,
   normalizeImages,
   profileRuns,
   PUBLISHED_MARKS,
@@ -192,6 +193,15 @@ Deno.test("shiftImages() moves every image a whole pixel, filling with backgroun
   assertThrows(() => shiftImages(images, 0, 9), RangeError, "found 9");
 });
 
+Deno.test("mirrorImages() flips every image left to right and leaves the images alone", () => {
+  const images = fromRows([[1, 2, 3, 4, 5, 6, 7, 8, 9], [9, 8, 7, 6, 5, 4, 3, 2, 1]]);
+  const mirrored = mirrorImages(images);
+  assertEquals([...mirrored.data], [3, 2, 1, 6, 5, 4, 9, 8, 7, 7, 8, 9, 4, 5, 6, 1, 2, 3]);
+  assertEquals([...mirrorImages(mirrored).data], [...images.data], "twice is the identity");
+  assertEquals([...images.data.subarray(0, 3)], [1, 2, 3], "the images are left alone");
+  assertThrows(() => mirrorImages(fromRows([[1, 2, 3]])), RangeError, "found 3 columns");
+});
+
 Deno.test("classifyWithShifts() is the mean over members and views; the unshifted view alone is classify()", async () => {
   const members = [1, 2].map((seed) => createNetwork({ sizes: [784, 16, 10], seed }));
   const images = batch.images;
@@ -209,5 +219,17 @@ Deno.test("classifyWithShifts() is the mean over members and views; the unshifte
     images.rows,
     "five views by default",
   );
+  const mirrored = await classifyWithShifts(members.slice(0, 1), images, {
+    shifts: [[1, 0]],
+    mirrored: true,
+  });
+  const shifted = shiftImages(images, 1, 0);
+  const pair = [
+    await classify(members[0], shifted),
+    await classify(members[0], mirrorImages(shifted)),
+  ];
+  for (const i of [0, 7, 200]) {
+    assertAlmostEquals(mirrored.data[i], (pair[0].data[i] + pair[1].data[i]) / 2, 1e-6);
+  }
   await assertRejects(() => classifyWithShifts([], images), RangeError, "at least one member");
 });

@@ -33,7 +33,7 @@ new one under data/runs/), each as deno task train would; then writes committee.
 averages its members' probabilities (deno task classify --model DIR/committee.json reads it), and
 committee-metrics.json with every member's test accuracy and the committee's (with --shifted-test,
 also with test-time augmentation: each member reads each test image and its copies shifted a pixel
-each way, all averaged).
+each way, mirrored too when the members were trained with --mirror, all averaged).
 
 Every option of deno task train applies to each member (see deno task train --help).`;
 
@@ -108,7 +108,13 @@ export async function main(args: string[], io: CommandIo = { log: console.log })
     for (const member of committee.committee!) each.push(await scoreOf([member]));
     const together = await scoreOf(committee.committee);
     const shifted = shiftedTest
-      ? accuracy(await classifyWithShifts(committee.committee!, test.images, engine), test.labels)
+      ? accuracy(
+        await classifyWithShifts(committee.committee!, test.images, {
+          ...engine,
+          mirrored: committee.settings.mirror > 0,
+        }),
+        test.labels,
+      )
       : undefined;
     const seconds = (performance.now() - started) / 1000;
     const percent = (a: number) => `${(100 * a).toFixed(2)}%`;

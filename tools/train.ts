@@ -54,7 +54,8 @@ Options:
   --out DIR               the folder to write (default: a new data/runs/<time>-<preset>-<dataset>-<id>)
   --overwrite             replace the run already in --out
   --shifted-test          also classify the test set with test-time augmentation (the mean over the
-                          image and its copies shifted a pixel each way): testAccuracyShifted in
+                          image and its copies shifted a pixel each way, and their mirror images
+                          when the network was trained with --mirror): testAccuracyShifted in
                           metrics.json
   --debug                 show the stack trace of an unexpected error (or set MNIST_DEBUG=1)
   --help                  show this help
@@ -470,7 +471,13 @@ async function evaluateAndReport(
   try {
     const evaluation = await evaluateNetwork(network, data, settings);
     const shifted = report.shiftedTest
-      ? accuracy(await classifyWithShifts([network], data.test.images, settings), data.test.labels)
+      ? accuracy(
+        await classifyWithShifts([network], data.test.images, {
+          ...settings,
+          mirrored: settings.mirror > 0,
+        }),
+        data.test.labels,
+      )
       : undefined;
     const metrics = metricsOf(settings, run.history, evaluation, run.seconds);
     await writeFileAtomic(

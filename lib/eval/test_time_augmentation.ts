@@ -2,7 +2,8 @@
  * Test-time augmentation: a network reads each test image several times, shifted by a pixel each
  * way, and its probabilities are averaged. A digit written a little off-centre gets a second
  * opinion from copies that sit where the training digits sat; it is a committee of views instead
- * of networks, and it costs one forward pass per view.
+ * of networks, and it costs one forward pass per view. A network trained on mirrored images (a
+ * coat is a coat either way round) also reads every view flipped left to right.
  *
  * @module
  */
@@ -39,12 +40,7 @@ export const MAX_TTA_SHIFT = 4;
  * ```
  */
 export function shiftImages(images: Matrix, dx: number, dy: number): Matrix {
-  const side = Math.round(Math.sqrt(images.cols));
-  if (side * side !== images.cols) {
-    throw new RangeError(
-      `Cannot shift images: expected square images (28 × 28 = 784 columns), found ${images.cols} columns`,
-    );
-  }
+  const side = squareSide(images, "shift");
   for (const [name, d] of [["dx", dx], ["dy", dy]] as const) {
     if (!Number.isInteger(d) || Math.abs(d) > MAX_TTA_SHIFT) {
       throw new RangeError(
@@ -65,11 +61,44 @@ export function shiftImages(images: Matrix, dx: number, dy: number): Matrix {
 }
 
 /**
+ * Every image flipped left to right: rows × (side × side) images, side = √cols.
+ *
+ * @returns new images; `images` is left alone
+ * @throws RangeError when the rows are not square images
+ * @example
+ * ```ts
+ * import { fromRows, mirrorImages } from "../mod.ts";
+ * mirrorImages(fromRows([[1, 2, 3, 4]])).data; // [2, 1, 4, 3]
+ * ```
+ */
+export function mirrorImages(images: Matrix): Matrix {
+  const side = squareSide(images, "mirror");
+  const out = matrix(images.rows, images.cols);
+  for (let row = 0; row < images.rows * side; row++) {
+    const start = row * side;
+    for (let x = 0; x < side; x++) out.data[start + x] = images.data[start + side - 1 - x];
+  }
+  return out;
+}
+
+/** The side of the square images that are the rows of `images`, or a RangeError. */
+function squareSide(images: Matrix, verb: string): number {
+  const side = Math.round(Math.sqrt(images.cols));
+  if (side * side !== images.cols) {
+    throw new RangeError(
+      `Cannot ${verb} images: expected square images (28 × 28 = 784 columns), found ${images.cols} columns`,
+    );
+  }
+  return side;
+}
+
+/**
  * The mean probabilities of `members` (one network is a committee of one) over every view of the
  * images: for K members and V views, the mean of K × V probability matrices.
  *
- * @param options `shifts` (default {@linkcode TTA_SHIFTS}), `engine` and `threads` as
- *   `classify` takes them
+ * @param options `shifts` (default {@linkcode TTA_SHIFTS}); `mirrored`, to read every view flipped
+ *   left to right too (twice the views: for networks trained with `mirror`); `engine` and
+ *   `threads` as `classify` takes them
  * @returns rows × classes probabilities
  * @example
  * ```ts
@@ -82,6 +111,7 @@ export async function classifyWithShifts(
   images: Matrix,
   options: {
     shifts?: readonly (readonly [number, number])[];
+    mirrored?: boolean;
     engine?: EngineName;
     threads?: number | "auto";
   } = {},
@@ -97,6 +127,9 @@ export async function classifyWithShifts(
   for (const [dx, dy] of shifts) {
     const view = dx === 0 && dy === 0 ? images : shiftImages(images, dx, dy);
     for (const member of members) each.push(await classify(member, view, options));
+    if (!options.mirrored) continue;
+    const flipped = mirrorImages(view);
+    for (const member of members) each.push(await classify(member, flipped, options));
   }
   return meanProbabilities(each);
 }
